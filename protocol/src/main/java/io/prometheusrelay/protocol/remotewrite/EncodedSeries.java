@@ -1,0 +1,323 @@
+package io.prometheusrelay.protocol.remotewrite;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+/**
+ * A view of one encoded {@code prometheus.TimeSeries} inside a {@code WriteRequest}'s bytes. The
+ * {@link WriteRequestReader} reuses one instance for every series, so a visitor must copy what it
+ * keeps; label names and values stay as offsets into the request until someone asks for them.
+ */
+public final class EncodedSeries {
+
+	private static final int LABEL_FIELD_TAG = (1 << 3) | ProtoCursor.LEN;
+
+	private byte[] buf;
+
+	private int start;
+
+	private int length;
+
+	private int labelCount;
+
+	private int[] nameOffsets = new int[16];
+
+	private int[] nameLengths = new int[16];
+
+	private int[] valueOffsets = new int[16];
+
+	private int[] valueLengths = new int[16];
+
+	private int sampleCount;
+
+	private double[] values = new double[4];
+
+	private long[] timestamps = new long[4];
+
+	private int histogramCount;
+
+	private long minTimestamp;
+
+	private long maxTimestamp;
+
+	EncodedSeries() {
+	}
+
+	void read(byte[] buf, int start, int length) throws InvalidProtocolBufferException {
+		this.buf = buf;
+		this.start = start;
+		this.length = length;
+		this.labelCount = 0;
+		this.sampleCount = 0;
+		this.histogramCount = 0;
+		this.minTimestamp = Long.MAX_VALUE;
+		this.maxTimestamp = Long.MIN_VALUE;
+		ProtoCursor cursor = new ProtoCursor(buf, start, length);
+		while (cursor.hasMore()) {
+			int tag = cursor.readTag();
+			switch (tag >>> 3) {
+				case 1 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
+					int labelStart = cursor.readLengthDelimited();
+					readLabel(buf, labelStart, cursor.lengthSince(labelStart));
+				}
+				case 2 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
+					int sampleStart = cursor.readLengthDelimited();
+					readSample(buf, sampleStart, cursor.lengthSince(sampleStart));
+				}
+				case 4 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
+					int histogramStart = cursor.readLengthDelimited();
+					readHistogram(buf, histogramStart, cursor.lengthSince(histogramStart));
+				}
+				default -> cursor.skipField(tag);
+			}
+		}
+	}
+
+	private void readLabel(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {
+		if (this.labelCount == this.nameOffsets.length) {
+			int grown = this.labelCount * 2;
+			this.nameOffsets = Arrays.copyOf(this.nameOffsets, grown);
+			this.nameLengths = Arrays.copyOf(this.nameLengths, grown);
+			this.valueOffsets = Arrays.copyOf(this.valueOffsets, grown);
+			this.valueLengths = Arrays.copyOf(this.valueLengths, grown);
+		}
+		int i = this.labelCount++;
+		this.nameOffsets[i] = offset;
+		this.nameLengths[i] = 0;
+		this.valueOffsets[i] = offset;
+		this.valueLengths[i] = 0;
+		ProtoCursor cursor = new ProtoCursor(buf, offset, length);
+		while (cursor.hasMore()) {
+			int tag = cursor.readTag();
+			int field = tag >>> 3;
+			if (field == 1 || field == 2) {
+				ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
+				int stringStart = cursor.readLengthDelimited();
+				int stringLength = cursor.lengthSince(stringStart);
+				if (field == 1) {
+					this.nameOffsets[i] = stringStart;
+					this.nameLengths[i] = stringLength;
+				}
+				else {
+					this.valueOffsets[i] = stringStart;
+					this.valueLengths[i] = stringLength;
+				}
+			}
+			else {
+				cursor.skipField(tag);
+			}
+		}
+	}
+
+	private void readSample(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {
+		double value = 0;
+		long timestamp = 0;
+		ProtoCursor cursor = new ProtoCursor(buf, offset, length);
+		while (cursor.hasMore()) {
+			int tag = cursor.readTag();
+			switch (tag >>> 3) {
+				case 1 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.FIXED64);
+					value = cursor.readDouble();
+				}
+				case 2 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.VARINT);
+					timestamp = cursor.readVarint();
+				}
+				default -> cursor.skipField(tag);
+			}
+		}
+		if (this.sampleCount == this.values.length) {
+			this.values = Arrays.copyOf(this.values, this.sampleCount * 2);
+			this.timestamps = Arrays.copyOf(this.timestamps, this.sampleCount * 2);
+		}
+		this.values[this.sampleCount] = value;
+		this.timestamps[this.sampleCount] = timestamp;
+		this.sampleCount++;
+		noteTimestamp(timestamp);
+	}
+
+	private void readHistogram(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {
+		long timestamp = 0;
+		ProtoCursor cursor = new ProtoCursor(buf, offset, length);
+		while (cursor.hasMore()) {
+			int tag = cursor.readTag();
+			if (tag >>> 3 == 15) {
+				ProtoCursor.expectWireType(tag, ProtoCursor.VARINT);
+				timestamp = cursor.readVarint();
+			}
+			else {
+				cursor.skipField(tag);
+			}
+		}
+		this.histogramCount++;
+		noteTimestamp(timestamp);
+	}
+
+	private void noteTimestamp(long timestamp) {
+		this.minTimestamp = Math.min(this.minTimestamp, timestamp);
+		this.maxTimestamp = Math.max(this.maxTimestamp, timestamp);
+	}
+
+	/** The request's bytes this view points into. */
+	public byte[] buffer() {
+		return this.buf;
+	}
+
+	/** Offset of the encoded TimeSeries message (its bytes, without field tag and length). */
+	public int offset() {
+		return this.start;
+	}
+
+	/** Length of the encoded TimeSeries message. */
+	public int length() {
+		return this.length;
+	}
+
+	public int labelCount() {
+		return this.labelCount;
+	}
+
+	public int nameOffset(int label) {
+		return this.nameOffsets[label];
+	}
+
+	public int nameLength(int label) {
+		return this.nameLengths[label];
+	}
+
+	public int valueOffset(int label) {
+		return this.valueOffsets[label];
+	}
+
+	public int valueLength(int label) {
+		return this.valueLengths[label];
+	}
+
+	public String name(int label) {
+		return new String(this.buf, this.nameOffsets[label], this.nameLengths[label], StandardCharsets.UTF_8);
+	}
+
+	public String value(int label) {
+		return new String(this.buf, this.valueOffsets[label], this.valueLengths[label], StandardCharsets.UTF_8);
+	}
+
+	/** Compares two label names by their UTF-8 bytes, which is the order Prometheus sorts them in. */
+	public int compareNames(int a, int b) {
+		return Arrays.compareUnsigned(this.buf, this.nameOffsets[a], this.nameOffsets[a] + this.nameLengths[a],
+				this.buf, this.nameOffsets[b], this.nameOffsets[b] + this.nameLengths[b]);
+	}
+
+	public boolean nameEquals(int label, byte[] name) {
+		return Arrays.equals(this.buf, this.nameOffsets[label], this.nameOffsets[label] + this.nameLengths[label],
+				name, 0, name.length);
+	}
+
+	/** Label indexes in name order; the identity when the sender sorted them, as the spec asks. */
+	public int[] labelOrder() {
+		int[] order = new int[this.labelCount];
+		boolean sorted = true;
+		for (int i = 0; i < this.labelCount; i++) {
+			order[i] = i;
+			if (i > 0 && compareNames(i - 1, i) > 0) {
+				sorted = false;
+			}
+		}
+		if (!sorted) {
+			Integer[] boxed = new Integer[this.labelCount];
+			for (int i = 0; i < boxed.length; i++) {
+				boxed[i] = i;
+			}
+			Arrays.sort(boxed, this::compareNames);
+			for (int i = 0; i < boxed.length; i++) {
+				order[i] = boxed[i];
+			}
+		}
+		return order;
+	}
+
+	/**
+	 * The labels as the protobuf encoding of a TimeSeries' {@code labels} field (tag, length and
+	 * Label message per label), sorted by name. Two series have the same identity exactly when these
+	 * bytes are equal, and they can be written unchanged into an outgoing TimeSeries message.
+	 */
+	public byte[] canonicalLabels() {
+		int[] order = labelOrder();
+		int size = 0;
+		for (int i : order) {
+			int labelSize = labelMessageSize(i);
+			size += 1 + varintSize(labelSize) + labelSize;
+		}
+		byte[] out = new byte[size];
+		int pos = 0;
+		for (int i : order) {
+			out[pos++] = (byte) LABEL_FIELD_TAG;
+			pos = writeVarint(out, pos, labelMessageSize(i));
+			pos = writeString(out, pos, 1, this.nameOffsets[i], this.nameLengths[i]);
+			pos = writeString(out, pos, 2, this.valueOffsets[i], this.valueLengths[i]);
+		}
+		return out;
+	}
+
+	private int labelMessageSize(int i) {
+		return 1 + varintSize(this.nameLengths[i]) + this.nameLengths[i] + 1 + varintSize(this.valueLengths[i])
+				+ this.valueLengths[i];
+	}
+
+	private int writeString(byte[] out, int pos, int field, int offset, int length) {
+		out[pos++] = (byte) ((field << 3) | ProtoCursor.LEN);
+		pos = writeVarint(out, pos, length);
+		System.arraycopy(this.buf, offset, out, pos, length);
+		return pos + length;
+	}
+
+	static int varintSize(int value) {
+		int size = 1;
+		while ((value & ~0x7F) != 0) {
+			value >>>= 7;
+			size++;
+		}
+		return size;
+	}
+
+	static int writeVarint(byte[] out, int pos, int value) {
+		while ((value & ~0x7F) != 0) {
+			out[pos++] = (byte) ((value & 0x7F) | 0x80);
+			value >>>= 7;
+		}
+		out[pos++] = (byte) value;
+		return pos;
+	}
+
+	public int sampleCount() {
+		return this.sampleCount;
+	}
+
+	public double sampleValue(int sample) {
+		return this.values[sample];
+	}
+
+	public long sampleTimestamp(int sample) {
+		return this.timestamps[sample];
+	}
+
+	public int histogramCount() {
+		return this.histogramCount;
+	}
+
+	/** Smallest timestamp over samples and histograms; {@code Long.MAX_VALUE} when there are none. */
+	public long minTimestamp() {
+		return this.minTimestamp;
+	}
+
+	/** Largest timestamp over samples and histograms; {@code Long.MIN_VALUE} when there are none. */
+	public long maxTimestamp() {
+		return this.maxTimestamp;
+	}
+
+}

@@ -1,0 +1,120 @@
+package io.prometheusrelay.protocol.remotewrite;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class WriteRequestReaderTests {
+
+	@Test
+	void readsWhatProtobufEncodes() throws Exception {
+		WriteRequest request = WriteRequest.newBuilder()
+			.addTimeseries(series(new String[] { "__name__", "up", "job", "node" }, 1.5, 1000))
+			.addTimeseries(series(new String[] { "__name__", "temp", "room", "k\u00fcche" }, Double.NaN, 2000)
+				.toBuilder()
+				.addSamples(Sample.newBuilder().setValue(-3).setTimestamp(3000))
+				.addHistograms(Histogram.newBuilder().setTimestamp(500).setSum(2)))
+			.addMetadata(MetricMetadata.newBuilder().setMetricFamilyName("up").setHelp("h"))
+			.build();
+		List<String> seen = new ArrayList<>();
+		List<Integer> metadataLengths = new ArrayList<>();
+		WriteRequestReader.read(request.toByteArray(), new WriteRequestReader.Visitor() {
+			@Override
+			public void series(EncodedSeries s) {
+				StringBuilder line = new StringBuilder();
+				for (int i = 0; i < s.labelCount(); i++) {
+					line.append(s.name(i)).append('=').append(s.value(i)).append(' ');
+				}
+				for (int i = 0; i < s.sampleCount(); i++) {
+					line.append(s.sampleValue(i)).append('@').append(s.sampleTimestamp(i)).append(' ');
+				}
+				line.append("h=").append(s.histogramCount()).append(" min=").append(s.minTimestamp());
+				seen.add(line.toString());
+			}
+
+			@Override
+			public void metadata(byte[] buf, int offset, int length) {
+				metadataLengths.add(length);
+			}
+		});
+		assertThat(seen).containsExactly("__name__=up job=node 1.5@1000 h=0 min=1000",
+				"__name__=temp room=k\u00fcche NaN@2000 -3.0@3000 h=1 min=500");
+		assertThat(metadataLengths).containsExactly(request.getMetadata(0).getSerializedSize());
+	}
+
+	@Test
+	void canonicalLabelsAreTheSortedProtobufLabelsWhateverTheSenderOrder() throws Exception {
+		TimeSeries unsorted = series(new String[] { "job", "node", "__name__", "up", "a", "" }, 1, 1);
+		List<byte[]> keys = new ArrayList<>();
+		WriteRequestReader.read(WriteRequest.newBuilder().addTimeseries(unsorted).build().toByteArray(),
+				s -> keys.add(s.canonicalLabels()));
+		TimeSeries parsed = TimeSeries.parseFrom(keys.get(0));
+		assertThat(parsed.getLabelsList()).extracting(Label::getName).containsExactly("__name__", "a", "job");
+		assertThat(parsed.getLabelsList()).extracting(Label::getValue).containsExactly("up", "", "node");
+	}
+
+	@Test
+	void rejectsTruncatedInput() {
+		byte[] encoded = WriteRequest.newBuilder()
+			.addTimeseries(series(new String[] { "__name__", "up" }, 1, 1))
+			.build()
+			.toByteArray();
+		for (int cut = 1; cut < encoded.length; cut++) {
+			byte[] truncated = Arrays.copyOf(encoded, cut);
+			assertThatExceptionOfType(InvalidProtocolBufferException.class)
+				.as("cut at %d of %d", cut, encoded.length)
+				.isThrownBy(() -> WriteRequestReader.read(truncated, s -> {
+				}));
+		}
+	}
+
+	@Test
+	void rejectsAWrongWireTypeForAKnownField() {
+		byte[] notALengthDelimitedSeries = { 0x08, 0x01 };
+		assertThatExceptionOfType(InvalidProtocolBufferException.class)
+			.isThrownBy(() -> WriteRequestReader.read(notALengthDelimitedSeries, s -> {
+			}))
+			.withMessageContaining("wire type");
+	}
+
+	@Test
+	void writerKeepsOnlyTheChosenSeriesByteForByte() throws Exception {
+		WriteRequest request = WriteRequest.newBuilder()
+			.addTimeseries(series(new String[] { "__name__", "keep" }, 1, 1))
+			.addTimeseries(series(new String[] { "__name__", "drop" }, 2, 2))
+			.addMetadata(MetricMetadata.newBuilder().setMetricFamilyName("keep"))
+			.build();
+		WriteRequestWriter writer = new WriteRequestWriter(64);
+		WriteRequestReader.read(request.toByteArray(), new WriteRequestReader.Visitor() {
+			@Override
+			public void series(EncodedSeries s) {
+				if (s.value(0).equals("keep")) {
+					writer.series(s);
+				}
+			}
+
+			@Override
+			public void metadata(byte[] buf, int offset, int length) {
+				writer.metadata(buf, offset, length);
+			}
+		});
+		WriteRequest filtered = WriteRequest.parseFrom(writer.toByteArray());
+		assertThat(filtered.getTimeseriesList()).containsExactly(request.getTimeseries(0));
+		assertThat(filtered.getMetadataList()).isEqualTo(request.getMetadataList());
+	}
+
+	static TimeSeries series(String[] labels, double value, long timestamp) {
+		TimeSeries.Builder builder = TimeSeries.newBuilder();
+		for (int i = 0; i < labels.length; i += 2) {
+			builder.addLabels(Label.newBuilder().setName(labels[i]).setValue(labels[i + 1]));
+		}
+		return builder.addSamples(Sample.newBuilder().setValue(value).setTimestamp(timestamp)).build();
+	}
+
+}
