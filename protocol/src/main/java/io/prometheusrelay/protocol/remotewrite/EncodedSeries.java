@@ -243,8 +243,9 @@ public final class EncodedSeries {
 
 	/**
 	 * The labels as the protobuf encoding of a TimeSeries' {@code labels} field (tag, length and
-	 * Label message per label), sorted by name. Two series have the same identity exactly when these
-	 * bytes are equal, and they can be written unchanged into an outgoing TimeSeries message.
+	 * Label message per label), sorted by name, empty strings omitted as protobuf itself omits them.
+	 * Two series have the same identity exactly when these bytes are equal, and they can be written
+	 * unchanged into an outgoing TimeSeries message.
 	 */
 	public byte[] canonicalLabels() {
 		int[] order = labelOrder();
@@ -265,11 +266,17 @@ public final class EncodedSeries {
 	}
 
 	private int labelMessageSize(int i) {
-		return 1 + varintSize(this.nameLengths[i]) + this.nameLengths[i] + 1 + varintSize(this.valueLengths[i])
-				+ this.valueLengths[i];
+		return stringFieldSize(this.nameLengths[i]) + stringFieldSize(this.valueLengths[i]);
+	}
+
+	private static int stringFieldSize(int length) {
+		return (length == 0) ? 0 : 1 + varintSize(length) + length;
 	}
 
 	private int writeString(byte[] out, int pos, int field, int offset, int length) {
+		if (length == 0) {
+			return pos;
+		}
 		out[pos++] = (byte) ((field << 3) | ProtoCursor.LEN);
 		pos = writeVarint(out, pos, length);
 		System.arraycopy(this.buf, offset, out, pos, length);

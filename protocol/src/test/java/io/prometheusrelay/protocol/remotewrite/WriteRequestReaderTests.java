@@ -57,6 +57,9 @@ class WriteRequestReaderTests {
 		TimeSeries parsed = TimeSeries.parseFrom(keys.get(0));
 		assertThat(parsed.getLabelsList()).extracting(Label::getName).containsExactly("__name__", "a", "job");
 		assertThat(parsed.getLabelsList()).extracting(Label::getValue).containsExactly("up", "", "node");
+		TimeSeries.Builder sorted = TimeSeries.newBuilder();
+		parsed.getLabelsList().forEach(sorted::addLabels);
+		assertThat(keys.get(0)).as("same bytes as protobuf's own encoding").isEqualTo(sorted.build().toByteArray());
 	}
 
 	@Test

@@ -1,0 +1,107 @@
+package io.prometheusrelay.apiserver.store;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads the records of one segment in order, verifying each checksum. Stops at the first record
+ * that is incomplete or corrupt and remembers where the valid part ended, so recovery can truncate
+ * there: a crash mid-append leaves exactly such a torn tail.
+ */
+public final class SegmentReader implements AutoCloseable {
+
+	private final Path file;
+
+	private final DataInputStream in;
+
+	private final long fileSize;
+
+	private long validLength;
+
+	private @Nullable String tornReason;
+
+	private SegmentReader(Path file) throws IOException {
+		this.file = file;
+		this.fileSize = Files.size(file);
+		InputStream stream = Files.newInputStream(file);
+		this.in = new DataInputStream(new BufferedInputStream(stream, 1 << 16));
+		byte[] header = new byte[SegmentFormat.HEADER.length];
+		try {
+			this.in.readFully(header);
+		}
+		catch (EOFException ex) {
+			this.tornReason = "segment header incomplete";
+			return;
+		}
+		if (!Arrays.equals(header, SegmentFormat.HEADER)) {
+			this.tornReason = "not a segment file (header '" + SegmentFormat.describe(header) + "')";
+			return;
+		}
+		this.validLength = header.length;
+	}
+
+	public static SegmentReader open(Path file) throws IOException {
+		return new SegmentReader(file);
+	}
+
+	/** The next record's payload, or empty at the end of the valid records. */
+	public Optional<byte[]> next() throws IOException {
+		if (this.tornReason != null || this.validLength == this.fileSize) {
+			return Optional.empty();
+		}
+		long remaining = this.fileSize - this.validLength;
+		if (remaining < SegmentFormat.RECORD_HEADER_BYTES) {
+			return torn("record header incomplete (" + remaining + " bytes)");
+		}
+		long length = Integer.toUnsignedLong(this.in.readInt());
+		int expectedChecksum = this.in.readInt();
+		if (length > remaining - SegmentFormat.RECORD_HEADER_BYTES) {
+			return torn("record of " + length + " bytes extends past the end of the file");
+		}
+		byte[] payload = new byte[(int) length];
+		this.in.readFully(payload);
+		if (SegmentFormat.checksum(payload, 0, payload.length) != expectedChecksum) {
+			return torn("record checksum mismatch");
+		}
+		this.validLength += SegmentFormat.RECORD_HEADER_BYTES + length;
+		return Optional.of(payload);
+	}
+
+	private Optional<byte[]> torn(String reason) {
+		this.tornReason = reason;
+		return Optional.empty();
+	}
+
+	/** Bytes from the start of the file to the end of the last valid record read so far. */
+	public long validLength() {
+		return this.validLength;
+	}
+
+	/** Why reading stopped before the end of the file, if it did. */
+	public Optional<String> tornReason() {
+		return Optional.ofNullable(this.tornReason);
+	}
+
+	public Path file() {
+		return this.file;
+	}
+
+	public long fileSize() {
+		return this.fileSize;
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.in.close();
+	}
+
+}

@@ -1,0 +1,362 @@
+package io.prometheusrelay.apiserver.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable storage of relayed batches: each batch becomes one checksummed record appended to the
+ * active segment, {@code <data-dir>/<UTC timestamp>.seg}; {@code latest} links to the newest.
+ * <p>
+ * One writer thread owns the files. It takes every append waiting in the queue as one group, writes
+ * the group with one gathering write, forces it to disk once (per the {@link FsyncPolicy}), updates
+ * the {@link LatestIndex}, and only then completes the group's futures: the group commit that lets
+ * many batches in flight share one fsync. The same thread rolls segments by size and age and
+ * applies retention, so no lock is needed around the files.
+ */
+public final class SegmentStore implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(SegmentStore.class);
+
+	private static final int MAX_GROUP = 512;
+
+	private static final Duration HOUSEKEEPING_INTERVAL = Duration.ofSeconds(5);
+
+	private final StoreOptions options;
+
+	private final Clock clock;
+
+	private final DataDirectoryLock lock;
+
+	private final LatestIndex index = new LatestIndex();
+
+	private final BlockingQueue<Append> queue;
+
+	private final StoreMetrics metrics;
+
+	/** Closed segments, oldest first. Writer thread only, except for the gauges' reads of the totals. */
+	private final Deque<Path> closedSegments = new ArrayDeque<>();
+
+	private volatile long closedBytes;
+
+	private volatile ActiveSegment active;
+
+	private final RecoveryReport recovery;
+
+	private final Thread writer;
+
+	private volatile boolean closing;
+
+	private Instant lastFsync;
+
+	private Instant lastHousekeeping;
+
+	private SegmentStore(StoreOptions options, Clock clock, MeterRegistry registry) throws IOException {
+		this.options = options;
+		this.clock = clock;
+		Files.createDirectories(options.dataDir());
+		this.lock = DataDirectoryLock.acquire(options.dataDir());
+		try {
+			this.recovery = StoreRecovery.recover(listSegments(options.dataDir()), this.index);
+			for (Path segment : listSegments(options.dataDir())) {
+				this.closedSegments.addLast(segment);
+				this.closedBytes += Files.size(segment);
+			}
+			this.active = createSegment();
+		}
+		catch (IOException | RuntimeException ex) {
+			this.lock.close();
+			throw ex;
+		}
+		this.queue = new ArrayBlockingQueue<>(options.maxQueuedAppends());
+		this.metrics = new StoreMetrics(registry, this);
+		this.metrics.recovered(this.recovery);
+		this.lastFsync = clock.instant();
+		this.lastHousekeeping = clock.instant();
+		this.writer = new Thread(this::runWriter, "segment-writer");
+		this.writer.start();
+		logger.info("Store {}: {} segments, {} records replayed, {} series; {} torn segments truncated ({} bytes)",
+				options.dataDir(), this.recovery.segments(), this.recovery.records(), this.index.size(),
+				this.recovery.truncatedSegments(), this.recovery.truncatedBytes());
+	}
+
+	/**
+	 * Opens the store: locks the directory, recovers and indexes what is there, starts a new segment.
+	 * @throws DataDirectoryLock.DataDirectoryInUseException if another instance owns the directory
+	 */
+	public static SegmentStore open(StoreOptions options, Clock clock, MeterRegistry registry) throws IOException {
+		return new SegmentStore(options, clock, registry);
+	}
+
+	/**
+	 * Appends one batch (an encoded WriteRequest).
+	 * @return completes when the batch is stored as the fsync policy promises; fails with
+	 * {@link StoreBusyException} when the store cannot take it now, or with the I/O error that
+	 * prevented the write
+	 */
+	public CompletableFuture<Void> append(byte[] writeRequest) {
+		Append append = new Append(writeRequest);
+		if (this.closing) {
+			append.done.completeExceptionally(new StoreBusyException("store is closing"));
+		}
+		else if (!this.queue.offer(append)) {
+			this.metrics.rejectedBusy.increment();
+			append.done.completeExceptionally(
+					new StoreBusyException("store queue full (" + this.options.maxQueuedAppends() + " appends)"));
+		}
+		return append.done;
+	}
+
+	public LatestIndex index() {
+		return this.index;
+	}
+
+	public RecoveryReport recovery() {
+		return this.recovery;
+	}
+
+	public Path dataDir() {
+		return this.options.dataDir();
+	}
+
+	/** Segment files, oldest first, the active one last. */
+	public List<Path> segments() {
+		try {
+			return listSegments(this.options.dataDir());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	int segmentCount() {
+		return this.closedSegments.size() + 1;
+	}
+
+	long totalBytes() {
+		return this.closedBytes + this.active.size();
+	}
+
+	int queuedAppends() {
+		return this.queue.size();
+	}
+
+	private void runWriter() {
+		List<Append> group = new ArrayList<>(MAX_GROUP);
+		while (!this.closing || !this.queue.isEmpty()) {
+			try {
+				Append first = this.queue.poll(100, TimeUnit.MILLISECONDS);
+				if (first != null) {
+					group.add(first);
+					this.queue.drainTo(group, MAX_GROUP - 1);
+					commit(group);
+					group.clear();
+				}
+				housekeeping();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (RuntimeException ex) {
+				// A bug, not an I/O fault: fail what is in hand and keep the writer alive.
+				logger.error("Store writer failed unexpectedly", ex);
+				group.forEach(append -> append.done.completeExceptionally(ex));
+				group.clear();
+			}
+		}
+	}
+
+	private void commit(List<Append> group) {
+		try {
+			rollIfDue();
+			ByteBuffer[] buffers = new ByteBuffer[group.size() * 2];
+			long bytes = 0;
+			for (int i = 0; i < group.size(); i++) {
+				byte[] payload = group.get(i).payload;
+				buffers[2 * i] = SegmentFormat.recordHeader(payload);
+				buffers[2 * i + 1] = ByteBuffer.wrap(payload);
+				bytes += SegmentFormat.RECORD_HEADER_BYTES + payload.length;
+			}
+			this.active.append(buffers);
+			if (this.options.fsyncPolicy() == FsyncPolicy.BATCH) {
+				fsync();
+			}
+			this.metrics.committed(group.size(), bytes);
+		}
+		catch (IOException ex) {
+			logger.warn("Store {}: write of {} batches failed: {}", this.options.dataDir(), group.size(), ex.getMessage());
+			this.metrics.writeErrors.increment();
+			group.forEach(append -> append.done.completeExceptionally(ex));
+			return;
+		}
+		for (Append append : group) {
+			indexBatch(append.payload);
+			append.done.complete(null);
+		}
+		// After the ACKs: a failed deletion must not turn stored batches into NACKs.
+		try {
+			applyRetention();
+		}
+		catch (IOException ex) {
+			logger.warn("Store {}: retention failed: {}", this.options.dataDir(), ex.getMessage());
+		}
+	}
+
+	private void indexBatch(byte[] payload) {
+		try {
+			this.index.apply(payload);
+		}
+		catch (InvalidProtocolBufferException ex) {
+			// Relayed batches are validated by the receiver; this is a peer speaking another dialect.
+			this.metrics.unindexable.increment();
+			logger.warn("Store {}: stored a batch that is not a valid WriteRequest ({}); not indexed",
+					this.options.dataDir(), ex.getMessage());
+		}
+	}
+
+	private void fsync() throws IOException {
+		long start = System.nanoTime();
+		if (this.active.force()) {
+			this.metrics.fsync.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		}
+		this.lastFsync = this.clock.instant();
+	}
+
+	private void rollIfDue() throws IOException {
+		if (this.active.isEmpty()) {
+			return;
+		}
+		boolean full = this.active.size() >= this.options.segmentMaxBytes();
+		boolean old = Duration.between(this.active.createdAt(), this.clock.instant())
+			.compareTo(this.options.segmentMaxAge()) >= 0;
+		if (full || old) {
+			roll();
+		}
+	}
+
+	private void roll() throws IOException {
+		ActiveSegment previous = this.active;
+		ActiveSegment next = createSegment();
+		previous.close();
+		this.closedSegments.addLast(previous.path());
+		this.closedBytes += previous.size();
+		this.active = next;
+		this.metrics.rolls.increment();
+		logger.debug("Store {}: rolled to {}", this.options.dataDir(), next.path().getFileName());
+	}
+
+	private ActiveSegment createSegment() throws IOException {
+		Instant now = this.clock.instant();
+		Path path;
+		int sequence = 0;
+		do {
+			path = this.options.dataDir().resolve(SegmentFormat.fileName(now, sequence++));
+		}
+		while (Files.exists(path));
+		ActiveSegment segment = ActiveSegment.create(path, now);
+		LatestLink.pointAt(path);
+		return segment;
+	}
+
+	private void housekeeping() {
+		Instant now = this.clock.instant();
+		try {
+			if (this.options.fsyncPolicy() == FsyncPolicy.INTERVAL
+					&& Duration.between(this.lastFsync, now).compareTo(this.options.fsyncInterval()) >= 0) {
+				fsync();
+			}
+			if (Duration.between(this.lastHousekeeping, now).compareTo(HOUSEKEEPING_INTERVAL) >= 0) {
+				this.lastHousekeeping = now;
+				applyRetention();
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Store {}: housekeeping failed: {}", this.options.dataDir(), ex.getMessage());
+		}
+	}
+
+	/** Deletes the oldest closed segments while the store is over its byte budget or they are too old. */
+	private void applyRetention() throws IOException {
+		Instant oldestKept = this.clock.instant().minus(this.options.retentionMaxAge());
+		while (!this.closedSegments.isEmpty()) {
+			Path oldest = this.closedSegments.peekFirst();
+			boolean overBudget = totalBytes() > this.options.retentionMaxBytes();
+			boolean expired = Files.getLastModifiedTime(oldest).toInstant().isBefore(oldestKept);
+			if (!overBudget && !expired) {
+				return;
+			}
+			long size = Files.size(oldest);
+			Files.delete(oldest);
+			this.closedSegments.removeFirst();
+			this.closedBytes -= size;
+			this.metrics.retentionDeletions.increment();
+			logger.info("Store {}: retention deleted {} ({} bytes, {})", this.options.dataDir(), oldest.getFileName(),
+					size, overBudget ? "over the byte limit" : "older than " + this.options.retentionMaxAge());
+		}
+	}
+
+	static List<Path> listSegments(Path dataDir) throws IOException {
+		List<Path> segments = new ArrayList<>();
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir,
+				entry -> SegmentFormat.isSegment(entry.getFileName().toString()) && Files.isRegularFile(entry))) {
+			entries.forEach(segments::add);
+		}
+		segments.sort(null);
+		return segments;
+	}
+
+	/** Stops taking appends, commits what is queued, closes the files and releases the directory. */
+	@Override
+	public void close() throws IOException {
+		if (this.closing) {
+			return;
+		}
+		this.closing = true;
+		try {
+			this.writer.join(Duration.ofSeconds(30).toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		try {
+			this.active.close();
+		}
+		finally {
+			this.metrics.remove();
+			this.lock.close();
+		}
+	}
+
+	private static final class Append {
+
+		final byte[] payload;
+
+		final CompletableFuture<Void> done = new CompletableFuture<>();
+
+		Append(byte[] payload) {
+			this.payload = payload;
+		}
+
+	}
+
+}

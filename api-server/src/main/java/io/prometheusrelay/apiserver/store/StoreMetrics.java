@@ -1,0 +1,119 @@
+package io.prometheusrelay.apiserver.store;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+
+/** The store's meters, registered once when it opens and removed when it closes. */
+final class StoreMetrics {
+
+	private final MeterRegistry registry;
+
+	private final List<Meter> meters = new ArrayList<>();
+
+	final Timer fsync;
+
+	final Counter batches;
+
+	final Counter bytes;
+
+	final DistributionSummary groupSize;
+
+	final Counter rolls;
+
+	final Counter retentionDeletions;
+
+	final Counter writeErrors;
+
+	final Counter rejectedBusy;
+
+	final Counter unindexable;
+
+	private final Counter recoveryTruncations;
+
+	private final Counter recoveryTruncatedBytes;
+
+	private final Counter recoveryRecords;
+
+	StoreMetrics(MeterRegistry registry, SegmentStore store) {
+		this.registry = registry;
+		this.fsync = add(Timer.builder("relay.store.fsync")
+			.description("Time to force a group of appends to disk")
+			.publishPercentileHistogram()
+			.register(registry));
+		this.batches = add(Counter.builder("relay.store.batches").description("Batches appended").register(registry));
+		this.bytes = add(Counter.builder("relay.store.appended")
+			.baseUnit(BaseUnits.BYTES)
+			.description("Bytes appended to segments, record headers included")
+			.register(registry));
+		this.groupSize = add(DistributionSummary.builder("relay.store.commit.group")
+			.description("Batches committed together by one write and fsync")
+			.register(registry));
+		this.rolls = add(Counter.builder("relay.store.segment.rolls").description("Segments rolled").register(registry));
+		this.retentionDeletions = add(Counter.builder("relay.store.retention.deletions")
+			.description("Segments deleted by retention")
+			.register(registry));
+		this.writeErrors = add(Counter.builder("relay.store.write.errors")
+			.description("Groups of appends that failed to write")
+			.register(registry));
+		this.rejectedBusy = add(Counter.builder("relay.store.rejected")
+			.tag("reason", "queue_full")
+			.description("Appends refused before reaching the writer")
+			.register(registry));
+		this.unindexable = add(Counter.builder("relay.store.unindexable")
+			.description("Stored batches that could not be read into the latest-sample index")
+			.register(registry));
+		this.recoveryTruncations = add(Counter.builder("relay.store.recovery.truncations")
+			.description("Segments whose torn or corrupt tail was cut off at start")
+			.register(registry));
+		this.recoveryTruncatedBytes = add(Counter.builder("relay.store.recovery.truncated")
+			.baseUnit(BaseUnits.BYTES)
+			.description("Bytes cut off torn segment tails at start")
+			.register(registry));
+		this.recoveryRecords = add(Counter.builder("relay.store.recovery.records")
+			.description("Records replayed into the index at start")
+			.register(registry));
+		add(Gauge.builder("relay.store.segments", store, SegmentStore::segmentCount)
+			.description("Segment files on disk, the active one included")
+			.register(registry));
+		add(Gauge.builder("relay.store.size", store, SegmentStore::totalBytes)
+			.baseUnit(BaseUnits.BYTES)
+			.description("Bytes in all segment files")
+			.register(registry));
+		add(Gauge.builder("relay.store.queue", store, SegmentStore::queuedAppends)
+			.description("Appends waiting for the writer")
+			.register(registry));
+		add(Gauge.builder("relay.store.series", store, s -> s.index().size())
+			.description("Series in the latest-sample index")
+			.register(registry));
+	}
+
+	private <M extends Meter> M add(M meter) {
+		this.meters.add(meter);
+		return meter;
+	}
+
+	void committed(int batches, long bytes) {
+		this.batches.increment(batches);
+		this.bytes.increment(bytes);
+		this.groupSize.record(batches);
+	}
+
+	void recovered(RecoveryReport report) {
+		this.recoveryRecords.increment(report.records());
+		this.recoveryTruncations.increment(report.truncatedSegments());
+		this.recoveryTruncatedBytes.increment(report.truncatedBytes());
+	}
+
+	void remove() {
+		this.meters.forEach(this.registry::remove);
+	}
+
+}

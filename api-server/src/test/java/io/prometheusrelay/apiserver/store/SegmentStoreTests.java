@@ -1,0 +1,343 @@
+package io.prometheusrelay.apiserver.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.protocol.remotewrite.Label;
+import io.prometheusrelay.protocol.remotewrite.Sample;
+import io.prometheusrelay.protocol.remotewrite.TimeSeries;
+import io.prometheusrelay.protocol.remotewrite.WriteRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class SegmentStoreTests {
+
+	@TempDir
+	Path dataDir;
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	private final List<SegmentStore> opened = new ArrayList<>();
+
+	@AfterEach
+	void closeStores() throws IOException {
+		for (SegmentStore store : this.opened) {
+			store.close();
+		}
+	}
+
+	@Test
+	void appendsAreReadBackInOrderAndIndexed() throws Exception {
+		SegmentStore store = open(options());
+		append(store, request("up", 1, 1000));
+		append(store, request("up", 2, 2000));
+		append(store, request("down", 3, 1500));
+		assertThat(readAll(store.dataDir())).containsExactly(request("up", 1, 1000), request("up", 2, 2000),
+				request("down", 3, 1500));
+		assertThat(store.index().get(key("up"))).contains(new LatestIndex.LatestSample(2, 2000));
+		assertThat(store.index().get(key("down"))).contains(new LatestIndex.LatestSample(3, 1500));
+		assertThat(store.index().size()).isEqualTo(2);
+	}
+
+	@Test
+	void indexKeepsTheNewestSampleEvenWhenAnOlderOneArrivesLater() throws Exception {
+		SegmentStore store = open(options());
+		append(store, request("up", 2, 2000));
+		append(store, request("up", 1, 1000));
+		assertThat(store.index().get(key("up"))).contains(new LatestIndex.LatestSample(2, 2000));
+	}
+
+	@Test
+	void namesSegmentsByUtcCreationTimeAndLinksLatestToTheNewest() throws Exception {
+		SegmentStore store = open(options());
+		assertThat(store.segments()).extracting(p -> p.getFileName().toString())
+			.containsExactly("20261121T100000.000Z.seg");
+		assertThat(latestTarget()).isEqualTo(store.segments().get(0).getFileName());
+	}
+
+	@Test
+	void rollsBySizeAndSwapsTheLatestLink() throws Exception {
+		SegmentStore store = open(options().segmentMaxBytes(200).build());
+		for (int i = 0; i < 10; i++) {
+			this.clock.advance(Duration.ofMillis(1));
+			append(store, request("m" + i, i, i));
+		}
+		List<Path> segments = store.segments();
+		assertThat(segments).hasSizeGreaterThan(2);
+		assertThat(latestTarget()).isEqualTo(segments.get(segments.size() - 1).getFileName());
+		assertThat(Files.isSymbolicLink(this.dataDir.resolve("latest"))).isTrue();
+		assertThat(readAll(this.dataDir)).hasSize(10);
+		assertThat(this.registry.get("relay.store.segment.rolls").counter().count()).isEqualTo(segments.size() - 1);
+	}
+
+	@Test
+	void rollsByAgeOnTheNextAppend() throws Exception {
+		SegmentStore store = open(options().segmentMaxAge(Duration.ofMinutes(10)).build());
+		append(store, request("a", 1, 1));
+		this.clock.advance(Duration.ofMinutes(11));
+		append(store, request("b", 2, 2));
+		assertThat(store.segments()).extracting(p -> p.getFileName().toString())
+			.containsExactly("20261121T100000.000Z.seg", "20261121T101100.000Z.seg");
+		assertThat(latestTarget().toString()).isEqualTo("20261121T101100.000Z.seg");
+	}
+
+	@Test
+	void retentionDeletesTheOldestSegmentsOverTheByteLimit() throws Exception {
+		SegmentStore store = open(options().segmentMaxBytes(200).retentionMaxBytes(600).build());
+		for (int i = 0; i < 20; i++) {
+			this.clock.advance(Duration.ofMillis(1));
+			append(store, request("m" + i, i, i));
+		}
+		long total = 0;
+		for (Path segment : store.segments()) {
+			total += Files.size(segment);
+		}
+		assertThat(total).isLessThanOrEqualTo(600);
+		assertThat(this.registry.get("relay.store.retention.deletions").counter().count()).isPositive();
+		assertThat(readAll(this.dataDir)).last().isEqualTo(request("m19", 19, 19));
+	}
+
+	@Test
+	void retentionDeletesSegmentsOlderThanTheMaximumAge() throws Exception {
+		SegmentStore store = open(options().segmentMaxBytes(100).retentionMaxAge(Duration.ofHours(1)).build());
+		append(store, request("old", 1, 1));
+		this.clock.advance(Duration.ofMillis(1));
+		append(store, request("new", 2, 2));
+		Path oldest = store.segments().get(0);
+		Files.setLastModifiedTime(oldest, FileTime.from(this.clock.instant().minus(Duration.ofHours(2))));
+		this.clock.advance(Duration.ofMillis(1));
+		append(store, request("newer", 3, 3));
+		assertThat(store.segments()).doesNotContain(oldest);
+	}
+
+	@Test
+	void recoversATornTailAtStartAndKeepsEveryCompleteRecord() throws Exception {
+		SegmentStore store = open(options());
+		append(store, request("a", 1, 1));
+		append(store, request("b", 2, 2));
+		Path segment = store.segments().get(0);
+		store.close();
+		this.opened.remove(store);
+		long complete = Files.size(segment);
+		try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+			// A crash mid-append: the record header promises more bytes than made it to disk.
+			channel.write(java.nio.ByteBuffer.wrap(new byte[] { 0, 0, 1, 0, 1, 2, 3, 4, 9, 9, 9 }));
+		}
+		this.clock.advance(Duration.ofSeconds(1));
+		SegmentStore reopened = open(options());
+		assertThat(reopened.recovery()).isEqualTo(new RecoveryReport(1, 2, 1, 11));
+		assertThat(Files.size(segment)).isEqualTo(complete);
+		assertThat(reopened.index().get(key("b"))).contains(new LatestIndex.LatestSample(2, 2));
+		assertThat(this.registry.get("relay.store.recovery.truncations").counter().count()).isEqualTo(1);
+		append(reopened, request("c", 3, 3));
+		assertThat(readAll(this.dataDir)).containsExactly(request("a", 1, 1), request("b", 2, 2), request("c", 3, 3));
+	}
+
+	@Test
+	void recoversARecordWithACorruptedPayloadByCuttingItOff() throws Exception {
+		SegmentStore store = open(options());
+		append(store, request("a", 1, 1));
+		long afterFirst = Files.size(store.segments().get(0));
+		append(store, request("b", 2, 2));
+		Path segment = store.segments().get(0);
+		store.close();
+		this.opened.remove(store);
+		try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+			channel.write(java.nio.ByteBuffer.wrap(new byte[] { 42 }), Files.size(segment) - 2);
+		}
+		this.clock.advance(Duration.ofSeconds(1));
+		SegmentStore reopened = open(options());
+		assertThat(reopened.recovery().truncatedSegments()).isEqualTo(1);
+		assertThat(Files.size(segment)).isEqualTo(afterFirst);
+		assertThat(reopened.index().get(key("b"))).isEmpty();
+	}
+
+	@Test
+	void setsAsideASegmentWithoutAValidHeader() throws Exception {
+		Files.write(this.dataDir.resolve("20261121T090000.000Z.seg"), new byte[] { 'P', 'R' });
+		SegmentStore store = open(options());
+		assertThat(store.recovery().truncatedSegments()).isEqualTo(1);
+		assertThat(this.dataDir.resolve("20261121T090000.000Z.seg.corrupt")).exists();
+		assertThat(store.segments()).hasSize(1);
+	}
+
+	@Test
+	void refusesADataDirectoryAnotherInstanceOwns() throws Exception {
+		open(options());
+		assertThatExceptionOfType(DataDirectoryLock.DataDirectoryInUseException.class)
+			.isThrownBy(() -> SegmentStore.open(options().build(), this.clock, this.registry))
+			.withMessageContaining("is in use by another api-server (pid " + ProcessHandle.current().pid() + ")");
+	}
+
+	@Test
+	void refusesAppendsWhenTheQueueIsFullWithoutLosingAcceptedOnes() throws Exception {
+		SegmentStore store = open(options().maxQueuedAppends(1).build());
+		List<CompletableFuture<Void>> appends = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			appends.add(store.append(request("m" + i, i, i).toByteArray()));
+		}
+		int accepted = 0;
+		int busy = 0;
+		for (CompletableFuture<Void> append : appends) {
+			try {
+				append.get(10, TimeUnit.SECONDS);
+				accepted++;
+			}
+			catch (java.util.concurrent.ExecutionException ex) {
+				assertThat(ex.getCause()).isInstanceOf(StoreBusyException.class);
+				busy++;
+			}
+		}
+		assertThat(busy).isPositive();
+		assertThat(readAll(this.dataDir)).hasSize(accepted);
+	}
+
+	private SegmentStore open(OptionsBuilder options) throws IOException {
+		return open(options.build());
+	}
+
+	private SegmentStore open(StoreOptions options) throws IOException {
+		SegmentStore store = SegmentStore.open(options, this.clock, this.registry);
+		this.opened.add(store);
+		return store;
+	}
+
+	private OptionsBuilder options() {
+		return new OptionsBuilder(this.dataDir);
+	}
+
+	private Path latestTarget() throws IOException {
+		return Files.readSymbolicLink(this.dataDir.resolve("latest"));
+	}
+
+	private static void append(SegmentStore store, WriteRequest request) throws Exception {
+		store.append(request.toByteArray()).get(10, TimeUnit.SECONDS);
+	}
+
+	static List<WriteRequest> readAll(Path dataDir) throws IOException {
+		List<WriteRequest> requests = new ArrayList<>();
+		for (Path segment : SegmentStore.listSegments(dataDir)) {
+			try (SegmentReader reader = SegmentReader.open(segment)) {
+				Optional<byte[]> record;
+				while ((record = reader.next()).isPresent()) {
+					requests.add(WriteRequest.parseFrom(record.get()));
+				}
+			}
+		}
+		return requests;
+	}
+
+	private static SeriesKey key(String name) {
+		return SeriesKey.of(Map.of("__name__", name, "job", "test"));
+	}
+
+	static WriteRequest request(String name, double value, long timestamp) {
+		return WriteRequest.newBuilder()
+			.addTimeseries(TimeSeries.newBuilder()
+				.addLabels(Label.newBuilder().setName("__name__").setValue(name))
+				.addLabels(Label.newBuilder().setName("job").setValue("test"))
+				.addSamples(Sample.newBuilder().setValue(value).setTimestamp(timestamp)))
+			.build();
+	}
+
+	static final class OptionsBuilder {
+
+		private final Path dataDir;
+
+		private long segmentMaxBytes = 1 << 20;
+
+		private Duration segmentMaxAge = Duration.ofHours(1);
+
+		private Duration retentionMaxAge = Duration.ofDays(1);
+
+		private long retentionMaxBytes = 1 << 30;
+
+		private int maxQueuedAppends = 1024;
+
+		OptionsBuilder(Path dataDir) {
+			this.dataDir = dataDir;
+		}
+
+		OptionsBuilder segmentMaxBytes(long bytes) {
+			this.segmentMaxBytes = bytes;
+			return this;
+		}
+
+		OptionsBuilder segmentMaxAge(Duration age) {
+			this.segmentMaxAge = age;
+			return this;
+		}
+
+		OptionsBuilder retentionMaxAge(Duration age) {
+			this.retentionMaxAge = age;
+			return this;
+		}
+
+		OptionsBuilder retentionMaxBytes(long bytes) {
+			this.retentionMaxBytes = bytes;
+			return this;
+		}
+
+		OptionsBuilder maxQueuedAppends(int appends) {
+			this.maxQueuedAppends = appends;
+			return this;
+		}
+
+		StoreOptions build() {
+			return new StoreOptions(this.dataDir, FsyncPolicy.BATCH, Duration.ofSeconds(1), this.segmentMaxBytes,
+					this.segmentMaxAge, this.retentionMaxAge, this.retentionMaxBytes, this.maxQueuedAppends);
+		}
+
+	}
+
+	static final class MutableClock extends Clock {
+
+		private volatile Instant now;
+
+		MutableClock(Instant now) {
+			this.now = now;
+		}
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+		@Override
+		public java.time.ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
+	}
+
+}

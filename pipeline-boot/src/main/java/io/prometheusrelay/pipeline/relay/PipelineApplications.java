@@ -1,0 +1,34 @@
+package io.prometheusrelay.pipeline.relay;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+
+/**
+ * Builds the {@link SpringApplication} of a pipeline service with the defaults every service
+ * shares. They are default properties, the lowest precedence, so any application.properties,
+ * environment variable or command-line argument overrides them; and the services can share one
+ * classpath (tests, benchmarks) without their application.properties files colliding.
+ */
+public final class PipelineApplications {
+
+	private PipelineApplications() {
+	}
+
+	public static SpringApplication create(Class<?> mainClass, String name, int httpPort,
+			Map<String, Object> serviceDefaults) {
+		Map<String, Object> defaults = new HashMap<>();
+		defaults.put("spring.application.name", name);
+		defaults.put("server.port", httpPort);
+		defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus");
+		defaults.put("management.endpoint.health.probes.enabled", true);
+		defaults.put("management.metrics.tags.application", name);
+		defaults.put("spring.main.banner-mode", "off");
+		defaults.putAll(serviceDefaults);
+		SpringApplication application = new SpringApplication(mainClass);
+		application.setDefaultProperties(defaults);
+		return application;
+	}
+
+}

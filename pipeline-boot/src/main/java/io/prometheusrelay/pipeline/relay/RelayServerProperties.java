@@ -1,0 +1,75 @@
+package io.prometheusrelay.pipeline.relay;
+
+import java.time.Duration;
+
+import io.prometheusrelay.protocol.transport.RelayServerOptions;
+import org.springframework.util.unit.DataSize;
+
+/** How a service's relay server listens; bound under each service's own prefix. */
+public class RelayServerProperties {
+
+	/** Address the relay server binds. */
+	private String host = "0.0.0.0";
+
+	/** Port the relay server binds; 0 picks a free one. */
+	private int port;
+
+	/** Largest relay frame accepted, header included; larger batches are NACKed as never retryable. */
+	private DataSize maxFrameSize = DataSize.ofMegabytes(64);
+
+	/** Batches of one connection handled at once; past it the server stops reading that connection. */
+	private int maxInFlightPerConnection = 256;
+
+	/** A connection that sends nothing, not even a heartbeat, for this long is closed. */
+	private Duration idleTimeout = Duration.ofSeconds(60);
+
+	public RelayServerProperties(int defaultPort) {
+		this.port = defaultPort;
+	}
+
+	public RelayServerOptions toOptions(String name) {
+		return new RelayServerOptions(name, this.host, this.port, Math.toIntExact(this.maxFrameSize.toBytes()),
+				this.maxInFlightPerConnection, this.idleTimeout);
+	}
+
+	public String getHost() {
+		return this.host;
+	}
+
+	public void setHost(String host) {
+		this.host = host;
+	}
+
+	public int getPort() {
+		return this.port;
+	}
+
+	public void setPort(int port) {
+		this.port = port;
+	}
+
+	public DataSize getMaxFrameSize() {
+		return this.maxFrameSize;
+	}
+
+	public void setMaxFrameSize(DataSize maxFrameSize) {
+		this.maxFrameSize = maxFrameSize;
+	}
+
+	public int getMaxInFlightPerConnection() {
+		return this.maxInFlightPerConnection;
+	}
+
+	public void setMaxInFlightPerConnection(int maxInFlightPerConnection) {
+		this.maxInFlightPerConnection = maxInFlightPerConnection;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+}
