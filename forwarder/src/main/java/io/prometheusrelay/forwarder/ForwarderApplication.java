@@ -1,0 +1,29 @@
+package io.prometheusrelay.forwarder;
+
+import java.util.Map;
+
+import io.prometheusrelay.pipeline.relay.PipelineApplications;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The forwarder: relay server -> every api-server instance, acked upstream once all required targets acked. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class ForwarderApplication {
+
+	/** HTTP port of the actuator endpoints. */
+	public static final int DEFAULT_HTTP_PORT = 9998;
+
+	public static SpringApplication application() {
+		// Embedded default: one static api-server on this machine; Consul or more static instances replace it.
+		return PipelineApplications.create(ForwarderApplication.class, "forwarder", DEFAULT_HTTP_PORT,
+				Map.of("spring.cloud.discovery.client.simple.instances.api-server[0].uri", "http://127.0.0.1:8070"));
+	}
+
+	public static void main(String[] args) {
+		application().run(args);
+	}
+
+}

@@ -1,0 +1,29 @@
+package io.prometheusrelay.forwarder;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheusrelay.forwarder.fanout.FanOutHandler;
+import io.prometheusrelay.pipeline.discovery.RelayTargets;
+import io.prometheusrelay.protocol.transport.RelayServer;
+
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The api-server targets, and the relay server whose batches are fanned out to them. */
+@Configuration(proxyBeanMethods = false)
+class ForwarderConfiguration {
+
+	@Bean(destroyMethod = "close")
+	RelayTargets apiServerTargets(ForwarderProperties properties, DiscoveryClient discovery, MeterRegistry registry) {
+		ForwarderProperties.Targets targets = properties.getTargets();
+		return new RelayTargets(targets.getServiceId(), discovery, targets.getClient().toOptions(), registry,
+				targets.getRefreshInterval());
+	}
+
+	@Bean(destroyMethod = "close")
+	RelayServer relayServer(ForwarderProperties properties, RelayTargets targets, MeterRegistry registry) {
+		return RelayServer.start(properties.getRelay().toOptions("forwarder"), new FanOutHandler(targets, registry),
+				registry);
+	}
+
+}

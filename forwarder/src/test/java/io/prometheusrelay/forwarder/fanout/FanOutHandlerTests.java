@@ -1,0 +1,144 @@
+package io.prometheusrelay.forwarder.fanout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.pipeline.discovery.RelayTargets;
+import io.prometheusrelay.protocol.transport.BatchHandler;
+import io.prometheusrelay.protocol.transport.BatchOutcome;
+import io.prometheusrelay.protocol.transport.RelayClientOptions;
+import io.prometheusrelay.protocol.transport.RelayServer;
+import io.prometheusrelay.protocol.transport.RelayServerOptions;
+import io.prometheusrelay.testsupport.FreePorts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class FanOutHandlerTests {
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	private final List<AutoCloseable> started = new ArrayList<>();
+
+	private final List<ServiceInstance> instances = new CopyOnWriteArrayList<>();
+
+	@AfterEach
+	void closeAll() throws Exception {
+		for (int i = this.started.size() - 1; i >= 0; i--) {
+			this.started.get(i).close();
+		}
+	}
+
+	@Test
+	void acksOnceEveryTargetHasAckedAndEachGotTheBatch() {
+		List<byte[]> first = new CopyOnWriteArrayList<>();
+		List<byte[]> second = new CopyOnWriteArrayList<>();
+		apiServer(recording(first));
+		apiServer(recording(second));
+		FanOutHandler handler = handler(2, Duration.ofSeconds(5));
+		assertThat(handler.handle(new byte[] { 7 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
+		assertThat(first).containsExactly(new byte[] { 7 });
+		assertThat(second).containsExactly(new byte[] { 7 });
+	}
+
+	@Test
+	void nacksRetryableWhenNoTargetIsHealthy() {
+		this.instances.add(instance(FreePorts.next()));
+		FanOutHandler handler = handler(0, Duration.ofSeconds(5));
+		BatchOutcome outcome = handler.handle(new byte[] { 1 }).block(Duration.ofSeconds(5));
+		assertThat(outcome.acked()).isFalse();
+		assertThat(outcome.retryable()).isTrue();
+		assertThat(outcome.reason()).isEqualTo("no healthy api-server to relay to");
+	}
+
+	@Test
+	void dropsATargetThatTimesOutAndAcksWithTheOthers() {
+		List<byte[]> healthy = new CopyOnWriteArrayList<>();
+		apiServer(recording(healthy));
+		apiServer(batch -> Mono.never());
+		FanOutHandler handler = handler(2, Duration.ofMillis(500));
+		assertThat(handler.handle(new byte[] { 3 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
+		assertThat(healthy).hasSize(1);
+		assertThat(this.registry.get("relay.forwarder.targets.dropped").counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void nacksWhenAHealthyTargetNacksSoTheSenderRetries() {
+		apiServer(recording(new CopyOnWriteArrayList<>()));
+		apiServer(batch -> Mono.just(BatchOutcome.nack("store queue full", true)));
+		FanOutHandler handler = handler(2, Duration.ofSeconds(5));
+		BatchOutcome outcome = handler.handle(new byte[] { 1 }).block(Duration.ofSeconds(5));
+		assertThat(outcome.acked()).isFalse();
+		assertThat(outcome.retryable()).isTrue();
+		assertThat(outcome.reason()).endsWith(": store queue full");
+	}
+
+	@Test
+	void followsDiscoveryWhenATargetAppears() {
+		List<byte[]> first = new CopyOnWriteArrayList<>();
+		apiServer(recording(first));
+		FanOutHandler handler = handler(1, Duration.ofSeconds(5));
+		List<byte[]> late = new CopyOnWriteArrayList<>();
+		apiServer(recording(late));
+		RelayTargets targets = (RelayTargets) this.started.get(this.started.size() - 2);
+		await().atMost(Duration.ofSeconds(5)).until(() -> targets.connected().size() == 2);
+		assertThat(handler.handle(new byte[] { 9 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
+		assertThat(late).hasSize(1);
+	}
+
+	private static BatchHandler recording(List<byte[]> received) {
+		return batch -> {
+			received.add(batch);
+			return Mono.just(BatchOutcome.ack());
+		};
+	}
+
+	private void apiServer(BatchHandler handler) {
+		RelayServer server = RelayServer.start(
+				new RelayServerOptions("api-server", "127.0.0.1", 0, 1 << 20, 64, Duration.ofSeconds(30)), handler,
+				this.registry);
+		this.started.add(server);
+		this.instances.add(instance(server.port()));
+	}
+
+	private FanOutHandler handler(int expectedConnected, Duration ackTimeout) {
+		DiscoveryClient discovery = new DiscoveryClient() {
+			@Override
+			public String description() {
+				return "test instances";
+			}
+
+			@Override
+			public List<ServiceInstance> getInstances(String serviceId) {
+				return List.copyOf(FanOutHandlerTests.this.instances);
+			}
+
+			@Override
+			public List<String> getServices() {
+				return List.of("api-server");
+			}
+		};
+		RelayClientOptions options = new RelayClientOptions(1 << 20, 64, ackTimeout, Duration.ofSeconds(1),
+				Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500));
+		RelayTargets targets = new RelayTargets("api-server", discovery, options, this.registry, Duration.ofMillis(200));
+		this.started.add(targets);
+		await().atMost(Duration.ofSeconds(5)).until(() -> targets.connected().size() == expectedConnected);
+		return new FanOutHandler(targets, this.registry);
+	}
+
+	private static ServiceInstance instance(int port) {
+		return new DefaultServiceInstance("api-server-" + port, "api-server", "127.0.0.1", port, false, Map.of());
+	}
+
+}
