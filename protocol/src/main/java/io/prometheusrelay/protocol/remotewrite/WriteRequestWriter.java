@@ -20,7 +20,12 @@ public final class WriteRequestWriter {
 
 	/** Appends the encoded TimeSeries the view points at. */
 	public WriteRequestWriter series(EncodedSeries series) {
-		return field(TIMESERIES_TAG, series.buffer(), series.offset(), series.length());
+		return series(series.buffer(), series.offset(), series.length());
+	}
+
+	/** Appends one encoded TimeSeries message. */
+	public WriteRequestWriter series(byte[] buf, int offset, int length) {
+		return field(TIMESERIES_TAG, buf, offset, length);
 	}
 
 	/** Appends one encoded MetricMetadata message. */

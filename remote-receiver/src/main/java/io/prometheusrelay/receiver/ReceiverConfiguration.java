@@ -1,0 +1,27 @@
+package io.prometheusrelay.receiver;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheusrelay.pipeline.discovery.RelayTargets;
+import io.prometheusrelay.receiver.relay.ForwarderRelay;
+
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The forwarders batches are relayed to. */
+@Configuration(proxyBeanMethods = false)
+class ReceiverConfiguration {
+
+	@Bean(destroyMethod = "close")
+	RelayTargets forwarderTargets(ReceiverProperties properties, DiscoveryClient discovery, MeterRegistry registry) {
+		ReceiverProperties.Forwarders forwarders = properties.getForwarders();
+		return new RelayTargets(forwarders.getServiceId(), discovery, forwarders.getClient().toOptions(), registry,
+				forwarders.getRefreshInterval());
+	}
+
+	@Bean
+	ForwarderRelay forwarderRelay(RelayTargets forwarderTargets, ReceiverProperties properties) {
+		return new ForwarderRelay(forwarderTargets, properties.getAckDeadline());
+	}
+
+}

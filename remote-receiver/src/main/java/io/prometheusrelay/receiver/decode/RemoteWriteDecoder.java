@@ -1,0 +1,158 @@
+package io.prometheusrelay.receiver.decode;
+
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.prometheusrelay.protocol.remotewrite.EncodedSeries;
+import io.prometheusrelay.protocol.remotewrite.WriteRequestReader;
+import io.prometheusrelay.protocol.remotewrite.WriteRequestWriter;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns a remote-write 1.0 request (headers and snappy-compressed body) into a {@link DecodedBatch}
+ * or a {@link RemoteWriteRejection}, within the configured limits.
+ */
+public final class RemoteWriteDecoder {
+
+	private static final String PROTOBUF = "application/x-protobuf";
+
+	private static final String V1_MESSAGE = "prometheus.WriteRequest";
+
+	private final RemoteWriteLimits limits;
+
+	private final SeriesValidator validator;
+
+	public RemoteWriteDecoder(RemoteWriteLimits limits) {
+		this.limits = limits;
+		this.validator = new SeriesValidator(limits);
+	}
+
+	public RemoteWriteLimits limits() {
+		return this.limits;
+	}
+
+	/**
+	 * Checks the headers before the body is read. A missing Content-Type is taken as remote-write
+	 * 1.0, as senders from before the 1.0 spec omit it; the encoding must be snappy.
+	 */
+	public void checkHeaders(@Nullable String contentType, @Nullable String contentEncoding) {
+		if (contentType != null && !contentType.isBlank()) {
+			String[] parts = contentType.split(";");
+			if (!parts[0].trim().equalsIgnoreCase(PROTOBUF)) {
+				throw RemoteWriteRejection.unsupportedMedia(
+						"unsupported Content-Type '" + contentType + "'; expected " + PROTOBUF);
+			}
+			for (int i = 1; i < parts.length; i++) {
+				String[] parameter = parts[i].trim().split("=", 2);
+				if (parameter.length == 2 && parameter[0].trim().equalsIgnoreCase("proto")
+						&& !parameter[1].trim().equals(V1_MESSAGE)) {
+					throw RemoteWriteRejection.unsupportedMedia("unsupported protobuf message '" + parameter[1].trim()
+							+ "'; this receiver speaks remote-write 1.0 (" + V1_MESSAGE + ")");
+				}
+			}
+		}
+		if (contentEncoding == null || !contentEncoding.trim().toLowerCase(Locale.ROOT).equals("snappy")) {
+			throw RemoteWriteRejection.unsupportedMedia("unsupported Content-Encoding '"
+					+ (contentEncoding == null ? "" : contentEncoding) + "'; remote-write requires snappy");
+		}
+	}
+
+	public DecodedBatch decode(byte[] body, long nowMillis) {
+		if (body.length > this.limits.maxBodyBytes()) {
+			throw RemoteWriteRejection.tooLarge("body_too_large",
+					"body of " + body.length + " bytes exceeds the limit of " + this.limits.maxBodyBytes());
+		}
+		byte[] decoded = SnappyBlock.decode(body, this.limits.maxDecodedBytes());
+		Validation validation = new Validation(decoded, nowMillis);
+		try {
+			WriteRequestReader.read(decoded, validation);
+		}
+		catch (InvalidProtocolBufferException ex) {
+			throw RemoteWriteRejection.malformed("invalid_protobuf", "invalid WriteRequest protobuf: " + ex.getMessage());
+		}
+		return validation.result();
+	}
+
+	/**
+	 * Visits every series once: validates and counts it, and remembers where the valid series and the
+	 * metadata are, so that when some series are rejected the rest can be copied out as they are.
+	 */
+	private final class Validation implements WriteRequestReader.Visitor {
+
+		private final byte[] decoded;
+
+		private final long nowMillis;
+
+		private final Map<RejectReason, Integer> rejected = new EnumMap<>(RejectReason.class);
+
+		/** Fields to keep, as (field number, offset, length) triples. */
+		private int[] kept = new int[3 * 64];
+
+		private int keptFields;
+
+		private int series;
+
+		private int validSeries;
+
+		private long samples;
+
+		Validation(byte[] decoded, long nowMillis) {
+			this.decoded = decoded;
+			this.nowMillis = nowMillis;
+		}
+
+		@Override
+		public void series(EncodedSeries encoded) {
+			if (++this.series > RemoteWriteDecoder.this.limits.maxSeries()) {
+				throw RemoteWriteRejection.tooLarge("too_many_series",
+						"request holds more than " + RemoteWriteDecoder.this.limits.maxSeries() + " series");
+			}
+			RejectReason reason = RemoteWriteDecoder.this.validator.check(encoded, this.nowMillis);
+			if (reason != null) {
+				this.rejected.merge(reason, 1, Integer::sum);
+				return;
+			}
+			this.validSeries++;
+			this.samples += encoded.sampleCount() + encoded.histogramCount();
+			keep(1, encoded.offset(), encoded.length());
+		}
+
+		@Override
+		public void metadata(byte[] buf, int offset, int length) {
+			keep(3, offset, length);
+		}
+
+		private void keep(int field, int offset, int length) {
+			if (3 * this.keptFields == this.kept.length) {
+				this.kept = Arrays.copyOf(this.kept, this.kept.length * 2);
+			}
+			this.kept[3 * this.keptFields] = field;
+			this.kept[3 * this.keptFields + 1] = offset;
+			this.kept[3 * this.keptFields + 2] = length;
+			this.keptFields++;
+		}
+
+		DecodedBatch result() {
+			if (this.rejected.isEmpty()) {
+				return new DecodedBatch(this.decoded, this.validSeries, this.samples, this.rejected);
+			}
+			WriteRequestWriter writer = new WriteRequestWriter(this.decoded.length);
+			for (int i = 0; i < this.keptFields; i++) {
+				int offset = this.kept[3 * i + 1];
+				int length = this.kept[3 * i + 2];
+				if (this.kept[3 * i] == 1) {
+					writer.series(this.decoded, offset, length);
+				}
+				else {
+					writer.metadata(this.decoded, offset, length);
+				}
+			}
+			return new DecodedBatch(writer.toByteArray(), this.validSeries, this.samples, this.rejected);
+		}
+
+	}
+
+}

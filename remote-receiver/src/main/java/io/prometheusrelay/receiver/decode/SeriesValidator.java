@@ -1,0 +1,76 @@
+package io.prometheusrelay.receiver.decode;
+
+import java.nio.charset.StandardCharsets;
+
+import io.prometheusrelay.protocol.remotewrite.EncodedSeries;
+import io.prometheusrelay.protocol.remotewrite.Utf8;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides whether one series may be stored: the rules Prometheus's own TSDB applies (labels
+ * present, names non-empty and unique, a metric name, valid UTF-8) plus the configured limits.
+ * Label names are any valid UTF-8, as Prometheus 3 allows; sorting is not required.
+ */
+final class SeriesValidator {
+
+	private static final byte[] METRIC_NAME = "__name__".getBytes(StandardCharsets.UTF_8);
+
+	private final RemoteWriteLimits limits;
+
+	SeriesValidator(RemoteWriteLimits limits) {
+		this.limits = limits;
+	}
+
+	/** The reason to reject the series, or null to keep it. */
+	@Nullable RejectReason check(EncodedSeries series, long nowMillis) {
+		int labels = series.labelCount();
+		if (labels == 0) {
+			return RejectReason.NO_LABELS;
+		}
+		if (labels > this.limits.maxLabelsPerSeries()) {
+			return RejectReason.TOO_MANY_LABELS;
+		}
+		boolean hasName = false;
+		byte[] buf = series.buffer();
+		for (int i = 0; i < labels; i++) {
+			int nameLength = series.nameLength(i);
+			if (nameLength == 0) {
+				return RejectReason.EMPTY_LABEL_NAME;
+			}
+			if (nameLength > this.limits.maxLabelNameBytes()) {
+				return RejectReason.LABEL_NAME_TOO_LONG;
+			}
+			if (series.valueLength(i) > this.limits.maxLabelValueBytes()) {
+				return RejectReason.LABEL_VALUE_TOO_LONG;
+			}
+			if (!Utf8.isValid(buf, series.nameOffset(i), nameLength)
+					|| !Utf8.isValid(buf, series.valueOffset(i), series.valueLength(i))) {
+				return RejectReason.INVALID_UTF8;
+			}
+			if (series.nameEquals(i, METRIC_NAME) && series.valueLength(i) > 0) {
+				hasName = true;
+			}
+		}
+		int[] order = series.labelOrder();
+		for (int i = 1; i < order.length; i++) {
+			if (series.compareNames(order[i - 1], order[i]) == 0) {
+				return RejectReason.DUPLICATE_LABEL_NAME;
+			}
+		}
+		if (!hasName) {
+			return RejectReason.MISSING_METRIC_NAME;
+		}
+		if (series.sampleCount() == 0 && series.histogramCount() == 0) {
+			return RejectReason.NO_SAMPLES;
+		}
+		if (series.maxTimestamp() > nowMillis + this.limits.maxFutureSkew().toMillis()) {
+			return RejectReason.TIMESTAMP_TOO_NEW;
+		}
+		if (this.limits.maxSampleAge() != null
+				&& series.minTimestamp() < nowMillis - this.limits.maxSampleAge().toMillis()) {
+			return RejectReason.TIMESTAMP_TOO_OLD;
+		}
+		return null;
+	}
+
+}

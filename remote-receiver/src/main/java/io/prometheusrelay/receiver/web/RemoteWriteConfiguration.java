@@ -1,0 +1,37 @@
+package io.prometheusrelay.receiver.web;
+
+import java.time.Clock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheusrelay.receiver.ReceiverProperties;
+import io.prometheusrelay.receiver.decode.RemoteWriteDecoder;
+import io.prometheusrelay.receiver.relay.ForwarderRelay;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/** {@code POST /api/v1/write}, and {@code POST /} for the original design's clients. */
+@Configuration(proxyBeanMethods = false)
+public class RemoteWriteConfiguration {
+
+	@Bean
+	RemoteWriteHandler remoteWriteHandler(ReceiverProperties properties, ForwarderRelay relay, MeterRegistry registry) {
+		InFlightBudget budget = new InFlightBudget(properties.getLimits().getMaxInFlightSize().toBytes());
+		return new RemoteWriteHandler(new RemoteWriteDecoder(properties.getLimits().toLimits()), relay, budget,
+				new ReceiverMetrics(registry, budget), properties.getRetryAfter(), Clock.systemUTC());
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> remoteWriteRoutes(RemoteWriteHandler handler) {
+		return RouterFunctions.route()
+			.POST("/api/v1/write", handler::write)
+			.POST("/", handler::write)
+			.route(RequestPredicates.path("/api/v1/write").or(RequestPredicates.path("/")), handler::methodNotAllowed)
+			.build();
+	}
+
+}
