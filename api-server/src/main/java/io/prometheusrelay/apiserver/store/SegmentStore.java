@@ -3,7 +3,6 @@ package io.prometheusrelay.apiserver.store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -316,13 +315,7 @@ public final class SegmentStore implements AutoCloseable {
 	}
 
 	static List<Path> listSegments(Path dataDir) throws IOException {
-		List<Path> segments = new ArrayList<>();
-		try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir,
-				entry -> SegmentFormat.isSegment(entry.getFileName().toString()) && Files.isRegularFile(entry))) {
-			entries.forEach(segments::add);
-		}
-		segments.sort(null);
-		return segments;
+		return SegmentFiles.list(dataDir);
 	}
 
 	/** Stops taking appends, commits what is queued, closes the files and releases the directory. */

@@ -237,14 +237,14 @@ class SegmentStoreTests {
 
 	static List<WriteRequest> readAll(Path dataDir) throws IOException {
 		List<WriteRequest> requests = new ArrayList<>();
-		for (Path segment : SegmentStore.listSegments(dataDir)) {
-			try (SegmentReader reader = SegmentReader.open(segment)) {
-				Optional<byte[]> record;
-				while ((record = reader.next()).isPresent()) {
-					requests.add(WriteRequest.parseFrom(record.get()));
-				}
+		SegmentFiles.forEachRecord(dataDir, record -> {
+			try {
+				requests.add(WriteRequest.parseFrom(record));
 			}
-		}
+			catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
 		return requests;
 	}
 

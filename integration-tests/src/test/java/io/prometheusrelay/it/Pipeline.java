@@ -1,0 +1,81 @@
+package io.prometheusrelay.it;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.prometheusrelay.apiserver.ApiServerApplication;
+import io.prometheusrelay.forwarder.ForwarderApplication;
+import io.prometheusrelay.receiver.ReceiverApplication;
+import io.prometheusrelay.testsupport.FreePorts;
+
+/**
+ * The remote-write pipeline on this machine: remote-receiver -> forwarder -> two api-servers, each
+ * in its own JVM, on free ports, with the api-servers' data in separate directories.
+ */
+final class Pipeline implements AutoCloseable {
+
+	private static final Duration STARTUP = Duration.ofSeconds(90);
+
+	final Path workDir;
+
+	final ServiceProcess receiver;
+
+	final ServiceProcess forwarder;
+
+	final List<ServiceProcess> apiServers = new ArrayList<>();
+
+	final List<Path> dataDirs = new ArrayList<>();
+
+	private final int forwarderRelayPort = FreePorts.next();
+
+	Pipeline(Path workDir) {
+		this.workDir = workDir;
+		List<String> forwarderArgs = new ArrayList<>(List.of("--relay.forwarder.relay.port=" + this.forwarderRelayPort,
+				"--relay.forwarder.relay.host=127.0.0.1", "--relay.forwarder.targets.refresh-interval=1s",
+				"--relay.forwarder.targets.client.max-backoff=1s", "--relay.forwarder.targets.client.ack-timeout=5s"));
+		for (int i = 0; i < 2; i++) {
+			int relayPort = FreePorts.next();
+			Path dataDir = workDir.resolve("api-server-" + (i + 1));
+			this.dataDirs.add(dataDir);
+			this.apiServers.add(new ServiceProcess("api-server-" + (i + 1), ApiServerApplication.class, FreePorts.next(),
+					workDir, List.of("--relay.api-server.relay.port=" + relayPort,
+							"--relay.api-server.relay.host=127.0.0.1", "--relay.api-server.store.data-dir=" + dataDir)));
+			forwarderArgs.add("--spring.cloud.discovery.client.simple.instances.api-server[" + i
+					+ "].uri=http://127.0.0.1:" + relayPort);
+		}
+		this.forwarder = new ServiceProcess("forwarder", ForwarderApplication.class, FreePorts.next(), workDir,
+				forwarderArgs);
+		this.receiver = new ServiceProcess("remote-receiver", ReceiverApplication.class, FreePorts.next(), workDir,
+				List.of("--spring.cloud.discovery.client.simple.instances.forwarder[0].uri=http://127.0.0.1:"
+						+ this.forwarderRelayPort, "--relay.receiver.forwarders.refresh-interval=1s",
+						"--relay.receiver.forwarders.client.max-backoff=1s", "--relay.receiver.ack-deadline=8s"));
+	}
+
+	Pipeline start() {
+		this.apiServers.forEach(ServiceProcess::start);
+		this.forwarder.start();
+		this.receiver.start();
+		this.apiServers.forEach(server -> server.awaitHealthy(STARTUP));
+		this.forwarder.awaitHealthy(STARTUP);
+		this.receiver.awaitHealthy(STARTUP);
+		return this;
+	}
+
+	String writeUrl() {
+		return this.receiver.url("/api/v1/write");
+	}
+
+	static Duration startupTimeout() {
+		return STARTUP;
+	}
+
+	@Override
+	public void close() {
+		this.receiver.close();
+		this.forwarder.close();
+		this.apiServers.forEach(ServiceProcess::close);
+	}
+
+}

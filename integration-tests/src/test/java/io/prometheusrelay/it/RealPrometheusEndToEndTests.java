@@ -1,0 +1,66 @@
+package io.prometheusrelay.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.prometheusrelay.apiserver.store.SeriesKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Debian's Prometheus scrapes itself every second and remote-writes to the receiver; every series
+ * its own HTTP API reports reaches both api-servers' segment files.
+ */
+class RealPrometheusEndToEndTests {
+
+	@TempDir
+	Path workDir;
+
+	@Test
+	void everySeriesPrometheusReportsIsStoredByBothApiServers() throws Exception {
+		PrometheusServer.assumeInstalled();
+		try (Pipeline pipeline = new Pipeline(this.workDir).start();
+				PrometheusServer prometheus = PrometheusServer.scrapingItselfAndWritingTo(pipeline.writeUrl(),
+						this.workDir)) {
+			Set<SeriesKey>[] missing = new Set[pipeline.dataDirs.size()];
+			int[] reported = new int[1];
+			try {
+				await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+					List<Map<String, String>> series = prometheus.series("{job=\"prometheus\"}");
+					reported[0] = series.size();
+					boolean complete = !series.isEmpty();
+					for (int i = 0; i < pipeline.dataDirs.size(); i++) {
+						Set<SeriesKey> absent = new HashSet<>();
+						series.forEach(labels -> absent.add(SeriesKey.of(labels)));
+						absent.removeAll(StoredSeries.seriesIn(pipeline.dataDirs.get(i)));
+						missing[i] = absent;
+						complete &= absent.isEmpty();
+					}
+					return complete;
+				});
+			}
+			catch (org.awaitility.core.ConditionTimeoutException ex) {
+				throw new AssertionError("Prometheus reports " + reported[0] + " series; missing from api-server-1: "
+						+ missing[0].size() + ", from api-server-2: " + missing[1].size() + " (e.g. "
+						+ missing[0].stream().limit(3).toList() + ")\nreceiver log:\n" + pipeline.receiver.tail(20)
+						+ "\nprometheus log:\n" + prometheus.tail(20), ex);
+			}
+			assertThat(reported[0]).isGreaterThan(100);
+			for (Path dataDir : pipeline.dataDirs) {
+				Path[] newestAndLatest = StoredSeries.newestAndLatest(dataDir);
+				assertThat(newestAndLatest[1]).as("latest link of %s", dataDir).isEqualTo(newestAndLatest[0]);
+				assertThat(Files.size(dataDir.resolve(newestAndLatest[1]))).isPositive();
+			}
+			assertThat(prometheus.droppedRemoteWriteSamples()).isZero();
+		}
+	}
+
+}

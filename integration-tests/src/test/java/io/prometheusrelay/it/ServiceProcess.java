@@ -1,0 +1,124 @@
+package io.prometheusrelay.it;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.prometheusrelay.testsupport.ManagedProcess;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One pipeline service in its own JVM, started from this module's test classpath, as a user would
+ * run its jar: so it can be killed with SIGKILL, and its heap is its own.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final String name;
+
+	private final String mainClass;
+
+	private final List<String> args;
+
+	private final int httpPort;
+
+	private final Path logDir;
+
+	private ManagedProcess process;
+
+	ServiceProcess(String name, Class<?> mainClass, int httpPort, Path logDir, List<String> args) {
+		this.name = name;
+		this.mainClass = mainClass.getName();
+		this.httpPort = httpPort;
+		this.logDir = logDir;
+		this.args = List.copyOf(args);
+	}
+
+	ServiceProcess start() {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("-Xmx256m");
+		command.add("-XX:TieredStopAtLevel=1");
+		command.add("-Dio.netty.leakDetection.level=paranoid");
+		command.add("-cp");
+		command.add(classpath());
+		command.add(this.mainClass);
+		command.add("--server.port=" + this.httpPort);
+		command.add("--server.address=127.0.0.1");
+		command.addAll(this.args);
+		this.process = ManagedProcess.start(this.name, command, this.logDir);
+		return this;
+	}
+
+	ServiceProcess awaitHealthy(Duration timeout) {
+		await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException(this.name + " exited:\n" + this.process.tail(40));
+			}
+			return isHealthy();
+		});
+		return this;
+	}
+
+	boolean isHealthy() {
+		try {
+			HttpResponse<String> response = http.send(
+					HttpRequest.newBuilder(URI.create(url("/actuator/health"))).timeout(Duration.ofSeconds(2)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			return response.statusCode() == 200 && response.body().contains("\"UP\"");
+		}
+		catch (Exception ex) {
+			return false;
+		}
+	}
+
+	/** The service's own metrics in the Prometheus text format. */
+	String metrics() throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create(url("/actuator/prometheus"))).build(),
+				HttpResponse.BodyHandlers.ofString()).body();
+	}
+
+	String url(String path) {
+		return "http://127.0.0.1:" + this.httpPort + path;
+	}
+
+	int httpPort() {
+		return this.httpPort;
+	}
+
+	String tail(int lines) {
+		return this.process.tail(lines);
+	}
+
+	/** SIGKILL: no shutdown hooks, no flush. */
+	void kill() {
+		this.process.kill();
+	}
+
+	void stop() {
+		this.process.stop(Duration.ofSeconds(20));
+	}
+
+	@Override
+	public void close() {
+		if (this.process != null) {
+			this.process.stop(Duration.ofSeconds(20));
+		}
+	}
+
+	/** Surefire hides the real classpath behind a manifest jar; it publishes it in this property. */
+	private static String classpath() {
+		String classpath = System.getProperty("surefire.test.class.path");
+		return (classpath != null && !classpath.isBlank()) ? classpath.replace(';', File.pathSeparatorChar)
+				: System.getProperty("java.class.path");
+	}
+
+}
