@@ -46,6 +46,7 @@ final class ServiceProcess implements AutoCloseable {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add("-Xmx256m");
+		command.add("-XX:+UseParallelGC");
 		command.add("-XX:TieredStopAtLevel=1");
 		command.add("-Dio.netty.leakDetection.level=paranoid");
 		command.add("-cp");

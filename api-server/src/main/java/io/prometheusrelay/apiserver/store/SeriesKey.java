@@ -1,5 +1,8 @@
 package io.prometheusrelay.apiserver.store;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,13 +19,39 @@ import io.prometheusrelay.protocol.remotewrite.TimeSeries;
  */
 public final class SeriesKey {
 
+	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
 	private final byte[] encodedLabels;
 
 	private final int hash;
 
 	SeriesKey(byte[] encodedLabels) {
 		this.encodedLabels = encodedLabels;
-		this.hash = Arrays.hashCode(encodedLabels);
+		this.hash = hash(encodedLabels, 0, encodedLabels.length);
+	}
+
+	/**
+	 * The hash of encoded labels; the same for a key and for a lookup probe over the same bytes.
+	 * Eight bytes per step with a murmur3-style mix: a byte-at-a-time hash of ~300 bytes of labels
+	 * per sample was a measurable share of the api-server's CPU.
+	 */
+	static int hash(byte[] bytes, int offset, int length) {
+		long h = 0x9E3779B97F4A7C15L ^ length;
+		int i = offset;
+		int end = offset + length;
+		for (; i + Long.BYTES <= end; i += Long.BYTES) {
+			long k = (long) LONGS.get(bytes, i);
+			h = Long.rotateLeft(h ^ (k * 0x87C37B91114253D5L), 31) * 0x4CF5AD432745937FL;
+		}
+		long tail = 0;
+		for (int shift = 0; i < end; i++, shift += 8) {
+			tail |= (bytes[i] & 0xFFL) << shift;
+		}
+		h ^= tail * 0x87C37B91114253D5L;
+		h ^= h >>> 33;
+		h *= 0xFF51AFD7ED558CCDL;
+		h ^= h >>> 33;
+		return (int) (h ^ (h >>> 32));
 	}
 
 	/** The key of a series with these labels, in any order. */

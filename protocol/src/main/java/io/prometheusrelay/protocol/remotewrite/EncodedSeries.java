@@ -30,6 +30,13 @@ public final class EncodedSeries {
 
 	private int[] valueLengths = new int[16];
 
+	/** Whether the label fields form one run already in canonical encoding; see {@link #hasCanonicalLabels()}. */
+	private boolean labelsCanonical;
+
+	private int labelsOffset;
+
+	private int labelsEnd;
+
 	private int sampleCount;
 
 	private double[] values = new double[4];
@@ -54,14 +61,20 @@ public final class EncodedSeries {
 		this.histogramCount = 0;
 		this.minTimestamp = Long.MAX_VALUE;
 		this.maxTimestamp = Long.MIN_VALUE;
+		this.labelsCanonical = true;
+		this.labelsOffset = start;
+		this.labelsEnd = start;
 		ProtoCursor cursor = new ProtoCursor(buf, start, length);
 		while (cursor.hasMore()) {
+			int fieldStart = cursor.position();
 			int tag = cursor.readTag();
 			switch (tag >>> 3) {
 				case 1 -> {
 					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
 					int labelStart = cursor.readLengthDelimited();
-					readLabel(buf, labelStart, cursor.lengthSince(labelStart));
+					int labelLength = cursor.lengthSince(labelStart);
+					readLabel(buf, labelStart, labelLength);
+					noteLabelEncoding(fieldStart, labelStart, labelLength);
 				}
 				case 2 -> {
 					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
@@ -76,6 +89,25 @@ public final class EncodedSeries {
 				default -> cursor.skipField(tag);
 			}
 		}
+	}
+
+	/**
+	 * Keeps {@link #labelsCanonical} true only while every label field follows the previous one
+	 * directly, is encoded minimally, and sorts after it: then the run of label fields is exactly
+	 * what {@link #canonicalLabels()} would produce.
+	 */
+	private void noteLabelEncoding(int fieldStart, int labelStart, int labelLength) {
+		if (!this.labelsCanonical) {
+			return;
+		}
+		int i = this.labelCount - 1;
+		boolean contiguous = (i == 0) ? (fieldStart == this.start) : (fieldStart == this.labelsEnd);
+		boolean minimal = (this.buf[fieldStart] == LABEL_FIELD_TAG) && labelStart - fieldStart == 1 + varintSize(labelLength)
+				&& labelLength == labelMessageSize(i) && (this.nameLengths[i] == 0 || this.nameOffsets[i] < this.valueOffsets[i]
+						|| this.valueLengths[i] == 0);
+		boolean sorted = (i == 0) || compareNames(i - 1, i) < 0;
+		this.labelsCanonical = contiguous && minimal && sorted;
+		this.labelsEnd = labelStart + labelLength;
 	}
 
 	private void readLabel(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {
@@ -209,6 +241,13 @@ public final class EncodedSeries {
 
 	/** Compares two label names by their UTF-8 bytes, which is the order Prometheus sorts them in. */
 	public int compareNames(int a, int b) {
+		// Names nearly always differ in their first byte: decide there without a range compare.
+		if (this.nameLengths[a] > 0 && this.nameLengths[b] > 0) {
+			int first = Integer.compare(this.buf[this.nameOffsets[a]] & 0xFF, this.buf[this.nameOffsets[b]] & 0xFF);
+			if (first != 0) {
+				return first;
+			}
+		}
 		return Arrays.compareUnsigned(this.buf, this.nameOffsets[a], this.nameOffsets[a] + this.nameLengths[a],
 				this.buf, this.nameOffsets[b], this.nameOffsets[b] + this.nameLengths[b]);
 	}
@@ -216,6 +255,25 @@ public final class EncodedSeries {
 	public boolean nameEquals(int label, byte[] name) {
 		return Arrays.equals(this.buf, this.nameOffsets[label], this.nameOffsets[label] + this.nameLengths[label],
 				name, 0, name.length);
+	}
+
+	/**
+	 * Whether the series' label fields, as sent, already are its {@link #canonicalLabels()}: one
+	 * contiguous run, sorted by name, names unique, minimally encoded. Prometheus sends labels this
+	 * way, so the canonical form can usually be read in place at {@link #labelsOffset()}.
+	 */
+	public boolean hasCanonicalLabels() {
+		return this.labelsCanonical && this.labelCount > 0;
+	}
+
+	/** Offset of the label fields in {@link #buffer()}; meaningful when {@link #hasCanonicalLabels()}. */
+	public int labelsOffset() {
+		return this.labelsOffset;
+	}
+
+	/** Length of the label fields; meaningful when {@link #hasCanonicalLabels()}. */
+	public int labelsLength() {
+		return this.labelsEnd - this.labelsOffset;
 	}
 
 	/** Label indexes in name order; the identity when the sender sorted them, as the spec asks. */
@@ -249,20 +307,34 @@ public final class EncodedSeries {
 	 */
 	public byte[] canonicalLabels() {
 		int[] order = labelOrder();
+		byte[] out = new byte[canonicalLabelsLength(order)];
+		writeCanonicalLabels(order, out, 0);
+		return out;
+	}
+
+	/** Bytes {@link #canonicalLabels()} takes, for labels in the given {@link #labelOrder()}. */
+	public int canonicalLabelsLength(int[] order) {
 		int size = 0;
 		for (int i : order) {
 			int labelSize = labelMessageSize(i);
 			size += 1 + varintSize(labelSize) + labelSize;
 		}
-		byte[] out = new byte[size];
-		int pos = 0;
+		return size;
+	}
+
+	/**
+	 * Writes {@link #canonicalLabels()} into {@code out} at {@code offset}, for callers that reuse a
+	 * buffer; returns the offset after them.
+	 */
+	public int writeCanonicalLabels(int[] order, byte[] out, int offset) {
+		int pos = offset;
 		for (int i : order) {
 			out[pos++] = (byte) LABEL_FIELD_TAG;
 			pos = writeVarint(out, pos, labelMessageSize(i));
 			pos = writeString(out, pos, 1, this.nameOffsets[i], this.nameLengths[i]);
 			pos = writeString(out, pos, 2, this.valueOffsets[i], this.valueLengths[i]);
 		}
-		return out;
+		return pos;
 	}
 
 	private int labelMessageSize(int i) {

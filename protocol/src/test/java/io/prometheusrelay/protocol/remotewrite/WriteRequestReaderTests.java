@@ -63,6 +63,47 @@ class WriteRequestReaderTests {
 	}
 
 	@Test
+	void recognisesLabelsSentInCanonicalEncodingAndOnlyThose() throws Exception {
+		assertThat(canonical(series(new String[] { "__name__", "up", "job", "node" }, 1, 1))).isTrue();
+		assertThat(canonical(series(new String[] { "job", "node", "__name__", "up" }, 1, 1))).as("unsorted").isFalse();
+		assertThat(canonical(series(new String[] { "__name__", "up", "job", "a", "job", "b" }, 1, 1))).as("duplicate")
+			.isFalse();
+		// protobuf-java writes fields in number order, so splice a series whose samples come first.
+		byte[] samples = TimeSeries.newBuilder().addSamples(Sample.newBuilder().setValue(1).setTimestamp(1)).build().toByteArray();
+		byte[] labels = TimeSeries.newBuilder().addLabels(Label.newBuilder().setName("__name__").setValue("up")).build().toByteArray();
+		byte[] series = new byte[samples.length + labels.length];
+		System.arraycopy(samples, 0, series, 0, samples.length);
+		System.arraycopy(labels, 0, series, samples.length, labels.length);
+		byte[] request = new byte[2 + series.length];
+		request[0] = 0x0A;
+		request[1] = (byte) series.length;
+		System.arraycopy(series, 0, request, 2, series.length);
+		boolean[] canonical = new boolean[1];
+		WriteRequestReader.read(request, s -> canonical[0] = s.hasCanonicalLabels());
+		assertThat(canonical[0]).as("labels after samples").isFalse();
+	}
+
+	@Test
+	void canonicalLabelsReadInPlaceEqualTheReEncodedOnes() throws Exception {
+		byte[] request = WriteRequest.newBuilder()
+			.addTimeseries(series(new String[] { "__name__", "up", "empty", "", "job", "node" }, 1, 1))
+			.build()
+			.toByteArray();
+		WriteRequestReader.read(request, s -> {
+			assertThat(s.hasCanonicalLabels()).isTrue();
+			assertThat(Arrays.copyOfRange(s.buffer(), s.labelsOffset(), s.labelsOffset() + s.labelsLength()))
+				.isEqualTo(s.canonicalLabels());
+		});
+	}
+
+	private static boolean canonical(TimeSeries series) throws Exception {
+		boolean[] canonical = new boolean[1];
+		WriteRequestReader.read(WriteRequest.newBuilder().addTimeseries(series).build().toByteArray(),
+				s -> canonical[0] = s.hasCanonicalLabels());
+		return canonical[0];
+	}
+
+	@Test
 	void rejectsTruncatedInput() {
 		byte[] encoded = WriteRequest.newBuilder()
 			.addTimeseries(series(new String[] { "__name__", "up" }, 1, 1))

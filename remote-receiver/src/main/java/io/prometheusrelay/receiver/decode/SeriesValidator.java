@@ -51,10 +51,13 @@ final class SeriesValidator {
 				hasName = true;
 			}
 		}
-		int[] order = series.labelOrder();
-		for (int i = 1; i < order.length; i++) {
-			if (series.compareNames(order[i - 1], order[i]) == 0) {
-				return RejectReason.DUPLICATE_LABEL_NAME;
+		if (!series.hasCanonicalLabels()) {
+			// Canonical labels are sorted with unique names; only others need sorting to find duplicates.
+			int[] order = series.labelOrder();
+			for (int i = 1; i < order.length; i++) {
+				if (series.compareNames(order[i - 1], order[i]) == 0) {
+					return RejectReason.DUPLICATE_LABEL_NAME;
+				}
 			}
 		}
 		if (!hasName) {

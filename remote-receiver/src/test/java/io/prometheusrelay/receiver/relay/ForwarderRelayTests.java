@@ -1,0 +1,136 @@
+package io.prometheusrelay.receiver.relay;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.pipeline.discovery.RelayTargets;
+import io.prometheusrelay.protocol.transport.BatchHandler;
+import io.prometheusrelay.protocol.transport.BatchOutcome;
+import io.prometheusrelay.protocol.transport.RelayClientOptions;
+import io.prometheusrelay.protocol.transport.RelayServer;
+import io.prometheusrelay.protocol.transport.RelayServerOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ForwarderRelayTests {
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	private final List<AutoCloseable> started = new ArrayList<>();
+
+	private final List<ServiceInstance> forwarders = new CopyOnWriteArrayList<>();
+
+	@AfterEach
+	void closeAll() throws Exception {
+		for (int i = this.started.size() - 1; i >= 0; i--) {
+			this.started.get(i).close();
+		}
+	}
+
+	@Test
+	void failsOverToTheNextForwarderWhenTheFirstDoesNotAnswer() {
+		forwarder(batch -> Mono.never());
+		List<byte[]> second = new CopyOnWriteArrayList<>();
+		forwarder(batch -> {
+			second.add(batch);
+			return Mono.just(BatchOutcome.ack());
+		});
+		ForwarderRelay relay = relay(2, Duration.ofMillis(300), Duration.ofSeconds(5));
+		assertThat(relay.relay(new byte[] { 1 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
+		assertThat(second).hasSize(1);
+	}
+
+	@Test
+	void failsOverWhenTheFirstForwarderIsDown() {
+		RelayServer first = forwarder(batch -> Mono.just(BatchOutcome.ack()));
+		List<byte[]> second = new CopyOnWriteArrayList<>();
+		forwarder(batch -> {
+			second.add(batch);
+			return Mono.just(BatchOutcome.ack());
+		});
+		ForwarderRelay relay = relay(2, Duration.ofSeconds(5), Duration.ofSeconds(5));
+		first.close();
+		assertThat(relay.relay(new byte[] { 1 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
+		assertThat(second).hasSize(1);
+	}
+
+	@Test
+	void answersWithTheForwardersNackWithoutTryingAnother() {
+		forwarder(batch -> Mono.just(BatchOutcome.nack("no healthy api-server", true)));
+		List<byte[]> second = new CopyOnWriteArrayList<>();
+		forwarder(batch -> {
+			second.add(batch);
+			return Mono.just(BatchOutcome.ack());
+		});
+		ForwarderRelay relay = relay(2, Duration.ofSeconds(5), Duration.ofSeconds(5));
+		BatchOutcome outcome = relay.relay(new byte[] { 1 }).block(Duration.ofSeconds(5));
+		assertThat(outcome).isEqualTo(BatchOutcome.nack("no healthy api-server", true));
+		assertThat(second).isEmpty();
+	}
+
+	@Test
+	void nacksRetryableAtTheDeadline() {
+		forwarder(batch -> Mono.never());
+		ForwarderRelay relay = relay(1, Duration.ofSeconds(30), Duration.ofMillis(300));
+		BatchOutcome outcome = relay.relay(new byte[] { 1 }).block(Duration.ofSeconds(5));
+		assertThat(outcome.acked()).isFalse();
+		assertThat(outcome.retryable()).isTrue();
+		assertThat(outcome.reason()).isEqualTo("no answer from a forwarder within 300 ms");
+	}
+
+	@Test
+	void nacksRetryableWhenNoForwarderIsConnected() {
+		ForwarderRelay relay = relay(0, Duration.ofSeconds(5), Duration.ofSeconds(5));
+		assertThat(relay.relay(new byte[] { 1 }).block(Duration.ofSeconds(5)))
+			.isEqualTo(BatchOutcome.nack("no forwarder connected", true));
+	}
+
+	private RelayServer forwarder(BatchHandler handler) {
+		RelayServer server = RelayServer.start(
+				new RelayServerOptions("forwarder", "127.0.0.1", 0, 1 << 20, 64, Duration.ofSeconds(30)), handler,
+				this.registry);
+		this.started.add(server);
+		// Names sort in start order, so the first forwarder started is the one tried first.
+		this.forwarders.add(new DefaultServiceInstance("forwarder-" + this.forwarders.size(), "forwarder", "127.0.0.1",
+				server.port(), false, Map.of()));
+		return server;
+	}
+
+	private ForwarderRelay relay(int expectedConnected, Duration ackTimeout, Duration deadline) {
+		DiscoveryClient discovery = new DiscoveryClient() {
+			@Override
+			public String description() {
+				return "test forwarders";
+			}
+
+			@Override
+			public List<ServiceInstance> getInstances(String serviceId) {
+				return List.copyOf(ForwarderRelayTests.this.forwarders);
+			}
+
+			@Override
+			public List<String> getServices() {
+				return List.of("forwarder");
+			}
+		};
+		RelayClientOptions options = new RelayClientOptions(1 << 20, 64, ackTimeout, Duration.ofSeconds(1),
+				Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500));
+		RelayTargets targets = new RelayTargets("forwarder", discovery, options, this.registry, Duration.ofSeconds(30));
+		this.started.add(targets);
+		await().atMost(Duration.ofSeconds(5)).until(() -> targets.connected().size() == expectedConnected);
+		return new ForwarderRelay(targets, deadline);
+	}
+
+}

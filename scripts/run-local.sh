@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# One command, no Docker: builds if needed, then runs the remote-write pipeline on this machine with
+# embedded defaults (static discovery, no Consul): remote-receiver, forwarder, two api-servers with
+# separate data directories, and Debian's Prometheus (when installed) remote-writing to the receiver.
+# Ctrl-C stops every process it started, by PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+state=.run-local
+mkdir -p "$state/logs"
+if [ -f "$state/pids" ]; then
+  while read -r pid name; do
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "The suite is already running ($name is PID $pid; see $state/pids). Stop it with Ctrl-C in its terminal, or: kill \$(cut -d' ' -f1 $state/pids)" >&2
+      exit 1
+    fi
+  done < "$state/pids"
+  rm -f "$state/pids"
+fi
+
+jar() { ls "$1"/target/"$1"-*-exec.jar 2>/dev/null | head -n 1; }
+if [ -z "$(jar remote-receiver)" ] || [ -z "$(jar forwarder)" ] || [ -z "$(jar api-server)" ]; then
+  echo "Building (first run only)..."
+  ./mvnw -B -q -DskipTests install
+fi
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  rm -f "$state/pids"
+}
+trap stop_all INT TERM EXIT
+
+start() {
+  local name=$1; shift
+  "$@" >"$state/logs/$name.log" 2>&1 &
+  pids+=($!)
+  echo "$! $name" >> "$state/pids"
+}
+
+java_opts=(-Xmx256m -XX:+UseParallelGC)
+start api-server-1 java "${java_opts[@]}" -jar "$(jar api-server)" --server.port=8071 \
+  --relay.api-server.relay.port=8070 --relay.api-server.store.data-dir="$state/data/api-server-1"
+start api-server-2 java "${java_opts[@]}" -jar "$(jar api-server)" --server.port=8171 \
+  --relay.api-server.relay.port=8170 --relay.api-server.store.data-dir="$state/data/api-server-2"
+start forwarder java "${java_opts[@]}" -jar "$(jar forwarder)" --server.port=9998 \
+  --relay.forwarder.relay.port=9999 \
+  --spring.cloud.discovery.client.simple.instances.api-server[0].uri=http://127.0.0.1:8070 \
+  --spring.cloud.discovery.client.simple.instances.api-server[1].uri=http://127.0.0.1:8170
+start remote-receiver java "${java_opts[@]}" -jar "$(jar remote-receiver)" --server.port=9201 \
+  --spring.cloud.discovery.client.simple.instances.forwarder[0].uri=http://127.0.0.1:9999
+
+wait_healthy() {
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$2/actuator/health" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "$1 did not become healthy; see $state/logs/$1.log" >&2
+  return 1
+}
+wait_healthy api-server-1 8071; wait_healthy api-server-2 8171; wait_healthy forwarder 9998; wait_healthy remote-receiver 9201
+
+if command -v prometheus >/dev/null; then
+  cat > "$state/prometheus.yml" <<YAML
+global:
+  scrape_interval: 5s
+scrape_configs:
+  - job_name: prometheus
+    static_configs: [{targets: ['127.0.0.1:9090']}]
+  - job_name: relay
+    metrics_path: /actuator/prometheus
+    static_configs:
+      - targets: ['127.0.0.1:9201', '127.0.0.1:9998', '127.0.0.1:8071', '127.0.0.1:8171']
+remote_write:
+  - url: http://127.0.0.1:9201/api/v1/write
+YAML
+  start prometheus prometheus --config.file="$state/prometheus.yml" --storage.tsdb.path="$state/data/prometheus" \
+    --web.listen-address=127.0.0.1:9090
+  prometheus_line="Prometheus          http://127.0.0.1:9090  (remote-writes to the receiver, scrapes every service)"
+else
+  prometheus_line="Prometheus          not installed (apt-get install prometheus), so nothing remote-writes yet"
+fi
+
+cat <<INFO
+
+Prometheus Relay is running (logs in $state/logs, data in $state/data):
+  $prometheus_line
+  remote-receiver     http://127.0.0.1:9201/api/v1/write   actuator :9201
+  forwarder           relay tcp://127.0.0.1:9999           actuator :9998
+  api-server-1        relay tcp://127.0.0.1:8070           actuator :8071   data $state/data/api-server-1 (latest -> newest segment)
+  api-server-2        relay tcp://127.0.0.1:8170           actuator :8171   data $state/data/api-server-2
+Press Ctrl-C to stop everything.
+INFO
+
+while true; do
+  for pid in "${pids[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "A process exited (PID $pid); see $state/logs." >&2
+      exit 1
+    fi
+  done
+  sleep 2
+done
