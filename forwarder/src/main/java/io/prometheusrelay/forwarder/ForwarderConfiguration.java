@@ -15,9 +15,7 @@ class ForwarderConfiguration {
 
 	@Bean(destroyMethod = "close")
 	RelayTargets apiServerTargets(ForwarderProperties properties, DiscoveryClient discovery, MeterRegistry registry) {
-		ForwarderProperties.Targets targets = properties.getTargets();
-		return new RelayTargets(targets.getServiceId(), discovery, targets.getClient().toOptions(), registry,
-				targets.getRefreshInterval());
+		return properties.getTargets().connect(discovery, registry);
 	}
 
 	@Bean(destroyMethod = "close")

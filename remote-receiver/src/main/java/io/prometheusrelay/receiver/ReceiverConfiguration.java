@@ -14,9 +14,7 @@ class ReceiverConfiguration {
 
 	@Bean(destroyMethod = "close")
 	RelayTargets forwarderTargets(ReceiverProperties properties, DiscoveryClient discovery, MeterRegistry registry) {
-		ReceiverProperties.Forwarders forwarders = properties.getForwarders();
-		return new RelayTargets(forwarders.getServiceId(), discovery, forwarders.getClient().toOptions(), registry,
-				forwarders.getRefreshInterval());
+		return properties.getForwarders().connect(discovery, registry);
 	}
 
 	@Bean

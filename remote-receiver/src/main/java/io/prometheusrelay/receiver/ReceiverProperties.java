@@ -2,7 +2,7 @@ package io.prometheusrelay.receiver;
 
 import java.time.Duration;
 
-import io.prometheusrelay.pipeline.relay.RelayClientProperties;
+import io.prometheusrelay.pipeline.discovery.RelayTargetsProperties;
 import io.prometheusrelay.receiver.decode.RemoteWriteLimits;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +25,9 @@ public class ReceiverProperties {
 
 	private final Limits limits = new Limits();
 
-	private final Forwarders forwarders = new Forwarders();
+	/** The forwarders batches are relayed to; the first connected one is used, the others are failovers. */
+	@NestedConfigurationProperty
+	private final RelayTargetsProperties forwarders = new RelayTargetsProperties("forwarder");
 
 	public Duration getAckDeadline() {
 		return this.ackDeadline;
@@ -47,7 +49,7 @@ public class ReceiverProperties {
 		return this.limits;
 	}
 
-	public Forwarders getForwarders() {
+	public RelayTargetsProperties getForwarders() {
 		return this.forwarders;
 	}
 
@@ -157,41 +159,6 @@ public class ReceiverProperties {
 
 		public void setMaxInFlightSize(DataSize maxInFlightSize) {
 			this.maxInFlightSize = maxInFlightSize;
-		}
-
-	}
-
-	/** The forwarders batches are relayed to; the first connected one is used, the others are failovers. */
-	public static class Forwarders {
-
-		/** Discovery service id of the forwarders. */
-		private String serviceId = "forwarder";
-
-		/** How often the list of forwarder instances is read from discovery. */
-		private Duration refreshInterval = Duration.ofSeconds(5);
-
-		/** Relay connections to each forwarder. */
-		@NestedConfigurationProperty
-		private final RelayClientProperties client = new RelayClientProperties();
-
-		public String getServiceId() {
-			return this.serviceId;
-		}
-
-		public void setServiceId(String serviceId) {
-			this.serviceId = serviceId;
-		}
-
-		public Duration getRefreshInterval() {
-			return this.refreshInterval;
-		}
-
-		public void setRefreshInterval(Duration refreshInterval) {
-			this.refreshInterval = refreshInterval;
-		}
-
-		public RelayClientProperties getClient() {
-			return this.client;
 		}
 
 	}

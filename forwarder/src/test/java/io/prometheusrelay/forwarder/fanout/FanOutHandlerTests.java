@@ -1,9 +1,9 @@
 package io.prometheusrelay.forwarder.fanout;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,9 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
-import org.springframework.cloud.client.DefaultServiceInstance;
-import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.simple.InstanceProperties;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClient;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,7 +32,10 @@ class FanOutHandlerTests {
 
 	private final List<AutoCloseable> started = new ArrayList<>();
 
-	private final List<ServiceInstance> instances = new CopyOnWriteArrayList<>();
+	/** Discovery as the services use it by default: Spring Cloud's simple (static) instances. */
+	private final SimpleDiscoveryProperties discovery = new SimpleDiscoveryProperties();
+
+	private final List<InstanceProperties> instances = new CopyOnWriteArrayList<>();
 
 	@AfterEach
 	void closeAll() throws Exception {
@@ -113,22 +117,8 @@ class FanOutHandlerTests {
 	}
 
 	private FanOutHandler handler(int expectedConnected, Duration ackTimeout) {
-		DiscoveryClient discovery = new DiscoveryClient() {
-			@Override
-			public String description() {
-				return "test instances";
-			}
-
-			@Override
-			public List<ServiceInstance> getInstances(String serviceId) {
-				return List.copyOf(FanOutHandlerTests.this.instances);
-			}
-
-			@Override
-			public List<String> getServices() {
-				return List.of("api-server");
-			}
-		};
+		this.discovery.getInstances().put("api-server", this.instances);
+		DiscoveryClient discovery = new SimpleDiscoveryClient(this.discovery);
 		RelayClientOptions options = new RelayClientOptions(1 << 20, 64, ackTimeout, Duration.ofSeconds(1),
 				Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500));
 		RelayTargets targets = new RelayTargets("api-server", discovery, options, this.registry, Duration.ofMillis(200));
@@ -137,8 +127,11 @@ class FanOutHandlerTests {
 		return new FanOutHandler(targets, this.registry);
 	}
 
-	private static ServiceInstance instance(int port) {
-		return new DefaultServiceInstance("api-server-" + port, "api-server", "127.0.0.1", port, false, Map.of());
+	private static InstanceProperties instance(int port) {
+		InstanceProperties instance = new InstanceProperties();
+		instance.setServiceId("api-server");
+		instance.setUri(URI.create("http://127.0.0.1:" + port));
+		return instance;
 	}
 
 }

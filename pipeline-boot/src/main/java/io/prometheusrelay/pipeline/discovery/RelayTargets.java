@@ -3,6 +3,7 @@ package io.prometheusrelay.pipeline.discovery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +25,9 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 /**
  * One {@link RelayClient} per instance of a service, following Spring Cloud's
  * {@link DiscoveryClient}: static instances by default, Consul's catalog when configured.
- * Instances that appear get a client; instances that disappear have theirs closed.
+ * Instances that appear get a client; instances that disappear have theirs closed. Targets keep
+ * the order discovery lists them in, so the order of configured static instances is the order of
+ * preference where one target is used at a time (the receiver's forwarders).
  * <p>
  * An instance's relay port is its {@value #RELAY_PORT_METADATA} metadata entry when present (an
  * api-server registers its gRPC port as the service port), otherwise the instance's port.
@@ -46,6 +49,9 @@ public final class RelayTargets implements AutoCloseable {
 
 	private final Map<String, RelayClient> clients = new ConcurrentHashMap<>();
 
+	/** The clients in discovery order, replaced as a whole on each refresh. */
+	private volatile List<RelayClient> ordered = List.of();
+
 	private final Disposable refresher;
 
 	public RelayTargets(String serviceId, DiscoveryClient discovery, RelayClientOptions options, MeterRegistry registry,
@@ -60,11 +66,9 @@ public final class RelayTargets implements AutoCloseable {
 			.subscribe(tick -> refresh());
 	}
 
-	/** Every target currently discovered, connected or not, in a stable order. */
+	/** Every target currently discovered, connected or not, in discovery order. */
 	public List<RelayClient> all() {
-		List<RelayClient> all = new ArrayList<>(this.clients.values());
-		all.sort((a, b) -> a.target().compareTo(b.target()));
-		return all;
+		return this.ordered;
 	}
 
 	/** Targets with a live connection. */
@@ -87,7 +91,8 @@ public final class RelayTargets implements AutoCloseable {
 			return;
 		}
 		Map<String, ServiceInstance> discovered = instances.stream()
-			.collect(Collectors.toMap(RelayTargets::address, instance -> instance, (first, second) -> first));
+			.collect(Collectors.toMap(RelayTargets::address, instance -> instance, (first, second) -> first,
+					LinkedHashMap::new));
 		for (Map.Entry<String, ServiceInstance> entry : discovered.entrySet()) {
 			this.clients.computeIfAbsent(entry.getKey(), address -> {
 				logger.info("Relay target {} of '{}' discovered", address, this.serviceId);
@@ -104,6 +109,7 @@ public final class RelayTargets implements AutoCloseable {
 			logger.info("Relay target {} of '{}' is no longer discovered; closing", address, this.serviceId);
 			this.clients.remove(address).close();
 		}
+		this.ordered = discovered.keySet().stream().map(this.clients::get).toList();
 	}
 
 	private static String address(ServiceInstance instance) {
@@ -120,6 +126,7 @@ public final class RelayTargets implements AutoCloseable {
 		this.refresher.dispose();
 		Collection<RelayClient> closing = new ArrayList<>(this.clients.values());
 		this.clients.clear();
+		this.ordered = List.of();
 		closing.forEach(RelayClient::close);
 	}
 

@@ -1,9 +1,9 @@
 package io.prometheusrelay.receiver.relay;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,9 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
-import org.springframework.cloud.client.DefaultServiceInstance;
-import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.simple.InstanceProperties;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClient;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +31,10 @@ class ForwarderRelayTests {
 
 	private final List<AutoCloseable> started = new ArrayList<>();
 
-	private final List<ServiceInstance> forwarders = new CopyOnWriteArrayList<>();
+	/** Discovery as the services use it by default: Spring Cloud's simple (static) instances. */
+	private final SimpleDiscoveryProperties discovery = new SimpleDiscoveryProperties();
+
+	private final List<InstanceProperties> forwarders = new CopyOnWriteArrayList<>();
 
 	@AfterEach
 	void closeAll() throws Exception {
@@ -41,7 +45,11 @@ class ForwarderRelayTests {
 
 	@Test
 	void failsOverToTheNextForwarderWhenTheFirstDoesNotAnswer() {
-		forwarder(batch -> Mono.never());
+		List<byte[]> first = new CopyOnWriteArrayList<>();
+		forwarder(batch -> {
+			first.add(batch);
+			return Mono.never();
+		});
 		List<byte[]> second = new CopyOnWriteArrayList<>();
 		forwarder(batch -> {
 			second.add(batch);
@@ -49,6 +57,7 @@ class ForwarderRelayTests {
 		});
 		ForwarderRelay relay = relay(2, Duration.ofMillis(300), Duration.ofSeconds(5));
 		assertThat(relay.relay(new byte[] { 1 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
+		assertThat(first).as("tried first").hasSize(1);
 		assertThat(second).hasSize(1);
 	}
 
@@ -102,29 +111,17 @@ class ForwarderRelayTests {
 				new RelayServerOptions("forwarder", "127.0.0.1", 0, 1 << 20, 64, Duration.ofSeconds(30)), handler,
 				this.registry);
 		this.started.add(server);
-		// Names sort in start order, so the first forwarder started is the one tried first.
-		this.forwarders.add(new DefaultServiceInstance("forwarder-" + this.forwarders.size(), "forwarder", "127.0.0.1",
-				server.port(), false, Map.of()));
+		// Discovery order is preference order: the forwarder started first is listed, and tried, first.
+		InstanceProperties instance = new InstanceProperties();
+		instance.setServiceId("forwarder");
+		instance.setUri(URI.create("http://127.0.0.1:" + server.port()));
+		this.forwarders.add(instance);
 		return server;
 	}
 
 	private ForwarderRelay relay(int expectedConnected, Duration ackTimeout, Duration deadline) {
-		DiscoveryClient discovery = new DiscoveryClient() {
-			@Override
-			public String description() {
-				return "test forwarders";
-			}
-
-			@Override
-			public List<ServiceInstance> getInstances(String serviceId) {
-				return List.copyOf(ForwarderRelayTests.this.forwarders);
-			}
-
-			@Override
-			public List<String> getServices() {
-				return List.of("forwarder");
-			}
-		};
+		this.discovery.getInstances().put("forwarder", this.forwarders);
+		DiscoveryClient discovery = new SimpleDiscoveryClient(this.discovery);
 		RelayClientOptions options = new RelayClientOptions(1 << 20, 64, ackTimeout, Duration.ofSeconds(1),
 				Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500));
 		RelayTargets targets = new RelayTargets("forwarder", discovery, options, this.registry, Duration.ofSeconds(30));

@@ -1,0 +1,53 @@
+package io.prometheusrelay.pipeline.discovery;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheusrelay.pipeline.relay.RelayClientProperties;
+
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+
+/** The next hop's instances, found through discovery, and how to connect to each; nested in a service's properties. */
+public class RelayTargetsProperties {
+
+	/** Discovery service id of the next hop. */
+	private String serviceId;
+
+	/** How often the list of instances is read from discovery. */
+	private Duration refreshInterval = Duration.ofSeconds(5);
+
+	/** Relay connections to each instance. */
+	@NestedConfigurationProperty
+	private final RelayClientProperties client = new RelayClientProperties();
+
+	public RelayTargetsProperties(String defaultServiceId) {
+		this.serviceId = defaultServiceId;
+	}
+
+	/** Starts following discovery and connecting to every instance found. */
+	public RelayTargets connect(DiscoveryClient discovery, MeterRegistry registry) {
+		return new RelayTargets(this.serviceId, discovery, this.client.toOptions(), registry, this.refreshInterval);
+	}
+
+	public String getServiceId() {
+		return this.serviceId;
+	}
+
+	public void setServiceId(String serviceId) {
+		this.serviceId = serviceId;
+	}
+
+	public Duration getRefreshInterval() {
+		return this.refreshInterval;
+	}
+
+	public void setRefreshInterval(Duration refreshInterval) {
+		this.refreshInterval = refreshInterval;
+	}
+
+	public RelayClientProperties getClient() {
+		return this.client;
+	}
+
+}
