@@ -6,6 +6,7 @@ import java.time.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.apiserver.relay.StoreBatchHandler;
 import io.prometheusrelay.apiserver.store.SegmentStore;
+import io.prometheusrelay.apiserver.store.StoreHealthIndicator;
 import io.prometheusrelay.protocol.transport.RelayServer;
 
 import org.springframework.context.annotation.Bean;
@@ -18,6 +19,11 @@ class ApiServerConfiguration {
 	@Bean(destroyMethod = "close")
 	SegmentStore segmentStore(ApiServerProperties properties, MeterRegistry registry) throws IOException {
 		return SegmentStore.open(properties.getStore().toOptions(), Clock.systemUTC(), registry);
+	}
+
+	@Bean
+	StoreHealthIndicator storeHealthIndicator(SegmentStore store) {
+		return new StoreHealthIndicator(store);
 	}
 
 	@Bean(destroyMethod = "close")

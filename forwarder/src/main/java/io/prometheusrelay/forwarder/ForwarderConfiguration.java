@@ -3,6 +3,7 @@ package io.prometheusrelay.forwarder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.forwarder.fanout.FanOutHandler;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
+import io.prometheusrelay.pipeline.discovery.RelayTargetsHealthIndicator;
 import io.prometheusrelay.protocol.transport.RelayServer;
 
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -16,6 +17,11 @@ class ForwarderConfiguration {
 	@Bean(destroyMethod = "close")
 	RelayTargets apiServerTargets(ForwarderProperties properties, DiscoveryClient discovery, MeterRegistry registry) {
 		return properties.getTargets().connect(discovery, registry);
+	}
+
+	@Bean
+	RelayTargetsHealthIndicator apiServersHealthIndicator(RelayTargets apiServerTargets) {
+		return new RelayTargetsHealthIndicator(apiServerTargets);
 	}
 
 	@Bean(destroyMethod = "close")

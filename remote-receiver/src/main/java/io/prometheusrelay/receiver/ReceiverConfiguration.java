@@ -2,6 +2,7 @@ package io.prometheusrelay.receiver;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
+import io.prometheusrelay.pipeline.discovery.RelayTargetsHealthIndicator;
 import io.prometheusrelay.receiver.relay.ForwarderRelay;
 
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -15,6 +16,11 @@ class ReceiverConfiguration {
 	@Bean(destroyMethod = "close")
 	RelayTargets forwarderTargets(ReceiverProperties properties, DiscoveryClient discovery, MeterRegistry registry) {
 		return properties.getForwarders().connect(discovery, registry);
+	}
+
+	@Bean
+	RelayTargetsHealthIndicator forwardersHealthIndicator(RelayTargets forwarderTargets) {
+		return new RelayTargetsHealthIndicator(forwarderTargets);
 	}
 
 	@Bean

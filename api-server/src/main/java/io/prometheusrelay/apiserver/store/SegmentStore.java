@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,9 @@ public final class SegmentStore implements AutoCloseable {
 	private final Thread writer;
 
 	private volatile boolean closing;
+
+	/** Why the last group of appends failed to write; null once a later group succeeds. */
+	private volatile @Nullable String lastWriteFailure;
 
 	private Instant lastFsync;
 
@@ -129,6 +134,21 @@ public final class SegmentStore implements AutoCloseable {
 		return this.index;
 	}
 
+	/** Why the most recent write failed, while no write has succeeded since. */
+	public Optional<String> lastWriteFailure() {
+		return Optional.ofNullable(this.lastWriteFailure);
+	}
+
+	/** Segment files on disk, the active one included. */
+	public int segmentCount() {
+		return this.closedSegments.size() + 1;
+	}
+
+	/** Bytes in all segment files. */
+	public long totalBytes() {
+		return this.closedBytes + this.active.size();
+	}
+
 	public RecoveryReport recovery() {
 		return this.recovery;
 	}
@@ -145,14 +165,6 @@ public final class SegmentStore implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-	}
-
-	int segmentCount() {
-		return this.closedSegments.size() + 1;
-	}
-
-	long totalBytes() {
-		return this.closedBytes + this.active.size();
 	}
 
 	int queuedAppends() {
@@ -201,10 +213,12 @@ public final class SegmentStore implements AutoCloseable {
 				fsync();
 			}
 			this.metrics.committed(group.size(), bytes);
+			this.lastWriteFailure = null;
 		}
 		catch (IOException ex) {
 			logger.warn("Store {}: write of {} batches failed: {}", this.options.dataDir(), group.size(), ex.getMessage());
 			this.metrics.writeErrors.increment();
+			this.lastWriteFailure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
 			group.forEach(append -> append.done.completeExceptionally(ex));
 			return;
 		}

@@ -182,6 +182,16 @@ class SegmentStoreTests {
 	}
 
 	@Test
+	void reportsHealthWithWhatTheStoreHolds() throws Exception {
+		SegmentStore store = open(options());
+		append(store, request("up", 1, 1));
+		org.springframework.boot.health.contributor.Health health = new StoreHealthIndicator(store).health();
+		assertThat(health.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+		assertThat(health.getDetails()).containsEntry("segments", 1).containsEntry("series", 1);
+		assertThat((long) health.getDetails().get("bytes")).isEqualTo(Files.size(store.segments().get(0)));
+	}
+
+	@Test
 	void refusesADataDirectoryAnotherInstanceOwns() throws Exception {
 		open(options());
 		assertThatExceptionOfType(DataDirectoryLock.DataDirectoryInUseException.class)

@@ -23,6 +23,12 @@ public final class PipelineApplications {
 		defaults.put("server.port", httpPort);
 		defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus");
 		defaults.put("management.endpoint.health.probes.enabled", true);
+		// Internal services: show which peer or store is the problem, not just DOWN.
+		defaults.put("management.endpoint.health.show-details", "always");
+		// Spring Cloud's discovery indicators say UNKNOWN ("not initialized") for static instances;
+		// the relay-target indicators say what matters: whether the next hop is connected.
+		defaults.put("spring.cloud.discovery.client.health-indicator.enabled", false);
+		defaults.put("spring.cloud.discovery.client.composite-indicator.enabled", false);
 		defaults.put("management.metrics.tags.application", name);
 		defaults.put("spring.main.banner-mode", "off");
 		defaults.putAll(serviceDefaults);
