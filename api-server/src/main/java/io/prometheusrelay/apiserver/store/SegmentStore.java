@@ -345,6 +345,11 @@ public final class SegmentStore implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		// An append that raced the writer's last look at the queue: refuse it rather than leave it hanging.
+		Append late;
+		while ((late = this.queue.poll()) != null) {
+			late.done.completeExceptionally(new StoreBusyException("store is closing"));
+		}
 		try {
 			this.active.close();
 		}

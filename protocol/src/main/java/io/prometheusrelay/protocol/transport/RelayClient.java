@@ -121,7 +121,14 @@ public final class RelayClient implements AutoCloseable {
 			Pending entry = new Pending(current, System.nanoTime());
 			this.pending.put(batchId, entry);
 			RelayFrame frame = RelayFrame.batch(batchId, writeRequest);
-			current.channel().writeAndFlush(RelayFrameCodec.encode(current.channel().alloc(), frame));
+			current.channel()
+				.writeAndFlush(RelayFrameCodec.encode(current.channel().alloc(), frame))
+				.addListener(write -> {
+					if (!write.isSuccess()) {
+						// Closed between the check above and the write: fail now rather than at the ack timeout.
+						failPending(batchId, "write to " + this.target + " failed: " + write.cause());
+					}
+				});
 			return entry.sink.asMono()
 				.timeout(this.options.ackTimeout(), Mono.defer(() -> onAckTimeout(batchId, entry)))
 				.doOnCancel(() -> this.pending.remove(batchId))
@@ -180,6 +187,13 @@ public final class RelayClient implements AutoCloseable {
 		else if (frame.type() == FrameType.NACK) {
 			Nack nack = frame.nackPayload();
 			complete(frame.batchId(), BatchOutcome.nack(nack.getReason(), nack.getRetryable()));
+		}
+	}
+
+	private void failPending(long batchId, String message) {
+		Pending entry = this.pending.remove(batchId);
+		if (entry != null) {
+			entry.sink.tryEmitError(new RelayUnavailableException(RelayUnavailableException.Cause.CONNECTION_LOST, message));
 		}
 	}
 
