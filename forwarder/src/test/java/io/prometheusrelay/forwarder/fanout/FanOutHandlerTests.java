@@ -2,7 +2,6 @@ package io.prometheusrelay.forwarder.fanout;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -14,8 +13,9 @@ import io.prometheusrelay.protocol.transport.RelayClientOptions;
 import io.prometheusrelay.protocol.transport.RelayServer;
 import io.prometheusrelay.protocol.transport.RelayServerOptions;
 import io.prometheusrelay.testsupport.FreePorts;
-import org.junit.jupiter.api.AfterEach;
+import io.prometheusrelay.testsupport.Closeables;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -30,19 +30,16 @@ class FanOutHandlerTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-	private final List<AutoCloseable> started = new ArrayList<>();
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
+
+	/** The targets of the handler under test. */
+	private RelayTargets targets;
 
 	/** Discovery as the services use it by default: Spring Cloud's simple (static) instances. */
 	private final SimpleDiscoveryProperties discovery = new SimpleDiscoveryProperties();
 
 	private final List<InstanceProperties> instances = new CopyOnWriteArrayList<>();
-
-	@AfterEach
-	void closeAll() throws Exception {
-		for (int i = this.started.size() - 1; i >= 0; i--) {
-			this.started.get(i).close();
-		}
-	}
 
 	@Test
 	void acksOnceEveryTargetHasAckedAndEachGotTheBatch() {
@@ -95,8 +92,7 @@ class FanOutHandlerTests {
 		FanOutHandler handler = handler(1, Duration.ofSeconds(5));
 		List<byte[]> late = new CopyOnWriteArrayList<>();
 		apiServer(recording(late));
-		RelayTargets targets = (RelayTargets) this.started.get(this.started.size() - 2);
-		await().atMost(Duration.ofSeconds(5)).until(() -> targets.connected().size() == 2);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.targets.connected().size() == 2);
 		assertThat(handler.handle(new byte[] { 9 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
 		assertThat(late).hasSize(1);
 	}
@@ -112,7 +108,7 @@ class FanOutHandlerTests {
 		RelayServer server = RelayServer.start(
 				new RelayServerOptions("api-server", "127.0.0.1", 0, 1 << 20, 64, Duration.ofSeconds(30)), handler,
 				this.registry);
-		this.started.add(server);
+		this.closeables.add(server);
 		this.instances.add(instance(server.port()));
 	}
 
@@ -121,8 +117,9 @@ class FanOutHandlerTests {
 		DiscoveryClient discovery = new SimpleDiscoveryClient(this.discovery);
 		RelayClientOptions options = new RelayClientOptions(1 << 20, 64, ackTimeout, Duration.ofSeconds(1),
 				Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500));
-		RelayTargets targets = new RelayTargets("api-server", discovery, options, this.registry, Duration.ofMillis(200));
-		this.started.add(targets);
+		RelayTargets targets = this.closeables
+			.add(new RelayTargets("api-server", discovery, options, this.registry, Duration.ofMillis(200)));
+		this.targets = targets;
 		await().atMost(Duration.ofSeconds(5)).until(() -> targets.connected().size() == expectedConnected);
 		return new FanOutHandler(targets, this.registry);
 	}

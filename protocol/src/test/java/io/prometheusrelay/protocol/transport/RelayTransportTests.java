@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
+import io.prometheusrelay.testsupport.Closeables;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,14 +18,8 @@ class RelayTransportTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-	private final List<AutoCloseable> started = new ArrayList<>();
-
-	@AfterEach
-	void closeAll() throws Exception {
-		for (int i = this.started.size() - 1; i >= 0; i--) {
-			this.started.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	@Test
 	void deliversTheBatchAndReturnsTheHandlersAck() {
@@ -129,7 +124,7 @@ class RelayTransportTests {
 
 	private RelayServer server(int port, BatchHandler handler) {
 		RelayServer server = RelayServer.start(options(port), handler, this.registry);
-		this.started.add(server);
+		this.closeables.add(server);
 		return server;
 	}
 
@@ -141,7 +136,7 @@ class RelayTransportTests {
 		RelayClientOptions options = new RelayClientOptions(16 * 1024, 64, ackTimeout, Duration.ofSeconds(2),
 				Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500));
 		RelayClient client = new RelayClient("test-target", "127.0.0.1", port, options, this.registry).start();
-		this.started.add(client);
+		this.closeables.add(client);
 		return client;
 	}
 

@@ -2,7 +2,6 @@ package io.prometheusrelay.receiver.relay;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -13,8 +12,9 @@ import io.prometheusrelay.protocol.transport.BatchOutcome;
 import io.prometheusrelay.protocol.transport.RelayClientOptions;
 import io.prometheusrelay.protocol.transport.RelayServer;
 import io.prometheusrelay.protocol.transport.RelayServerOptions;
-import org.junit.jupiter.api.AfterEach;
+import io.prometheusrelay.testsupport.Closeables;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -29,19 +29,13 @@ class ForwarderRelayTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-	private final List<AutoCloseable> started = new ArrayList<>();
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	/** Discovery as the services use it by default: Spring Cloud's simple (static) instances. */
 	private final SimpleDiscoveryProperties discovery = new SimpleDiscoveryProperties();
 
 	private final List<InstanceProperties> forwarders = new CopyOnWriteArrayList<>();
-
-	@AfterEach
-	void closeAll() throws Exception {
-		for (int i = this.started.size() - 1; i >= 0; i--) {
-			this.started.get(i).close();
-		}
-	}
 
 	@Test
 	void failsOverToTheNextForwarderWhenTheFirstDoesNotAnswer() {
@@ -110,7 +104,7 @@ class ForwarderRelayTests {
 		RelayServer server = RelayServer.start(
 				new RelayServerOptions("forwarder", "127.0.0.1", 0, 1 << 20, 64, Duration.ofSeconds(30)), handler,
 				this.registry);
-		this.started.add(server);
+		this.closeables.add(server);
 		// Discovery order is preference order: the forwarder started first is listed, and tried, first.
 		InstanceProperties instance = new InstanceProperties();
 		instance.setServiceId("forwarder");
@@ -125,7 +119,7 @@ class ForwarderRelayTests {
 		RelayClientOptions options = new RelayClientOptions(1 << 20, 64, ackTimeout, Duration.ofSeconds(1),
 				Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500));
 		RelayTargets targets = new RelayTargets("forwarder", discovery, options, this.registry, Duration.ofSeconds(30));
-		this.started.add(targets);
+		this.closeables.add(targets);
 		await().atMost(Duration.ofSeconds(5)).until(() -> targets.connected().size() == expectedConnected);
 		return new ForwarderRelay(targets, deadline);
 	}
