@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheusrelay.apiserver.grpc.GrpcReadServer;
+import io.prometheusrelay.apiserver.grpc.PrometheusGrpcService;
 import io.prometheusrelay.apiserver.relay.StoreBatchHandler;
 import io.prometheusrelay.apiserver.store.SegmentStore;
 import io.prometheusrelay.apiserver.store.StoreHealthIndicator;
@@ -24,6 +26,14 @@ class ApiServerConfiguration {
 	@Bean
 	StoreHealthIndicator storeHealthIndicator(SegmentStore store) {
 		return new StoreHealthIndicator(store);
+	}
+
+	@Bean(destroyMethod = "close")
+	GrpcReadServer grpcReadServer(ApiServerProperties properties, SegmentStore store, MeterRegistry registry) {
+		ApiServerProperties.Grpc grpc = properties.getGrpc();
+		PrometheusGrpcService service = new PrometheusGrpcService(store.index(), grpc.toLimits(), registry);
+		return GrpcReadServer.start(grpc.getHost(), grpc.getPort(), service, grpc.getPermitKeepAliveTime(),
+				grpc.getShutdownGracePeriod());
 	}
 
 	@Bean(destroyMethod = "close")

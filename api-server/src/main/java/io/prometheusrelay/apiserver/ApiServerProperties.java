@@ -24,8 +24,123 @@ public class ApiServerProperties {
 
 	private final Store store = new Store();
 
+	private final Grpc grpc = new Grpc();
+
 	public RelayServerProperties getRelay() {
 		return this.relay;
+	}
+
+	public Grpc getGrpc() {
+		return this.grpc;
+	}
+
+	/** The gRPC read API. */
+	public static class Grpc {
+
+		/** Address the gRPC server binds. */
+		private String host = "0.0.0.0";
+
+		/** Port of the gRPC server; 0 picks a free one. */
+		private int port = 8090;
+
+		/** Streaming calls at once; more are refused with RESOURCE_EXHAUSTED. */
+		private int maxConcurrentCalls = 256;
+
+		/** Matchers in one request; more are refused with INVALID_ARGUMENT. */
+		private int maxMatchers = 32;
+
+		/** Characters of one regular-expression matcher; longer ones are refused with INVALID_ARGUMENT. */
+		private int maxRegexLength = 1024;
+
+		/** Series in one MetricsBatch. */
+		private int maxBatchSeries = 1000;
+
+		/** Size of one MetricsBatch; a batch stops growing once past it. Keep well under clients' 4MB default. */
+		private DataSize maxBatchSize = DataSize.ofKilobytes(256);
+
+		/** Shortest keepalive ping interval clients (and load balancers) may use. */
+		private Duration permitKeepAliveTime = Duration.ofSeconds(10);
+
+		/** On shutdown, how long calls in progress may take to finish before they are cancelled. */
+		private Duration shutdownGracePeriod = Duration.ofSeconds(10);
+
+		public io.prometheusrelay.apiserver.grpc.ReadLimits toLimits() {
+			return new io.prometheusrelay.apiserver.grpc.ReadLimits(this.maxConcurrentCalls, this.maxMatchers,
+					this.maxRegexLength, this.maxBatchSeries, Math.toIntExact(this.maxBatchSize.toBytes()));
+		}
+
+		public String getHost() {
+			return this.host;
+		}
+
+		public void setHost(String host) {
+			this.host = host;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public int getMaxConcurrentCalls() {
+			return this.maxConcurrentCalls;
+		}
+
+		public void setMaxConcurrentCalls(int maxConcurrentCalls) {
+			this.maxConcurrentCalls = maxConcurrentCalls;
+		}
+
+		public int getMaxMatchers() {
+			return this.maxMatchers;
+		}
+
+		public void setMaxMatchers(int maxMatchers) {
+			this.maxMatchers = maxMatchers;
+		}
+
+		public int getMaxRegexLength() {
+			return this.maxRegexLength;
+		}
+
+		public void setMaxRegexLength(int maxRegexLength) {
+			this.maxRegexLength = maxRegexLength;
+		}
+
+		public int getMaxBatchSeries() {
+			return this.maxBatchSeries;
+		}
+
+		public void setMaxBatchSeries(int maxBatchSeries) {
+			this.maxBatchSeries = maxBatchSeries;
+		}
+
+		public DataSize getMaxBatchSize() {
+			return this.maxBatchSize;
+		}
+
+		public void setMaxBatchSize(DataSize maxBatchSize) {
+			this.maxBatchSize = maxBatchSize;
+		}
+
+		public Duration getPermitKeepAliveTime() {
+			return this.permitKeepAliveTime;
+		}
+
+		public void setPermitKeepAliveTime(Duration permitKeepAliveTime) {
+			this.permitKeepAliveTime = permitKeepAliveTime;
+		}
+
+		public Duration getShutdownGracePeriod() {
+			return this.shutdownGracePeriod;
+		}
+
+		public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
+			this.shutdownGracePeriod = shutdownGracePeriod;
+		}
+
 	}
 
 	public Store getStore() {

@@ -1,6 +1,7 @@
 package io.prometheusrelay.apiserver.store;
 
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +65,30 @@ public final class LatestIndex {
 
 	public int size() {
 		return this.latest.size();
+	}
+
+	/** A series with its newest sample, as iterated. */
+	public record IndexedSeries(SeriesKey key, double value, long timestamp) {
+	}
+
+	/** Every series with its newest sample; concurrent updates may or may not be seen. */
+	public Iterator<IndexedSeries> iterator() {
+		Iterator<Map.Entry<SeriesKey, Entry>> entries = this.latest.entrySet().iterator();
+		return new Iterator<>() {
+
+			@Override
+			public boolean hasNext() {
+				return entries.hasNext();
+			}
+
+			@Override
+			public IndexedSeries next() {
+				Map.Entry<SeriesKey, Entry> entry = entries.next();
+				LatestSample sample = entry.getValue().read();
+				return new IndexedSeries(entry.getKey(), sample.value(), sample.timestamp());
+			}
+
+		};
 	}
 
 	/** Visits every series; concurrent updates may or may not be seen. */

@@ -1,0 +1,82 @@
+package io.prometheusrelay.apiserver.grpc;
+
+/**
+ * Writes TimeSeries and MetricsBatch messages in protobuf wire form from a series key (the encoded
+ * {@code labels} field) and samples.
+ */
+final class SeriesEncoding {
+
+	/** Sample: value (fixed64, field 1) and timestamp (varint, field 2). */
+	private static final int SAMPLE_FIELD_TAG = (2 << 3) | 2;
+
+	private static final int BATCH_SERIES_FIELD_TAG = (1 << 3) | 2;
+
+	private SeriesEncoding() {
+	}
+
+	static int sampleFieldSize(long timestamp) {
+		int sample = sampleMessageSize(timestamp);
+		return 1 + varintSize(sample) + sample;
+	}
+
+	private static int sampleMessageSize(long timestamp) {
+		return 1 + 8 + 1 + varintSize(timestamp);
+	}
+
+	/** Size of a TimeSeries with these labels and one sample. */
+	static int timeSeriesSize(byte[] labels, long timestamp) {
+		return labels.length + sampleFieldSize(timestamp);
+	}
+
+	/** A TimeSeries with one sample. */
+	static byte[] timeSeries(byte[] labels, double value, long timestamp) {
+		byte[] out = new byte[timeSeriesSize(labels, timestamp)];
+		writeTimeSeries(out, 0, labels, value, timestamp);
+		return out;
+	}
+
+	/** Writes a TimeSeries with one sample at {@code pos}; returns the position after it. */
+	static int writeTimeSeries(byte[] out, int pos, byte[] labels, double value, long timestamp) {
+		System.arraycopy(labels, 0, out, pos, labels.length);
+		pos += labels.length;
+		out[pos++] = (byte) SAMPLE_FIELD_TAG;
+		pos = writeVarint(out, pos, sampleMessageSize(timestamp));
+		out[pos++] = 0x09;
+		long bits = Double.doubleToRawLongBits(value);
+		for (int i = 0; i < 8; i++) {
+			out[pos++] = (byte) (bits >>> (8 * i));
+		}
+		out[pos++] = 0x10;
+		return writeVarint(out, pos, timestamp);
+	}
+
+	/** Size of one TimeSeries as an element of a MetricsBatch (tag and length prefix included). */
+	static int batchElementSize(int timeSeriesSize) {
+		return 1 + varintSize(timeSeriesSize) + timeSeriesSize;
+	}
+
+	/** Writes the tag and length prefix of a MetricsBatch element; returns the position after it. */
+	static int writeBatchElementPrefix(byte[] out, int pos, int timeSeriesSize) {
+		out[pos++] = (byte) BATCH_SERIES_FIELD_TAG;
+		return writeVarint(out, pos, timeSeriesSize);
+	}
+
+	static int varintSize(long value) {
+		int size = 1;
+		while ((value & ~0x7FL) != 0) {
+			value >>>= 7;
+			size++;
+		}
+		return size;
+	}
+
+	static int writeVarint(byte[] out, int pos, long value) {
+		while ((value & ~0x7FL) != 0) {
+			out[pos++] = (byte) ((value & 0x7F) | 0x80);
+			value >>>= 7;
+		}
+		out[pos++] = (byte) value;
+		return pos;
+	}
+
+}

@@ -1,0 +1,19 @@
+package io.prometheusrelay.apiserver.grpc;
+
+import io.prometheusrelay.apiserver.store.LatestIndex.IndexedSeries;
+import org.jspecify.annotations.Nullable;
+
+/** The series a call streams, one at a time, pulled only as fast as the client reads. */
+interface SeriesSource extends AutoCloseable {
+
+	/** The next series, or null when none is available: at the end, or (FOLLOW) until more arrive. */
+	@Nullable IndexedSeries next();
+
+	/** Whether the source has ended: after a null from {@link #next()}, the call completes. */
+	boolean isExhausted();
+
+	/** Releases what the source holds; called once, when the call ends for any reason. */
+	@Override
+	void close();
+
+}

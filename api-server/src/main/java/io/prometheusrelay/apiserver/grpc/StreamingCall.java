@@ -1,0 +1,98 @@
+package io.prometheusrelay.apiserver.grpc;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server-streaming call, sent with flow control: messages are built only while the call is
+ * ready (the transport has room), so a slow client holds the server to a bounded number of messages
+ * instead of a whole result in memory.
+ * <p>
+ * Sending happens in {@link #drain()}, which any thread may call (the on-ready callback, or a source
+ * that has new data); a work-in-progress counter lets exactly one thread drain at a time, so
+ * {@code onNext} is never called concurrently and no wake-up is lost.
+ */
+final class StreamingCall {
+
+	private static final Logger logger = LoggerFactory.getLogger(StreamingCall.class);
+
+	private final ServerCallStreamObserver<EncodedMessage> call;
+
+	private final MessageSource messages;
+
+	private final GrpcMetrics.MethodMetrics metrics;
+
+	private final AtomicInteger wip = new AtomicInteger();
+
+	private final AtomicBoolean ended = new AtomicBoolean();
+
+	StreamingCall(ServerCallStreamObserver<EncodedMessage> call, MessageSource messages,
+			GrpcMetrics.MethodMetrics metrics) {
+		this.call = call;
+		this.messages = messages;
+		this.metrics = metrics;
+	}
+
+	/** Registers the callbacks and sends what the call can take now. Call from the method handler. */
+	void start() {
+		this.metrics.started();
+		this.call.setOnCancelHandler(this::cancelled);
+		this.call.setOnReadyHandler(this::drain);
+		drain();
+	}
+
+	void drain() {
+		if (this.wip.getAndIncrement() != 0) {
+			return;
+		}
+		do {
+			try {
+				sendWhileReady();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Streaming call failed", ex);
+				if (end()) {
+					this.call.onError(Status.INTERNAL.withDescription("server error: " + ex.getClass().getSimpleName())
+						.asRuntimeException());
+				}
+			}
+		}
+		while (this.wip.decrementAndGet() != 0);
+	}
+
+	private void sendWhileReady() {
+		while (!this.ended.get() && this.call.isReady()) {
+			EncodedMessage message = this.messages.build();
+			if (message == null) {
+				if (this.messages.isExhausted() && end()) {
+					this.call.onCompleted();
+				}
+				return;
+			}
+			this.call.onNext(message);
+			this.metrics.sent(this.messages.seriesInLastMessage(), message.size());
+		}
+	}
+
+	private void cancelled() {
+		if (end()) {
+			this.metrics.cancelled();
+		}
+	}
+
+	/** Ends the call once: closes the source and counts it. Returns whether this was the first end. */
+	private boolean end() {
+		if (!this.ended.compareAndSet(false, true)) {
+			return false;
+		}
+		this.messages.close();
+		this.metrics.ended();
+		return true;
+	}
+
+}

@@ -1,0 +1,345 @@
+package io.prometheusrelay.apiserver.grpc;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.apiserver.store.FsyncPolicy;
+import io.prometheusrelay.apiserver.store.SegmentStore;
+import io.prometheusrelay.apiserver.store.StoreOptions;
+import io.prometheusrelay.original.PrometheusServiceGrpc.PrometheusServiceBlockingStub;
+import io.prometheusrelay.protocol.api.GetMetricsRequest;
+import io.prometheusrelay.protocol.api.MetricsBatch;
+import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
+import io.prometheusrelay.protocol.api.ReadMode;
+import io.prometheusrelay.protocol.remotewrite.Label;
+import io.prometheusrelay.protocol.remotewrite.LabelMatcher;
+import io.prometheusrelay.protocol.remotewrite.Sample;
+import io.prometheusrelay.protocol.remotewrite.TimeSeries;
+import io.prometheusrelay.protocol.remotewrite.WriteRequest;
+import io.prometheusrelay.testsupport.Closeables;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/** The read API over a real loopback gRPC server and a real store. */
+class PrometheusGrpcServiceTests {
+
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
+
+	@TempDir
+	Path dataDir;
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	private SegmentStore store;
+
+	@BeforeEach
+	void openStore() throws Exception {
+		this.store = this.closeables.add(SegmentStore.open(new StoreOptions(this.dataDir, FsyncPolicy.NEVER,
+				Duration.ofSeconds(1), 64 << 20, Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024),
+				Clock.systemUTC(), this.registry));
+		append(series("up", 1, 1000, "job", "node", "instance", "a"), series("up", 0, 1000, "job", "node", "instance", "b"),
+				series("up", 1, 1000, "job", "api", "instance", "c"),
+				series("http_requests_total", 42, 1000, "job", "api", "instance", "c", "code", "200"),
+				series("http_requests_total", 7, 1000, "job", "api", "instance", "c", "code", "500"));
+		append(series("up", 5, 2000, "job", "node", "instance", "a"));
+	}
+
+	@Test
+	void latestStreamsTheNewestSampleOfEverySeries() {
+		Map<String, String> latest = read(request());
+		assertThat(latest).hasSize(5)
+			.containsEntry("{__name__=up, instance=a, job=node}", "5.0@2000")
+			.containsEntry("{__name__=up, instance=b, job=node}", "0.0@1000")
+			.containsEntry("{__name__=http_requests_total, code=500, instance=c, job=api}", "7.0@1000");
+	}
+
+	@Test
+	void equalityMatcherSelectsByValue() {
+		assertThat(read(request(matcher(LabelMatcher.Type.EQ, "job", "node")))).hasSize(2);
+		assertThat(read(request(matcher(LabelMatcher.Type.EQ, "__name__", "http_requests_total")))).hasSize(2);
+	}
+
+	@Test
+	void inequalityMatcherSelectsEverythingElseIncludingSeriesWithoutTheLabel() {
+		assertThat(read(request(matcher(LabelMatcher.Type.NEQ, "code", "200")))).hasSize(4)
+			.doesNotContainKey("{__name__=http_requests_total, code=200, instance=c, job=api}");
+	}
+
+	@Test
+	void regexMatcherIsAnchoredAsInPromQl() {
+		assertThat(read(request(matcher(LabelMatcher.Type.RE, "code", "5..")))).hasSize(1);
+		assertThat(read(request(matcher(LabelMatcher.Type.RE, "code", "5")))).as("anchored").isEmpty();
+		assertThat(read(request(matcher(LabelMatcher.Type.RE, "__name__", "up|http_.*")))).hasSize(5);
+	}
+
+	@Test
+	void negativeRegexMatcherExcludesMatchingValues() {
+		assertThat(read(request(matcher(LabelMatcher.Type.NRE, "instance", "[ab]")))).hasSize(3);
+	}
+
+	@Test
+	void emptyValueMatchesSeriesWithoutTheLabelAsInPromQl() {
+		assertThat(read(request(matcher(LabelMatcher.Type.EQ, "code", "")))).hasSize(3);
+	}
+
+	@Test
+	void allMatchersMustMatch() {
+		assertThat(read(request(matcher(LabelMatcher.Type.EQ, "__name__", "up"), matcher(LabelMatcher.Type.EQ, "job", "api"),
+				matcher(LabelMatcher.Type.NRE, "instance", "a|b"))))
+			.containsOnlyKeys("{__name__=up, instance=c, job=api}");
+	}
+
+	@Test
+	void batchesCarryTheSameSeriesManyPerMessage() {
+		PrometheusServiceGrpc.PrometheusServiceBlockingStub stub = stub(server(new ReadLimits(16, 8, 64, 2, 1 << 20)));
+		List<MetricsBatch> batches = new ArrayList<>();
+		stub.getMetricsBatches(request()).forEachRemaining(batches::add);
+		assertThat(batches).hasSize(3);
+		assertThat(batches).allSatisfy(batch -> assertThat(batch.getTimeSeriesCount()).isBetween(1, 2));
+		Map<String, String> latest = new TreeMap<>();
+		batches.forEach(batch -> batch.getTimeSeriesList().forEach(series -> put(latest, series)));
+		assertThat(latest).isEqualTo(read(request()));
+	}
+
+	@Test
+	void refusesAnInvalidRegexWithInvalidArgument() {
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> read(request(matcher(LabelMatcher.Type.RE, "job", "(unclosed"))))
+			.satisfies(ex -> {
+				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+				assertThat(ex.getStatus().getDescription()).startsWith("invalid regular expression for 'job'");
+			});
+	}
+
+	@Test
+	void refusesTooManyMatchersWithInvalidArgument() {
+		LabelMatcher[] matchers = new LabelMatcher[9];
+		java.util.Arrays.fill(matchers, matcher(LabelMatcher.Type.EQ, "job", "node"));
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> stub(server(new ReadLimits(16, 8, 64, 100, 1 << 20))).getMetrics(request(matchers))
+				.forEachRemaining(series -> {
+				}))
+			.satisfies(ex -> assertThat(ex.getStatus().getDescription()).isEqualTo("too many matchers: 9 (at most 8)"));
+	}
+
+	@Test
+	void refusesAMatcherWithoutALabelName() {
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> read(request(matcher(LabelMatcher.Type.EQ, "", "x"))))
+			.satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+	}
+
+	@Test
+	void refusesCallsPastTheConcurrencyLimitWithResourceExhausted() throws Exception {
+		fill(20_000);
+		GrpcReadServer server = server(new ReadLimits(1, 8, 64, 100, 1 << 20));
+		ManagedChannel channel = channel(server);
+		// A call nobody reads stays open: its server side is blocked by flow control.
+		Iterator<TimeSeries> unread = PrometheusServiceGrpc.newBlockingStub(channel).getMetrics(request());
+		unread.next();
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> PrometheusServiceGrpc.newBlockingStub(channel).getMetrics(request()).next())
+			.satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+	}
+
+	@Test
+	void cancellingACallEndsItOnTheServer() throws Exception {
+		fill(50_000);
+		PrometheusGrpcService service = service(defaultLimits());
+		GrpcReadServer server = this.closeables.add(GrpcReadServer.start("127.0.0.1", 0, service, Duration.ofSeconds(1),
+				Duration.ofSeconds(1)));
+		Context.CancellableContext context = Context.current().withCancellation();
+		Iterator<TimeSeries> stream = context.call(() -> PrometheusServiceGrpc.newBlockingStub(channel(server)).getMetrics(request()));
+		stream.next();
+		assertThat(service.activeCalls()).isEqualTo(1);
+		context.cancel(null);
+		await().atMost(Duration.ofSeconds(5)).until(() -> service.activeCalls() == 0);
+		assertThat(this.registry.get("relay.grpc.calls.cancelled").tag("method", "GetMetrics").counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void aPassedDeadlineEndsTheCallOnBothSides() throws Exception {
+		fill(50_000);
+		PrometheusGrpcService service = service(defaultLimits());
+		GrpcReadServer server = this.closeables.add(GrpcReadServer.start("127.0.0.1", 0, service, Duration.ofSeconds(1),
+				Duration.ofSeconds(1)));
+		Iterator<TimeSeries> stream = PrometheusServiceGrpc.newBlockingStub(channel(server))
+			.withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+			.getMetrics(request());
+		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> {
+			while (stream.hasNext()) {
+				stream.next();
+				Thread.sleep(1);
+			}
+		}).satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+		await().atMost(Duration.ofSeconds(5)).until(() -> service.activeCalls() == 0);
+	}
+
+	@Test
+	void aSlowReaderHoldsTheServerToABoundedAmountOfData() throws Exception {
+		String padding = "x".repeat(200);
+		fill(200_000, padding);
+		GrpcReadServer server = server(defaultLimits());
+		ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+			.forAddress("127.0.0.1", server.port())
+			.usePlaintext()
+			.flowControlWindow(64 * 1024)
+			.build();
+		this.closeables.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+		Iterator<TimeSeries> stream = PrometheusServiceGrpc.newBlockingStub(channel).getMetrics(request());
+		long receivedBytes = 0;
+		long maxAheadBytes = 0;
+		for (int i = 0; i < 2_000; i++) {
+			receivedBytes += stream.next().getSerializedSize();
+			if (i % 200 == 0) {
+				Thread.sleep(200);
+				long sentBytes = (long) this.registry.get("relay.grpc.sent").tag("method", "GetMetrics").counter().count();
+				maxAheadBytes = Math.max(maxAheadBytes, sentBytes - receivedBytes);
+			}
+		}
+		long totalBytes = 200_000L * TimeSeries.parseFrom(SeriesEncoding.timeSeries(
+				series("filler", 0, 3000, "job", "fill", "n", "100000", "pad", padding).toBuilder().clearSamples().build()
+					.toByteArray(), 0, 3000)).getSerializedSize();
+		// What the server produced beyond what the client read sits in the client's 64 KiB window, the
+		// kernel's socket buffers and the server's on-ready threshold: bounded, and far below the result.
+		assertThat(maxAheadBytes).isPositive().isLessThan(16L << 20).isLessThan(totalBytes / 3);
+	}
+
+	@Test
+	void aClientGeneratedFromTheOriginalProtoReceivesTheLatestStream() throws Exception {
+		GrpcReadServer server = server(defaultLimits());
+		PrometheusServiceBlockingStub original = io.prometheusrelay.original.PrometheusServiceGrpc
+			.newBlockingStub(channel(server));
+		List<io.prometheusrelay.original.TimeSeries> received = new ArrayList<>();
+		original.getMetrics(io.prometheusrelay.original.GetMetricsRequest.newBuilder().setId(7).build())
+			.forEachRemaining(received::add);
+		assertThat(received).hasSize(5);
+		assertThat(received).anySatisfy(series -> {
+			assertThat(series.getLabelsList()).extracting(io.prometheusrelay.original.Label::getValue)
+				.containsExactly("up", "a", "node");
+			assertThat(series.getSamples(0).getValue()).isEqualTo(5.0);
+			assertThat(series.getSamples(0).getTimestamp()).isEqualTo(2000);
+		});
+	}
+
+	@Test
+	void servesTheStandardHealthService() {
+		GrpcReadServer server = server(defaultLimits());
+		HealthCheckResponse response = HealthGrpc.newBlockingStub(channel(server))
+			.check(HealthCheckRequest.newBuilder().setService("prometheus.PrometheusService").build());
+		assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+	}
+
+	@Test
+	void answersModesItDoesNotServeYetWithUnimplemented() {
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> read(request().toBuilder().setMode(ReadMode.FOLLOW).build()))
+			.satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+	}
+
+	private Map<String, String> read(GetMetricsRequest request) {
+		Map<String, String> latest = new TreeMap<>();
+		stub(server(defaultLimits())).getMetrics(request).forEachRemaining(series -> put(latest, series));
+		return latest;
+	}
+
+	private static void put(Map<String, String> latest, TimeSeries series) {
+		String labels = series.getLabelsList()
+			.stream()
+			.map(label -> label.getName() + "=" + label.getValue())
+			.collect(Collectors.joining(", ", "{", "}"));
+		assertThat(series.getSamplesCount()).isEqualTo(1);
+		latest.put(labels, series.getSamples(0).getValue() + "@" + series.getSamples(0).getTimestamp());
+	}
+
+	private GrpcReadServer server(ReadLimits limits) {
+		return this.closeables.add(GrpcReadServer.start("127.0.0.1", 0, service(limits), Duration.ofSeconds(1),
+				Duration.ofSeconds(1)));
+	}
+
+	private PrometheusGrpcService service(ReadLimits limits) {
+		return new PrometheusGrpcService(this.store.index(), limits, this.registry);
+	}
+
+	private static ReadLimits defaultLimits() {
+		return new ReadLimits(16, 8, 64, 100, 1 << 20);
+	}
+
+	private ManagedChannel channel(GrpcReadServer server) {
+		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+		this.closeables.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+		return channel;
+	}
+
+	private PrometheusServiceGrpc.PrometheusServiceBlockingStub stub(GrpcReadServer server) {
+		return PrometheusServiceGrpc.newBlockingStub(channel(server));
+	}
+
+	private static GetMetricsRequest request(LabelMatcher... matchers) {
+		return GetMetricsRequest.newBuilder().setId(1).addAllMatchers(List.of(matchers)).build();
+	}
+
+	private static LabelMatcher matcher(LabelMatcher.Type type, String name, String value) {
+		return LabelMatcher.newBuilder().setType(type).setName(name).setValue(value).build();
+	}
+
+	private void append(TimeSeries... series) throws Exception {
+		this.store.append(WriteRequest.newBuilder().addAllTimeseries(List.of(series)).build().toByteArray())
+			.get(10, TimeUnit.SECONDS);
+	}
+
+	private void fill(int count) throws Exception {
+		fill(count, "");
+	}
+
+	private void fill(int count, String padding) throws Exception {
+		List<TimeSeries> batch = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			batch.add(padding.isEmpty() ? series("filler", i, 3000, "job", "fill", "n", Integer.toString(i))
+					: series("filler", i, 3000, "job", "fill", "n", Integer.toString(i), "pad", padding));
+			if (batch.size() == 5000) {
+				append(batch.toArray(TimeSeries[]::new));
+				batch.clear();
+			}
+		}
+		if (!batch.isEmpty()) {
+			append(batch.toArray(TimeSeries[]::new));
+		}
+	}
+
+	private static TimeSeries series(String name, double value, long timestamp, String... labels) {
+		TreeMap<String, String> sorted = new TreeMap<>();
+		sorted.put("__name__", name);
+		for (int i = 0; i < labels.length; i += 2) {
+			sorted.put(labels[i], labels[i + 1]);
+		}
+		TimeSeries.Builder builder = TimeSeries.newBuilder();
+		sorted.forEach((n, v) -> builder.addLabels(Label.newBuilder().setName(n).setValue(v)));
+		return builder.addSamples(Sample.newBuilder().setValue(value).setTimestamp(timestamp)).build();
+	}
+
+}
