@@ -1,0 +1,83 @@
+package io.prometheusrelay.grpcclient;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.prometheusrelay.protocol.api.ReadMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One run of the client: parse the command line, read, print, and say how it went as an exit code. */
+final class GrpcClientCommand {
+
+	static final int OK = 0;
+
+	static final int FAILED = 1;
+
+	static final int USAGE = 2;
+
+	static final int REFUSED = 3;
+
+	static final int UNREACHABLE = 4;
+
+	static final int DEADLINE = 5;
+
+	private static final Logger logger = LoggerFactory.getLogger(GrpcClientCommand.class);
+
+	private GrpcClientCommand() {
+	}
+
+	static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+		ClientOptions options;
+		try {
+			options = ClientOptions.parse(args, env);
+		}
+		catch (UsageException ex) {
+			err.println("grpc-client: " + ex.getMessage());
+			return USAGE;
+		}
+		if (options.help()) {
+			out.print(ClientOptions.HELP);
+			return OK;
+		}
+		ManagedChannel channel = NettyChannelBuilder.forTarget(options.target())
+			.usePlaintext()
+			// Keeps a quiet FOLLOW stream's connection alive through load balancers.
+			.keepAliveTime(30, TimeUnit.SECONDS)
+			.maxInboundMessageSize(16 << 20)
+			.build();
+		Runtime.getRuntime().addShutdownHook(new Thread(channel::shutdownNow, "grpc-client-shutdown"));
+		try {
+			SeriesWriter writer = (options.format() == ClientOptions.Format.JSON) ? new JsonLinesWriter(out)
+					: new ExpositionWriter(out, options.mode() == ReadMode.FOLLOW);
+			long series = new MetricsReader(channel).read(options.toRequest(), options.deadline(), writer);
+			writer.finish();
+			logger.info("Read {} series from {}", series, options.target());
+			return OK;
+		}
+		catch (StatusRuntimeException ex) {
+			logger.error("GetMetrics via {} failed: {}", options.target(), ex.getStatus());
+			return switch (ex.getStatus().getCode()) {
+				case INVALID_ARGUMENT, UNIMPLEMENTED, RESOURCE_EXHAUSTED, PERMISSION_DENIED, UNAUTHENTICATED -> REFUSED;
+				case UNAVAILABLE -> UNREACHABLE;
+				case DEADLINE_EXCEEDED -> DEADLINE;
+				default -> FAILED;
+			};
+		}
+		finally {
+			channel.shutdownNow();
+			try {
+				channel.awaitTermination(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+}

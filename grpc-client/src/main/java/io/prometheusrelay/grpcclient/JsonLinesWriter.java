@@ -1,0 +1,75 @@
+package io.prometheusrelay.grpcclient;
+
+import java.io.PrintStream;
+
+import io.prometheusrelay.protocol.remotewrite.Label;
+import io.prometheusrelay.protocol.remotewrite.Sample;
+import io.prometheusrelay.protocol.remotewrite.TimeSeries;
+
+/**
+ * One JSON object per series per line: {@code {"labels":{...},"samples":[{"value":1.0,"timestamp":...}]}}.
+ * Non-finite values are strings ("NaN", "+Inf", "-Inf"), as JSON has no numbers for them.
+ */
+final class JsonLinesWriter implements SeriesWriter {
+
+	private final PrintStream out;
+
+	JsonLinesWriter(PrintStream out) {
+		this.out = out;
+	}
+
+	@Override
+	public void write(TimeSeries series) {
+		StringBuilder line = new StringBuilder("{\"labels\":{");
+		for (int i = 0; i < series.getLabelsCount(); i++) {
+			Label label = series.getLabels(i);
+			line.append(i == 0 ? "" : ",");
+			string(label.getName(), line);
+			line.append(':');
+			string(label.getValue(), line);
+		}
+		line.append("},\"samples\":[");
+		for (int i = 0; i < series.getSamplesCount(); i++) {
+			Sample sample = series.getSamples(i);
+			line.append(i == 0 ? "" : ",").append("{\"value\":");
+			double value = sample.getValue();
+			if (Double.isFinite(value)) {
+				line.append(value);
+			}
+			else {
+				string(ExpositionWriter.value(value), line);
+			}
+			line.append(",\"timestamp\":").append(sample.getTimestamp()).append('}');
+		}
+		this.out.append(line.append("]}\n"));
+	}
+
+	@Override
+	public void finish() {
+		this.out.flush();
+	}
+
+	private static void string(String value, StringBuilder out) {
+		out.append('"');
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			switch (c) {
+				case '"' -> out.append("\\\"");
+				case '\\' -> out.append("\\\\");
+				case '\n' -> out.append("\\n");
+				case '\r' -> out.append("\\r");
+				case '\t' -> out.append("\\t");
+				default -> {
+					if (c < 0x20) {
+						out.append(String.format("\\u%04x", (int) c));
+					}
+					else {
+						out.append(c);
+					}
+				}
+			}
+		}
+		out.append('"');
+	}
+
+}
