@@ -47,9 +47,11 @@ start() {
 
 java_opts=(-Xmx256m -XX:+UseParallelGC)
 start api-server-1 java "${java_opts[@]}" -jar "$(jar api-server)" --server.port=8071 \
-  --relay.api-server.relay.port=8070 --relay.api-server.store.data-dir="$state/data/api-server-1"
+  --relay.api-server.relay.port=8070 --relay.api-server.grpc.port=8091 \
+  --relay.api-server.store.data-dir="$state/data/api-server-1"
 start api-server-2 java "${java_opts[@]}" -jar "$(jar api-server)" --server.port=8171 \
-  --relay.api-server.relay.port=8170 --relay.api-server.store.data-dir="$state/data/api-server-2"
+  --relay.api-server.relay.port=8170 --relay.api-server.grpc.port=8191 \
+  --relay.api-server.store.data-dir="$state/data/api-server-2"
 start forwarder java "${java_opts[@]}" -jar "$(jar forwarder)" --server.port=9998 \
   --relay.forwarder.relay.port=9999 \
   --spring.cloud.discovery.client.simple.instances.api-server[0].uri=http://127.0.0.1:8070 \
@@ -94,8 +96,8 @@ Prometheus Relay is running (logs in $state/logs, data in $state/data):
   $prometheus_line
   remote-receiver     http://127.0.0.1:9201/api/v1/write   actuator :9201
   forwarder           relay tcp://127.0.0.1:9999           actuator :9998
-  api-server-1        relay tcp://127.0.0.1:8070           actuator :8071   data $state/data/api-server-1 (latest -> newest segment)
-  api-server-2        relay tcp://127.0.0.1:8170           actuator :8171   data $state/data/api-server-2
+  api-server-1        relay tcp://127.0.0.1:8070  gRPC :8091  actuator :8071   data $state/data/api-server-1 (latest -> newest segment)
+  api-server-2        relay tcp://127.0.0.1:8170  gRPC :8191  actuator :8171   data $state/data/api-server-2
 Press Ctrl-C to stop everything.
 INFO
 

@@ -64,7 +64,8 @@ final class SystemUnderTest implements AutoCloseable {
 			system.startJava("api-server-" + i, repo, "api-server", workDir, httpPort,
 					"--relay.api-server.relay.port=" + relayPort, "--relay.api-server.relay.host=127.0.0.1",
 					"--relay.api-server.store.data-dir=" + workDir.resolve("api-server-" + i),
-					"--relay.api-server.store.fsync=batch");
+					"--relay.api-server.store.fsync=batch", "--relay.api-server.grpc.port=" + FreePorts.next(),
+					"--relay.api-server.grpc.host=127.0.0.1");
 			targets.add("--spring.cloud.discovery.client.simple.instances.api-server[" + (i - 1)
 					+ "].uri=http://127.0.0.1:" + relayPort);
 		}

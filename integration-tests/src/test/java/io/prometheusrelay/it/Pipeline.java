@@ -28,6 +28,12 @@ final class Pipeline implements AutoCloseable {
 
 	final List<Path> dataDirs = new ArrayList<>();
 
+	/** Each api-server's gRPC read API port, in api-server order. */
+	final List<Integer> grpcPorts = new ArrayList<>();
+
+	/** Each api-server's relay port, in api-server order. */
+	final List<Integer> relayPorts = new ArrayList<>();
+
 	private final int forwarderRelayPort = FreePorts.next();
 
 	Pipeline(Path workDir) {
@@ -37,11 +43,12 @@ final class Pipeline implements AutoCloseable {
 				"--relay.forwarder.targets.client.max-backoff=1s", "--relay.forwarder.targets.client.ack-timeout=5s"));
 		for (int i = 0; i < 2; i++) {
 			int relayPort = FreePorts.next();
+			int grpcPort = FreePorts.next();
 			Path dataDir = workDir.resolve("api-server-" + (i + 1));
 			this.dataDirs.add(dataDir);
-			this.apiServers.add(new ServiceProcess("api-server-" + (i + 1), ApiServerApplication.class, FreePorts.next(),
-					workDir, List.of("--relay.api-server.relay.port=" + relayPort,
-							"--relay.api-server.relay.host=127.0.0.1", "--relay.api-server.store.data-dir=" + dataDir)));
+			this.grpcPorts.add(grpcPort);
+			this.relayPorts.add(relayPort);
+			this.apiServers.add(apiServer("api-server-" + (i + 1), workDir, dataDir, relayPort, grpcPort));
 			forwarderArgs.add("--spring.cloud.discovery.client.simple.instances.api-server[" + i
 					+ "].uri=http://127.0.0.1:" + relayPort);
 		}
@@ -51,6 +58,14 @@ final class Pipeline implements AutoCloseable {
 				List.of("--spring.cloud.discovery.client.simple.instances.forwarder[0].uri=http://127.0.0.1:"
 						+ this.forwarderRelayPort, "--relay.receiver.forwarders.refresh-interval=1s",
 						"--relay.receiver.forwarders.client.max-backoff=1s", "--relay.receiver.ack-deadline=8s"));
+	}
+
+	/** An api-server process on loopback with its own data directory, relay port and gRPC port. */
+	static ServiceProcess apiServer(String name, Path workDir, Path dataDir, int relayPort, int grpcPort) {
+		return new ServiceProcess(name, ApiServerApplication.class, FreePorts.next(), workDir,
+				List.of("--relay.api-server.relay.port=" + relayPort, "--relay.api-server.relay.host=127.0.0.1",
+						"--relay.api-server.store.data-dir=" + dataDir, "--relay.api-server.grpc.port=" + grpcPort,
+						"--relay.api-server.grpc.host=127.0.0.1"));
 	}
 
 	Pipeline start() {

@@ -116,7 +116,7 @@ final class ServiceProcess implements AutoCloseable {
 	}
 
 	/** Surefire hides the real classpath behind a manifest jar; it publishes it in this property. */
-	private static String classpath() {
+	static String classpath() {
 		String classpath = System.getProperty("surefire.test.class.path");
 		return (classpath != null && !classpath.isBlank()) ? classpath.replace(';', File.pathSeparatorChar)
 				: System.getProperty("java.class.path");

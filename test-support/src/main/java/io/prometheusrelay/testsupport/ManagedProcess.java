@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,12 +29,19 @@ public final class ManagedProcess implements AutoCloseable {
 	}
 
 	public static ManagedProcess start(String name, List<String> command, Path logDir) {
+		return start(name, command, Map.of(), logDir);
+	}
+
+	/** Starts {@code command} with {@code environment} added to this process's environment. */
+	public static ManagedProcess start(String name, List<String> command, Map<String, String> environment,
+			Path logDir) {
 		try {
 			Files.createDirectories(logDir);
 			Path log = logDir.resolve(name + ".log");
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-				.start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			return new ManagedProcess(name, process, log);
 		}
 		catch (IOException ex) {

@@ -1,0 +1,106 @@
+package io.prometheusrelay.it;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.protocol.api.GetMetricsRequest;
+import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
+import io.prometheusrelay.protocol.remotewrite.Label;
+import io.prometheusrelay.protocol.remotewrite.Sample;
+import io.prometheusrelay.protocol.remotewrite.TimeSeries;
+import io.prometheusrelay.protocol.remotewrite.WriteRequest;
+import io.prometheusrelay.protocol.transport.BatchOutcome;
+import io.prometheusrelay.protocol.transport.RelayClient;
+import io.prometheusrelay.protocol.transport.RelayClientOptions;
+import io.prometheusrelay.testsupport.Closeables;
+import io.prometheusrelay.testsupport.FreePorts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Debian's HAProxy with {@code haproxy/haproxy-static.cfg} in front of two api-server processes
+ * holding different data: calls are spread over both, and keep succeeding after one is killed.
+ */
+class HaproxyLoadBalancingTests {
+
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
+
+	@TempDir
+	Path workDir;
+
+	@Test
+	void spreadsCallsOverBothApiServersAndSurvivesLosingOne() throws Exception {
+		HaproxyServer.assumeInstalled();
+		ServiceProcess[] servers = new ServiceProcess[2];
+		int[] grpcPorts = new int[2];
+		for (int i = 0; i < 2; i++) {
+			int relayPort = FreePorts.next();
+			grpcPorts[i] = FreePorts.next();
+			servers[i] = this.closeables.add(Pipeline.apiServer("api-server-" + (i + 1), this.workDir,
+					this.workDir.resolve("data-" + (i + 1)), relayPort, grpcPorts[i]).start());
+			servers[i].awaitHealthy(Pipeline.startupTimeout());
+			store(relayPort, "api-server-" + (i + 1));
+		}
+		HaproxyServer haproxy = this.closeables.add(HaproxyServer.inFrontOf(grpcPorts[0], servers[0].httpPort(),
+				grpcPorts[1], servers[1].httpPort(), this.workDir));
+		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", haproxy.port()).usePlaintext().build();
+		this.closeables.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+
+		Map<String, Integer> answeredBy = callsAnsweredBy(channel, 10);
+		assertThat(answeredBy).as("calls over one client connection, each balanced on its own")
+			.containsOnlyKeys("api-server-1", "api-server-2");
+		assertThat(answeredBy.values()).allMatch(calls -> calls >= 3);
+
+		servers[0].kill();
+		await().atMost(Duration.ofSeconds(10)).until(() -> haproxy.serverStatus("api-server-1").startsWith("DOWN"));
+		assertThat(callsAnsweredBy(channel, 10)).isEqualTo(Map.of("api-server-2", 10));
+	}
+
+	/** Makes {@code calls} LATEST calls and counts which api-server's data each one returned. */
+	private static Map<String, Integer> callsAnsweredBy(ManagedChannel channel, int calls) {
+		Map<String, Integer> answeredBy = new HashMap<>();
+		for (int i = 0; i < calls; i++) {
+			TimeSeries series = PrometheusServiceGrpc.newBlockingStub(channel)
+				.withDeadlineAfter(10, TimeUnit.SECONDS)
+				.getMetrics(GetMetricsRequest.getDefaultInstance())
+				.next();
+			String server = series.getLabelsList()
+				.stream()
+				.filter(label -> label.getName().equals("server"))
+				.findFirst()
+				.orElseThrow()
+				.getValue();
+			answeredBy.merge(server, 1, Integer::sum);
+		}
+		return answeredBy;
+	}
+
+	/** Stores one series naming the server, through its relay port, as the forwarder would. */
+	private void store(int relayPort, String server) throws Exception {
+		RelayClientOptions options = new RelayClientOptions(1 << 20, 8, Duration.ofSeconds(10), Duration.ofSeconds(2),
+				Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(500));
+		try (RelayClient client = new RelayClient(server, "127.0.0.1", relayPort, options, new SimpleMeterRegistry())
+			.start()) {
+			await().atMost(Duration.ofSeconds(10)).until(client::isConnected);
+			WriteRequest request = WriteRequest.newBuilder()
+				.addTimeseries(TimeSeries.newBuilder()
+					.addLabels(Label.newBuilder().setName("__name__").setValue("haproxy_test"))
+					.addLabels(Label.newBuilder().setName("server").setValue(server))
+					.addSamples(Sample.newBuilder().setValue(1).setTimestamp(System.currentTimeMillis())))
+				.build();
+			assertThat(client.send(request.toByteArray()).block(Duration.ofSeconds(10))).isEqualTo(BatchOutcome.ack());
+		}
+	}
+
+}
