@@ -19,7 +19,7 @@ if [ -f "$state/pids" ]; then
 fi
 
 jar() { ls "$1"/target/"$1"-*-exec.jar 2>/dev/null | head -n 1; }
-if [ -z "$(jar remote-receiver)" ] || [ -z "$(jar forwarder)" ] || [ -z "$(jar api-server)" ]; then
+if [ -z "$(jar remote-receiver)" ] || [ -z "$(jar forwarder)" ] || [ -z "$(jar api-server)" ] || [ -z "$(jar grpc-client)" ]; then
   echo "Building (first run only)..."
   ./mvnw -B -q -DskipTests install
 fi
@@ -69,6 +69,19 @@ wait_healthy() {
 }
 wait_healthy api-server-1 8071; wait_healthy api-server-2 8171; wait_healthy forwarder 9998; wait_healthy remote-receiver 9201
 
+if command -v haproxy >/dev/null; then
+  # -db keeps HAProxy in the foreground, so its PID is the one stopped on Ctrl-C.
+  HAPROXY_BIND=127.0.0.1:8090 HAPROXY_STATS=127.0.0.1:8404 \
+  API_SERVER_1=127.0.0.1:8091 API_SERVER_1_CHECK_PORT=8071 \
+  API_SERVER_2=127.0.0.1:8191 API_SERVER_2_CHECK_PORT=8171 \
+    start haproxy haproxy -db -f haproxy/haproxy-static.cfg
+  haproxy_line="HAProxy (gRPC)      127.0.0.1:8090 -> api-servers        stats http://127.0.0.1:8404/stats"
+  client_target=127.0.0.1:8090
+else
+  haproxy_line="HAProxy             not installed (apt-get install haproxy); read an api-server directly"
+  client_target=127.0.0.1:8091
+fi
+
 if command -v prometheus >/dev/null; then
   cat > "$state/prometheus.yml" <<YAML
 global:
@@ -94,10 +107,13 @@ cat <<INFO
 
 Prometheus Relay is running (logs in $state/logs, data in $state/data):
   $prometheus_line
+  $haproxy_line
   remote-receiver     http://127.0.0.1:9201/api/v1/write   actuator :9201
   forwarder           relay tcp://127.0.0.1:9999           actuator :9998
   api-server-1        relay tcp://127.0.0.1:8070  gRPC :8091  actuator :8071   data $state/data/api-server-1 (latest -> newest segment)
   api-server-2        relay tcp://127.0.0.1:8170  gRPC :8191  actuator :8171   data $state/data/api-server-2
+Read the metrics back:
+  java -jar $(jar grpc-client) --lb-addr=$client_target --metric=up
 Press Ctrl-C to stop everything.
 INFO
 
