@@ -31,7 +31,7 @@ class ApiServerConfiguration {
 	@Bean(destroyMethod = "close")
 	GrpcReadServer grpcReadServer(ApiServerProperties properties, SegmentStore store, MeterRegistry registry) {
 		ApiServerProperties.Grpc grpc = properties.getGrpc();
-		PrometheusGrpcService service = new PrometheusGrpcService(store.index(), grpc.toLimits(), registry);
+		PrometheusGrpcService service = new PrometheusGrpcService(store, grpc.toLimits(), registry);
 		return GrpcReadServer.start(grpc.getHost(), grpc.getPort(), service, grpc.getPermitKeepAliveTime(),
 				grpc.getShutdownGracePeriod());
 	}

@@ -58,6 +58,12 @@ public class ApiServerProperties {
 		/** Size of one MetricsBatch; a batch stops growing once past it. Keep well under clients' 4MB default. */
 		private DataSize maxBatchSize = DataSize.ofKilobytes(256);
 
+		/** RANGE calls reading segment files at once; more are refused with RESOURCE_EXHAUSTED. */
+		private int maxConcurrentRangeReads = 4;
+
+		/** Stored batches a FOLLOW call may lag behind; past it the call ends with RESOURCE_EXHAUSTED. */
+		private int maxFollowLagBatches = 1024;
+
 		/** Shortest keepalive ping interval clients (and load balancers) may use. */
 		private Duration permitKeepAliveTime = Duration.ofSeconds(10);
 
@@ -66,7 +72,8 @@ public class ApiServerProperties {
 
 		public io.prometheusrelay.apiserver.grpc.ReadLimits toLimits() {
 			return new io.prometheusrelay.apiserver.grpc.ReadLimits(this.maxConcurrentCalls, this.maxMatchers,
-					this.maxRegexLength, this.maxBatchSeries, Math.toIntExact(this.maxBatchSize.toBytes()));
+					this.maxRegexLength, this.maxBatchSeries, Math.toIntExact(this.maxBatchSize.toBytes()),
+					this.maxConcurrentRangeReads, this.maxFollowLagBatches);
 		}
 
 		public String getHost() {
@@ -123,6 +130,22 @@ public class ApiServerProperties {
 
 		public void setMaxBatchSize(DataSize maxBatchSize) {
 			this.maxBatchSize = maxBatchSize;
+		}
+
+		public int getMaxConcurrentRangeReads() {
+			return this.maxConcurrentRangeReads;
+		}
+
+		public void setMaxConcurrentRangeReads(int maxConcurrentRangeReads) {
+			this.maxConcurrentRangeReads = maxConcurrentRangeReads;
+		}
+
+		public int getMaxFollowLagBatches() {
+			return this.maxFollowLagBatches;
+		}
+
+		public void setMaxFollowLagBatches(int maxFollowLagBatches) {
+			this.maxFollowLagBatches = maxFollowLagBatches;
 		}
 
 		public Duration getPermitKeepAliveTime() {

@@ -67,6 +67,40 @@ class HaproxyLoadBalancingTests {
 		assertThat(callsAnsweredBy(channel, 10)).isEqualTo(Map.of("api-server-2", 10));
 	}
 
+	@Test
+	void keepsAQuietFollowStreamOpenPastHaproxysUsualTimeouts() throws Exception {
+		HaproxyServer.assumeInstalled();
+		int[] relayPorts = new int[2];
+		int[] grpcPorts = new int[2];
+		ServiceProcess[] servers = new ServiceProcess[2];
+		for (int i = 0; i < 2; i++) {
+			relayPorts[i] = FreePorts.next();
+			grpcPorts[i] = FreePorts.next();
+			servers[i] = this.closeables.add(Pipeline.apiServer("api-server-" + (i + 1), this.workDir,
+					this.workDir.resolve("data-" + (i + 1)), relayPorts[i], grpcPorts[i]).start());
+		}
+		for (int i = 0; i < 2; i++) {
+			servers[i].awaitHealthy(Pipeline.startupTimeout());
+			store(relayPorts[i], "api-server-" + (i + 1));
+		}
+		HaproxyServer haproxy = this.closeables.add(HaproxyServer.inFrontOf(grpcPorts[0], servers[0].httpPort(),
+				grpcPorts[1], servers[1].httpPort(), this.workDir));
+		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", haproxy.port()).usePlaintext().build();
+		this.closeables.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+		io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+		this.closeables.add(() -> context.cancel(null));
+		java.util.Iterator<TimeSeries> stream = context.call(() -> PrometheusServiceGrpc.newBlockingStub(channel)
+			.getMetrics(GetMetricsRequest.newBuilder().setMode(io.prometheusrelay.protocol.api.ReadMode.FOLLOW).build()));
+		assertThat(stream.next().getLabelsList()).extracting(Label::getValue).contains("haproxy_test");
+
+		// Silent for longer than the 50 s client/server timeouts of Debian's stock haproxy.cfg.
+		Thread.sleep(55_000);
+		for (int i = 0; i < 2; i++) {
+			store(relayPorts[i], "after-the-quiet");
+		}
+		assertThat(stream.next().getLabelsList()).extracting(Label::getValue).contains("after-the-quiet");
+	}
+
 	/** Makes {@code calls} LATEST calls and counts which api-server's data each one returned. */
 	private static Map<String, Integer> callsAnsweredBy(ManagedChannel channel, int calls) {
 		Map<String, Integer> answeredBy = new HashMap<>();

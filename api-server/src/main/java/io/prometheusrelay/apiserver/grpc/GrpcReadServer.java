@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Calls run on the transport's own threads ({@code directExecutor}): every handler here is short
  * and non-blocking (the index is in memory, sending stops when the call is not ready), and skipping
  * the hop to an executor per callback is what makes streaming fast (the issue measured 25× between
- * the two). Anything that may block must not run in these callbacks.
+ * the two). What may block runs elsewhere: RANGE reads segment files on its own reader threads, and
+ * FOLLOW is woken from the store by a small executor, never on the store's writer thread.
  */
 public final class GrpcReadServer implements AutoCloseable {
 
@@ -34,9 +35,12 @@ public final class GrpcReadServer implements AutoCloseable {
 
 	private final Duration shutdownGrace;
 
+	private final PrometheusGrpcService service;
+
 	private GrpcReadServer(String host, int port, PrometheusGrpcService service, Duration keepAliveMin,
 			Duration shutdownGrace) throws IOException {
 		this.shutdownGrace = shutdownGrace;
+		this.service = service;
 		this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
 			.directExecutor()
 			.addService(service.bindService())
@@ -79,6 +83,9 @@ public final class GrpcReadServer implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			this.server.shutdownNow();
+		}
+		finally {
+			this.service.close();
 		}
 	}
 

@@ -1,5 +1,11 @@
 package io.prometheusrelay.apiserver.grpc;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
@@ -10,7 +16,7 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.apiserver.query.InvalidQueryException;
 import io.prometheusrelay.apiserver.query.SeriesSelector;
-import io.prometheusrelay.apiserver.store.LatestIndex;
+import io.prometheusrelay.apiserver.store.SegmentStore;
 import io.prometheusrelay.protocol.api.GetMetricsRequest;
 import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
 import org.slf4j.Logger;
@@ -38,16 +44,44 @@ public final class PrometheusGrpcService {
 		.toBuilder(PrometheusServiceGrpc.getGetMetricsBatchesMethod().getRequestMarshaller(), EncodedMessage.MARSHALLER)
 		.build();
 
-	private final LatestIndex index;
+	/** FOLLOW and RANGE calls waiting in a source's queue, at most. */
+	private static final int SOURCE_QUEUE = 4096;
+
+	private final SegmentStore store;
 
 	private final ReadLimits limits;
 
 	private final GrpcMetrics metrics;
 
-	public PrometheusGrpcService(LatestIndex index, ReadLimits limits, MeterRegistry registry) {
-		this.index = index;
+	/** Runs drains that a source (not gRPC) triggers: FOLLOW's new samples, RANGE's reader. */
+	private final ExecutorService wakeUps = Executors.newFixedThreadPool(2, daemonThreads("grpc-wake-up"));
+
+	/** Reads segment files for RANGE calls, off the transport threads. */
+	private final ExecutorService rangeReaders;
+
+	private final Semaphore rangeReadPermits;
+
+	public PrometheusGrpcService(SegmentStore store, ReadLimits limits, MeterRegistry registry) {
+		this.store = store;
 		this.limits = limits;
 		this.metrics = new GrpcMetrics(registry);
+		this.rangeReaders = Executors.newFixedThreadPool(limits.maxConcurrentRangeReads(), daemonThreads("grpc-range-read"));
+		this.rangeReadPermits = new Semaphore(limits.maxConcurrentRangeReads());
+	}
+
+	private static ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return runnable -> {
+			Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/** Stops the helper threads; after the gRPC server has stopped. */
+	public void close() {
+		this.wakeUps.shutdownNow();
+		this.rangeReaders.shutdownNow();
 	}
 
 	public ServerServiceDefinition bindService() {
@@ -93,15 +127,16 @@ public final class PrometheusGrpcService {
 			observer.onError(Status.INVALID_ARGUMENT.withDescription(ex.getMessage()).asRuntimeException());
 			return;
 		}
-		catch (UnsupportedModeException ex) {
-			observer.onError(Status.UNIMPLEMENTED.withDescription(ex.getMessage()).asRuntimeException());
+		catch (TooManyReadsException ex) {
+			this.metrics.exhausted();
+			observer.onError(Status.RESOURCE_EXHAUSTED.withDescription(ex.getMessage()).asRuntimeException());
 			return;
 		}
 		MessageSource messages = batched
 				? MessageSource.batched(series, this.limits.maxBatchSeries(), this.limits.maxBatchBytes())
 				: MessageSource.single(series);
 		new StreamingCall((ServerCallStreamObserver<EncodedMessage>) observer, messages,
-				batched ? this.metrics.getMetricsBatches : this.metrics.getMetrics)
+				batched ? this.metrics.getMetricsBatches : this.metrics.getMetrics, this.wakeUps)
 			.start();
 	}
 
@@ -109,17 +144,31 @@ public final class PrometheusGrpcService {
 		SeriesSelector selector = SeriesSelector.compile(request.getMatchersList(), this.limits.maxMatchers(),
 				this.limits.maxRegexLength());
 		return switch (request.getMode()) {
-			case LATEST -> new LatestSource(this.index, selector);
-			case RANGE, FOLLOW -> throw new UnsupportedModeException(
-					"mode " + request.getMode() + " is not served by this api-server version yet; use LATEST");
+			case LATEST -> new LatestSource(this.store.index(), selector);
+			case FOLLOW -> new FollowSource(this.store, selector, this.limits.maxFollowLagBatches());
+			case RANGE -> openRange(request, selector);
 			case UNRECOGNIZED -> throw new InvalidQueryException("unknown mode " + request.getModeValue());
 		};
 	}
 
-	/** A mode this server does not serve (yet): UNIMPLEMENTED, which a client can tell from a bad request. */
-	private static final class UnsupportedModeException extends RuntimeException {
+	private SeriesSource openRange(GetMetricsRequest request, SeriesSelector selector) {
+		long start = request.getStartTimestampMs();
+		long end = (request.getEndTimestampMs() == 0) ? System.currentTimeMillis() : request.getEndTimestampMs();
+		if (end < start) {
+			throw new InvalidQueryException("inverted range: end " + end + " is before start " + start);
+		}
+		if (!this.rangeReadPermits.tryAcquire()) {
+			throw new TooManyReadsException("too many RANGE reads in progress (" + this.limits.maxConcurrentRangeReads()
+					+ "); retry later");
+		}
+		return new RangeSource(this.store.dataDir(), selector, start, end, SOURCE_QUEUE, this.rangeReaders,
+				this.rangeReadPermits);
+	}
 
-		UnsupportedModeException(String message) {
+	/** Past the limit of concurrent RANGE reads: RESOURCE_EXHAUSTED. */
+	private static final class TooManyReadsException extends RuntimeException {
+
+		TooManyReadsException(String message) {
 			super(message, null, false, false);
 		}
 

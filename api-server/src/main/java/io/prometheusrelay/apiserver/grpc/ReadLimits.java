@@ -8,7 +8,10 @@ package io.prometheusrelay.apiserver.grpc;
  * @param maxRegexLength characters of one regular expression; longer is INVALID_ARGUMENT
  * @param maxBatchSeries series in one MetricsBatch
  * @param maxBatchBytes bytes of one MetricsBatch (a batch stops growing once past it)
+ * @param maxConcurrentRangeReads RANGE calls reading segment files at once; more are RESOURCE_EXHAUSTED
+ * @param maxFollowLagBatches stored batches a FOLLOW call may lag behind; past it the call ends with
+ * RESOURCE_EXHAUSTED (the client calls again) instead of the server queueing without bound
  */
 public record ReadLimits(int maxConcurrentCalls, int maxMatchers, int maxRegexLength, int maxBatchSeries,
-		int maxBatchBytes) {
+		int maxBatchBytes, int maxConcurrentRangeReads, int maxFollowLagBatches) {
 }

@@ -12,6 +12,18 @@ interface SeriesSource extends AutoCloseable {
 	/** Whether the source has ended: after a null from {@link #next()}, the call completes. */
 	boolean isExhausted();
 
+	/**
+	 * Registers what to run when series become available after {@link #next()} returned null (FOLLOW's
+	 * new samples, RANGE's reader). Called once, before the first {@link #next()}; may run on any thread.
+	 */
+	default void onAvailable(Runnable wakeUp) {
+	}
+
+	/** Why the source cannot go on (a follower too slow, a segment unreadable), if it cannot. */
+	default java.util.Optional<io.grpc.Status> failure() {
+		return java.util.Optional.empty();
+	}
+
 	/** Releases what the source holds; called once, when the call ends for any reason. */
 	@Override
 	void close();

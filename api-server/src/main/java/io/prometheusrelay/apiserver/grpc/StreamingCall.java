@@ -1,5 +1,7 @@
 package io.prometheusrelay.apiserver.grpc;
 
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,11 +33,15 @@ final class StreamingCall {
 
 	private final AtomicBoolean ended = new AtomicBoolean();
 
+	/** Where drains triggered by the source (not by gRPC) run: never the store's writer thread. */
+	private final Executor wakeUps;
+
 	StreamingCall(ServerCallStreamObserver<EncodedMessage> call, MessageSource messages,
-			GrpcMetrics.MethodMetrics metrics) {
+			GrpcMetrics.MethodMetrics metrics, Executor wakeUps) {
 		this.call = call;
 		this.messages = messages;
 		this.metrics = metrics;
+		this.wakeUps = wakeUps;
 	}
 
 	/** Registers the callbacks and sends what the call can take now. Call from the method handler. */
@@ -43,6 +49,7 @@ final class StreamingCall {
 		this.metrics.started();
 		this.call.setOnCancelHandler(this::cancelled);
 		this.call.setOnReadyHandler(this::drain);
+		this.messages.series.onAvailable(() -> this.wakeUps.execute(this::drain));
 		drain();
 	}
 
@@ -66,6 +73,14 @@ final class StreamingCall {
 	}
 
 	private void sendWhileReady() {
+		Optional<Status> failure = this.messages.series.failure();
+		if (failure.isPresent()) {
+			// Even when the call is not ready: a follower that fell behind is told so, not left hanging.
+			if (end()) {
+				this.call.onError(failure.get().asRuntimeException());
+			}
+			return;
+		}
 		while (!this.ended.get() && this.call.isReady()) {
 			EncodedMessage message = this.messages.build();
 			if (message == null) {

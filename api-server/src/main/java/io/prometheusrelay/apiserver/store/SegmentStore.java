@@ -16,7 +16,9 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,6 +68,9 @@ public final class SegmentStore implements AutoCloseable {
 	private final Thread writer;
 
 	private volatile boolean closing;
+
+	/** Called with every batch once it is stored and indexed (FOLLOW readers). */
+	private final List<Consumer<byte[]>> commitListeners = new CopyOnWriteArrayList<>();
 
 	/** Why the last group of appends failed to write; null once a later group succeeds. */
 	private volatile @Nullable String lastWriteFailure;
@@ -128,6 +133,16 @@ public final class SegmentStore implements AutoCloseable {
 					new StoreBusyException("store queue full (" + this.options.maxQueuedAppends() + " appends)"));
 		}
 		return append.done;
+	}
+
+	/**
+	 * Calls {@code listener} with every batch stored from now on, on the store's writer thread, after
+	 * the batch is acknowledged and indexed. The listener must only hand the batch off (enqueue, wake
+	 * a reader): anything slower holds up every append. Closing the returned handle unsubscribes.
+	 */
+	public AutoCloseable onCommit(Consumer<byte[]> listener) {
+		this.commitListeners.add(listener);
+		return () -> this.commitListeners.remove(listener);
 	}
 
 	public LatestIndex index() {
@@ -224,6 +239,10 @@ public final class SegmentStore implements AutoCloseable {
 		}
 		for (Append append : group) {
 			indexBatch(append.payload);
+			// Durable already; followers hear of it no later than the sender gets its ACK.
+			for (Consumer<byte[]> listener : this.commitListeners) {
+				listener.accept(append.payload);
+			}
 			append.done.complete(null);
 		}
 		// After the ACKs: a failed deletion must not turn stored batches into NACKs.

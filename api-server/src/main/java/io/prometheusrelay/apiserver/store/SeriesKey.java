@@ -54,6 +54,11 @@ public final class SeriesKey {
 		return (int) (h ^ (h >>> 32));
 	}
 
+	/** The key of labels already in canonical encoding (see {@code EncodedSeries#canonicalLabels()}). */
+	public static SeriesKey fromEncoded(byte[] canonicalLabels) {
+		return new SeriesKey(canonicalLabels);
+	}
+
 	/** The key of a series with these labels, in any order. */
 	public static SeriesKey of(Map<String, String> labels) {
 		TimeSeries.Builder series = TimeSeries.newBuilder();

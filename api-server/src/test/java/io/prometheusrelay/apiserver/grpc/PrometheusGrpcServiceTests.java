@@ -115,7 +115,7 @@ class PrometheusGrpcServiceTests {
 
 	@Test
 	void batchesCarryTheSameSeriesManyPerMessage() {
-		PrometheusServiceGrpc.PrometheusServiceBlockingStub stub = stub(server(new ReadLimits(16, 8, 64, 2, 1 << 20)));
+		PrometheusServiceGrpc.PrometheusServiceBlockingStub stub = stub(server(new ReadLimits(16, 8, 64, 2, 1 << 20, 2, 64)));
 		List<MetricsBatch> batches = new ArrayList<>();
 		stub.getMetricsBatches(request()).forEachRemaining(batches::add);
 		assertThat(batches).hasSize(3);
@@ -140,7 +140,7 @@ class PrometheusGrpcServiceTests {
 		LabelMatcher[] matchers = new LabelMatcher[9];
 		java.util.Arrays.fill(matchers, matcher(LabelMatcher.Type.EQ, "job", "node"));
 		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> stub(server(new ReadLimits(16, 8, 64, 100, 1 << 20))).getMetrics(request(matchers))
+			.isThrownBy(() -> stub(server(new ReadLimits(16, 8, 64, 100, 1 << 20, 2, 64))).getMetrics(request(matchers))
 				.forEachRemaining(series -> {
 				}))
 			.satisfies(ex -> assertThat(ex.getStatus().getDescription()).isEqualTo("too many matchers: 9 (at most 8)"));
@@ -156,7 +156,7 @@ class PrometheusGrpcServiceTests {
 	@Test
 	void refusesCallsPastTheConcurrencyLimitWithResourceExhausted() throws Exception {
 		fill(20_000);
-		GrpcReadServer server = server(new ReadLimits(1, 8, 64, 100, 1 << 20));
+		GrpcReadServer server = server(new ReadLimits(1, 8, 64, 100, 1 << 20, 2, 64));
 		ManagedChannel channel = channel(server);
 		// A call nobody reads stays open: its server side is blocked by flow control.
 		Iterator<TimeSeries> unread = PrometheusServiceGrpc.newBlockingStub(channel).getMetrics(request());
@@ -255,10 +255,89 @@ class PrometheusGrpcServiceTests {
 	}
 
 	@Test
-	void answersModesItDoesNotServeYetWithUnimplemented() {
+	void followSendsTheLatestThenEverySampleStoredAfterTheCallStarted() throws Exception {
+		PrometheusGrpcService service = service(defaultLimits());
+		GrpcReadServer server = this.closeables.add(GrpcReadServer.start("127.0.0.1", 0, service, Duration.ofSeconds(1),
+				Duration.ofSeconds(1)));
+		Context.CancellableContext context = Context.current().withCancellation();
+		Iterator<TimeSeries> stream = context.call(() -> PrometheusServiceGrpc.newBlockingStub(channel(server))
+			.getMetrics(request(matcher(LabelMatcher.Type.EQ, "instance", "a")).toBuilder().setMode(ReadMode.FOLLOW).build()));
+		Map<String, String> received = new TreeMap<>();
+		put(received, stream.next());
+		assertThat(received).containsExactly(Map.entry("{__name__=up, instance=a, job=node}", "5.0@2000"));
+		append(series("up", 6, 3000, "job", "node", "instance", "a"), series("up", 9, 3000, "job", "node", "instance", "b"));
+		append(series("up", 7, 4000, "job", "node", "instance", "a"));
+		received.clear();
+		put(received, stream.next());
+		assertThat(received).containsExactly(Map.entry("{__name__=up, instance=a, job=node}", "6.0@3000"));
+		received.clear();
+		put(received, stream.next());
+		assertThat(received).containsExactly(Map.entry("{__name__=up, instance=a, job=node}", "7.0@4000"));
+		context.cancel(null);
+		await().atMost(Duration.ofSeconds(5)).until(() -> service.activeCalls() == 0);
+	}
+
+	@Test
+	void followEndsAFollowerThatFallsTooFarBehind() throws Exception {
+		FollowSource follow = this.closeables.add(new FollowSource(this.store, io.prometheusrelay.apiserver.query.SeriesSelector.all(), 2));
+		for (int i = 0; i < 3; i++) {
+			append(series("up", i, 5000 + i, "job", "node", "instance", "a"));
+		}
+		assertThat(follow.failure()).hasValueSatisfying(status -> {
+			assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+			assertThat(status.getDescription()).startsWith("follower too slow");
+		});
+	}
+
+	@Test
+	void rangeStreamsEveryStoredSampleInRangeAcrossSegmentsAndAfterARestart() throws Exception {
+		Path rangeDir = this.dataDir.resolve("range");
+		StoreOptions options = new StoreOptions(rangeDir, FsyncPolicy.NEVER, Duration.ofSeconds(1), 200,
+				Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024);
+		SegmentStore rangeStore = SegmentStore.open(options, Clock.systemUTC(), this.registry);
+		long now = System.currentTimeMillis();
+		for (int i = 0; i < 10; i++) {
+			rangeStore.append(WriteRequest.newBuilder()
+				.addTimeseries(series("r", i, now + i * 1000L, "job", "range"))
+				.addTimeseries(series("other", i, now + i * 1000L, "job", "range"))
+				.build()
+				.toByteArray()).get(10, TimeUnit.SECONDS);
+		}
+		assertThat(rangeStore.segments()).as("several segments").hasSizeGreaterThan(3);
+		GetMetricsRequest request = request(matcher(LabelMatcher.Type.EQ, "__name__", "r")).toBuilder()
+			.setMode(ReadMode.RANGE)
+			.setStartTimestampMs(now + 3000)
+			.setEndTimestampMs(now + 7000)
+			.build();
+		List<Long> expected = List.of(now + 3000, now + 4000, now + 5000, now + 6000, now + 7000);
+		assertThat(rangeTimestamps(rangeStore, request)).isEqualTo(expected);
+		rangeStore.close();
+		SegmentStore restarted = this.closeables.add(SegmentStore.open(options, Clock.systemUTC(), new SimpleMeterRegistry()));
+		assertThat(rangeTimestamps(restarted, request)).isEqualTo(expected);
+	}
+
+	@Test
+	void refusesAnInvertedRange() {
 		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> read(request().toBuilder().setMode(ReadMode.FOLLOW).build()))
-			.satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+			.isThrownBy(() -> read(request().toBuilder().setMode(ReadMode.RANGE).setStartTimestampMs(2000).setEndTimestampMs(1000).build()))
+			.satisfies(ex -> {
+				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+				assertThat(ex.getStatus().getDescription()).isEqualTo("inverted range: end 1000 is before start 2000");
+			});
+	}
+
+	private List<Long> rangeTimestamps(SegmentStore rangeStore, GetMetricsRequest request) {
+		PrometheusGrpcService service = new PrometheusGrpcService(rangeStore, defaultLimits(), new SimpleMeterRegistry());
+		GrpcReadServer server = this.closeables.add(GrpcReadServer.start("127.0.0.1", 0, service, Duration.ofSeconds(1),
+				Duration.ofSeconds(1)));
+		List<Long> timestamps = new ArrayList<>();
+		PrometheusServiceGrpc.newBlockingStub(channel(server))
+			.withDeadlineAfter(10, TimeUnit.SECONDS)
+			.getMetricsBatches(request)
+			.forEachRemaining(batch -> batch.getTimeSeriesList()
+				.forEach(series -> series.getSamplesList().forEach(sample -> timestamps.add(sample.getTimestamp()))));
+		timestamps.sort(null);
+		return timestamps;
 	}
 
 	private Map<String, String> read(GetMetricsRequest request) {
@@ -282,11 +361,11 @@ class PrometheusGrpcServiceTests {
 	}
 
 	private PrometheusGrpcService service(ReadLimits limits) {
-		return new PrometheusGrpcService(this.store.index(), limits, this.registry);
+		return new PrometheusGrpcService(this.store, limits, this.registry);
 	}
 
 	private static ReadLimits defaultLimits() {
-		return new ReadLimits(16, 8, 64, 100, 1 << 20);
+		return new ReadLimits(16, 8, 64, 100, 1 << 20, 2, 64);
 	}
 
 	private ManagedChannel channel(GrpcReadServer server) {
