@@ -27,6 +27,25 @@ final class RequestBuilder {
 
 	/** Builds the request holding series {@code [first, first + count)} (wrapping), all at {@code timestamp}. */
 	void build(int first, int count, long timestamp, double value) {
+		int pos = encode(first, count, timestamp, value);
+		int maxCompressed = Snappy.maxCompressedLength(pos);
+		if (maxCompressed > this.compressed.length) {
+			this.compressed = new byte[maxCompressed];
+		}
+		try {
+			this.compressedLength = Snappy.compress(this.raw, 0, pos, this.compressed, 0);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** The same request, encoded but not compressed: what a relay BATCH frame carries. */
+	byte[] buildRaw(int first, int count, long timestamp, double value) {
+		return Arrays.copyOf(this.raw, encode(first, count, timestamp, value));
+	}
+
+	private int encode(int first, int count, long timestamp, double value) {
 		int pos = 0;
 		for (int i = 0; i < count; i++) {
 			byte[] labels = this.series.labels((first + i) % this.series.size());
@@ -50,16 +69,7 @@ final class RequestBuilder {
 			this.raw[pos++] = 0x10;
 			pos = writeVarint(this.raw, pos, timestamp);
 		}
-		int maxCompressed = Snappy.maxCompressedLength(pos);
-		if (maxCompressed > this.compressed.length) {
-			this.compressed = new byte[maxCompressed];
-		}
-		try {
-			this.compressedLength = Snappy.compress(this.raw, 0, pos, this.compressed, 0);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return pos;
 	}
 
 	byte[] body() {

@@ -161,11 +161,16 @@ final class RangeSource implements SeriesSource {
 
 	}
 
-	/** Waits for room, but gives up as soon as the call ends. */
+	/**
+	 * Waits for room, but gives up as soon as the call ends. Wakes the call only when the queue was
+	 * empty: a drain that is running polls until the queue is empty, so it takes what follows.
+	 */
 	private void put(IndexedSeries series) throws InterruptedException {
 		while (!this.closed) {
 			if (this.queue.offer(series, 100, TimeUnit.MILLISECONDS)) {
-				wake();
+				if (series == END || this.queue.size() == 1) {
+					wake();
+				}
 				return;
 			}
 		}
