@@ -255,6 +255,47 @@ class PrometheusGrpcServiceTests {
 	}
 
 	@Test
+	void servesReflectionWithTheServiceSchema() throws Exception {
+		GrpcReadServer server = server(defaultLimits());
+		List<io.grpc.reflection.v1.ServerReflectionResponse> responses = new java.util.concurrent.CopyOnWriteArrayList<>();
+		java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+		io.grpc.stub.StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> requests = io.grpc.reflection.v1.ServerReflectionGrpc
+			.newStub(channel(server))
+			.serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
+				@Override
+				public void onNext(io.grpc.reflection.v1.ServerReflectionResponse response) {
+					responses.add(response);
+				}
+
+				@Override
+				public void onError(Throwable error) {
+					done.countDown();
+				}
+
+				@Override
+				public void onCompleted() {
+					done.countDown();
+				}
+			});
+		requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+		requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
+			.setFileContainingSymbol("prometheus.PrometheusService")
+			.build());
+		requests.onCompleted();
+		assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(responses).hasSize(2);
+		assertThat(responses.get(0).getListServicesResponse().getServiceList())
+			.extracting(io.grpc.reflection.v1.ServiceResponse::getName)
+			.contains("prometheus.PrometheusService", "grpc.health.v1.Health");
+		com.google.protobuf.DescriptorProtos.FileDescriptorProto file = com.google.protobuf.DescriptorProtos.FileDescriptorProto
+			.parseFrom(responses.get(1).getFileDescriptorResponse().getFileDescriptorProto(0));
+		assertThat(file.getServiceList()).singleElement()
+			.satisfies(service -> assertThat(service.getMethodList())
+				.extracting(com.google.protobuf.DescriptorProtos.MethodDescriptorProto::getName)
+				.containsExactly("GetMetrics", "GetMetricsBatches"));
+	}
+
+	@Test
 	void followSendsTheLatestThenEverySampleStoredAfterTheCallStarted() throws Exception {
 		PrometheusGrpcService service = service(defaultLimits());
 		GrpcReadServer server = this.closeables.add(GrpcReadServer.start("127.0.0.1", 0, service, Duration.ofSeconds(1),
