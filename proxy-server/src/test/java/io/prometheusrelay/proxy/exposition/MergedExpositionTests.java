@@ -1,0 +1,144 @@
+package io.prometheusrelay.proxy.exposition;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MergedExpositionTests {
+
+	@Test
+	void writesEachFamilyOnceWithItsSamplesTogetherAndIdentityAddedWhereMissing() throws IOException {
+		MergedExposition merged = new MergedExposition();
+		merged.add(scrape("app-1", """
+				# HELP up Whether up.
+				# TYPE up gauge
+				up 1
+				# TYPE jobs counter
+				jobs_total{queue="a"} 3
+				"""));
+		merged.add(scrape("app-2", """
+				# HELP up Another help text.
+				# TYPE up gauge
+				up{instance="explicit"} 0
+				# TYPE jobs counter
+				jobs_total{} 5
+				"""));
+		assertThat(write(merged)).isEqualTo("""
+				# HELP up Whether up.
+				# TYPE up gauge
+				up{instance="app-1"} 1
+				up{instance="explicit"} 0
+				# TYPE jobs counter
+				jobs_total{queue="a",instance="app-1"} 3
+				jobs_total{instance="app-2"} 5
+				""");
+	}
+
+	@Test
+	void leavesOutAndCountsAFamilyWhoseTypeConflicts() throws IOException {
+		MergedExposition merged = new MergedExposition();
+		merged.add(scrape("app-1", "# TYPE x gauge\nx 1\n"));
+		merged.add(scrape("app-2", "# TYPE x counter\nx 2\n"));
+		assertThat(write(merged)).isEqualTo("# TYPE x gauge\nx{instance=\"app-1\"} 1\n");
+		assertThat(merged.conflictingSeries()).isEqualTo(1);
+	}
+
+	@Test
+	void twoHundredMicrometerScrapesMergeIntoOneExpositionPromtoolAccepts() throws Exception {
+		MergedExposition merged = new MergedExposition();
+		StringBuilder concatenated = new StringBuilder();
+		int series = 0;
+		for (int app = 0; app < 200; app++) {
+			String text = micrometerScrape(app);
+			concatenated.append(text).append('\n');
+			ClientScrape scrape = scrape("app-" + app + ":8080", text);
+			assertThat(scrape.droppedLines()).isZero();
+			series += scrape.series();
+			merged.add(scrape);
+		}
+		String exposition = write(merged);
+		assertThat(exposition.lines().filter(line -> !line.startsWith("#")).count()).isEqualTo(series);
+		assertThat(exposition.lines().filter(line -> line.startsWith("# HELP http_server_requests_seconds ")).count())
+			.isEqualTo(1);
+		assertThat(promtool(exposition)).as("merged exposition").isEmpty();
+		assertThat(promtool(concatenated.toString())).as("what concatenating scrapes gives").isNotEmpty();
+	}
+
+	/** A real registry's scrape: the meters a Boot app has, some only in some apps. */
+	private static String micrometerScrape(int app) {
+		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		for (String uri : List.of("/", "/orders", "/orders/{id}")) {
+			Timer timer = Timer.builder("http.server.requests")
+				.description("Duration of HTTP server request handling")
+				.tag("uri", uri)
+				.tag("status", "200")
+				.publishPercentileHistogram()
+				.register(registry);
+			timer.record(Duration.ofMillis(5 + app % 50));
+		}
+		Counter.builder("jobs.processed")
+			.description("Jobs processed")
+			.tag("queue", "q" + (app % 3))
+			.register(registry)
+			.increment(app);
+		Gauge.builder("queue.depth", () -> app % 7).description("Jobs waiting").register(registry);
+		if (app % 2 == 0) {
+			DistributionSummary.builder("payload.size")
+				.description("Size of request payloads")
+				.baseUnit("bytes")
+				.register(registry)
+				.record(100 + app);
+		}
+		return registry.scrape();
+	}
+
+	private static ClientScrape scrape(String instance, String text) {
+		return ExpositionParser.parse(text, List.of(Map.entry("instance", MergedExposition.escapeLabelValue(instance))),
+				100_000);
+	}
+
+	private static String write(MergedExposition merged) throws IOException {
+		StringWriter out = new StringWriter();
+		merged.writeTo(out);
+		return out.toString();
+	}
+
+	/** Debian's promtool: the problems it reports, one per line. */
+	private static List<String> promtool(String exposition) throws Exception {
+		Path promtool = Path.of("/usr/bin/promtool");
+		Assumptions.assumeTrue(Files.isExecutable(promtool), "promtool not installed (apt-get install prometheus)");
+		Process process = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+		Thread writer = new Thread(() -> {
+			try (var in = process.getOutputStream()) {
+				in.write(exposition.getBytes(StandardCharsets.UTF_8));
+			}
+			catch (IOException ex) {
+				// promtool stopped reading: it has found its error
+			}
+		});
+		writer.start();
+		String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		writer.join();
+		return new ArrayList<>(report.lines().filter(line -> !line.isBlank()).toList());
+	}
+
+}
