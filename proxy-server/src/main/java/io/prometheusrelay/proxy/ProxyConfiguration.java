@@ -1,0 +1,71 @@
+package io.prometheusrelay.proxy;
+
+import java.time.Clock;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheusrelay.proxy.rsocket.ConnectionRegistry;
+import io.prometheusrelay.proxy.rsocket.ProxyAcceptor;
+import io.prometheusrelay.proxy.rsocket.ProxyKeys;
+import io.prometheusrelay.proxy.rsocket.ProxyMetrics;
+import io.prometheusrelay.proxy.rsocket.RSocketServers;
+import io.prometheusrelay.proxy.scrape.ConnectedScraper;
+import io.prometheusrelay.proxy.scrape.ScrapeEndpoints;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/** Key material, connections, the RSocket servers, and the scrape endpoints. */
+@Configuration(proxyBeanMethods = false)
+class ProxyConfiguration {
+
+	@Bean
+	ProxyKeys proxyKeys(ProxyProperties properties) {
+		return new ProxyKeys(properties.getRsaKeyBits());
+	}
+
+	@Bean
+	ConnectionRegistry connectionRegistry(ProxyProperties properties) {
+		return new ConnectionRegistry(properties.getMaxConnections(), properties.getDyingPushTtl(), Clock.systemUTC());
+	}
+
+	@Bean
+	ProxyMetrics proxyMetrics(PrometheusMeterRegistry registry, ConnectionRegistry connections) {
+		return new ProxyMetrics(registry, connections);
+	}
+
+	@Bean
+	ProxyAcceptor proxyAcceptor(ProxyProperties properties, ConnectionRegistry connections, ProxyKeys keys,
+			ProxyMetrics metrics) {
+		return new ProxyAcceptor(connections, keys, metrics, properties.getIdentityLabel(),
+				Math.toIntExact(properties.getMaxScrapeSize().toBytes()));
+	}
+
+	@Bean(destroyMethod = "close")
+	RSocketServers rsocketServers(ProxyProperties properties, ProxyAcceptor acceptor) {
+		// RSocket's reassembly limit may not be below its 16 MiB frame length; the scrape-size limit itself
+		// is enforced on the decrypted scrape, before it is decompressed.
+		int maxPayload = Math.toIntExact(Math.max(16L << 20, properties.getMaxScrapeSize().toBytes() + 1024));
+		return new RSocketServers(properties.getHost(), properties.getTcpPort(), properties.getWebsocketPort(), acceptor,
+				maxPayload);
+	}
+
+	@Bean
+	ScrapeEndpoints scrapeEndpoints(ProxyProperties properties, ConnectionRegistry connections, ProxyAcceptor acceptor,
+			ProxyMetrics metrics, PrometheusMeterRegistry registry) {
+		ConnectedScraper scraper = new ConnectedScraper(connections, acceptor, metrics, properties.getMaxSeriesPerClient());
+		return new ScrapeEndpoints(scraper, registry, metrics, properties.getDefaultScrapeTimeout(),
+				properties.getScrapeTimeoutMargin());
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> scrapeRoutes(ScrapeEndpoints endpoints) {
+		return RouterFunctions.route()
+			.GET("/metrics/connected", endpoints::connected)
+			.GET("/metrics/proxy", endpoints::proxy)
+			.build();
+	}
+
+}

@@ -1,0 +1,137 @@
+package io.prometheusrelay.proxy;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/** Configuration of the RSocket proxy, under {@code relay.proxy}. */
+@ConfigurationProperties("relay.proxy")
+public class ProxyProperties {
+
+	/** Address the RSocket servers bind. */
+	private String host = "0.0.0.0";
+
+	/** RSocket over TCP; 0 picks a free port. */
+	private int tcpPort = 7001;
+
+	/** RSocket over WebSocket; 0 picks a free port. */
+	private int websocketPort = 8081;
+
+	/** Applications connected at once; more are refused at setup. */
+	private int maxConnections = 10_000;
+
+	/** Largest scrape one application may send, decompressed; larger ones are left out and counted. */
+	private DataSize maxScrapeSize = DataSize.ofMegabytes(16);
+
+	/** Most series in one application's scrape; more and the scrape is left out and counted. */
+	private int maxSeriesPerClient = 100_000;
+
+	/** Per-application timeout when Prometheus sends no X-Prometheus-Scrape-Timeout-Seconds header. */
+	private Duration defaultScrapeTimeout = Duration.ofSeconds(10);
+
+	/** Taken off Prometheus's scrape timeout to leave time for merging and sending the answer. */
+	private Duration scrapeTimeoutMargin = Duration.ofMillis(500);
+
+	/** A pushed scrape of a departed application is served once, or dropped after this long. */
+	private Duration dyingPushTtl = Duration.ofMinutes(5);
+
+	/**
+	 * Label the proxy adds to an application's series that lack it, so instances never collide. Clients of
+	 * the original scheme send no identity; theirs is the connection ("rsocket-N", new on each reconnect):
+	 * such applications should set their own instance label.
+	 */
+	private String identityLabel = "instance";
+
+	/** Size of the RSA key for clients of the original scheme; generated once at start. */
+	private int rsaKeyBits = 2048;
+
+	public String getHost() {
+		return this.host;
+	}
+
+	public void setHost(String host) {
+		this.host = host;
+	}
+
+	public int getTcpPort() {
+		return this.tcpPort;
+	}
+
+	public void setTcpPort(int tcpPort) {
+		this.tcpPort = tcpPort;
+	}
+
+	public int getWebsocketPort() {
+		return this.websocketPort;
+	}
+
+	public void setWebsocketPort(int websocketPort) {
+		this.websocketPort = websocketPort;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+	public DataSize getMaxScrapeSize() {
+		return this.maxScrapeSize;
+	}
+
+	public void setMaxScrapeSize(DataSize maxScrapeSize) {
+		this.maxScrapeSize = maxScrapeSize;
+	}
+
+	public int getMaxSeriesPerClient() {
+		return this.maxSeriesPerClient;
+	}
+
+	public void setMaxSeriesPerClient(int maxSeriesPerClient) {
+		this.maxSeriesPerClient = maxSeriesPerClient;
+	}
+
+	public Duration getDefaultScrapeTimeout() {
+		return this.defaultScrapeTimeout;
+	}
+
+	public void setDefaultScrapeTimeout(Duration defaultScrapeTimeout) {
+		this.defaultScrapeTimeout = defaultScrapeTimeout;
+	}
+
+	public Duration getScrapeTimeoutMargin() {
+		return this.scrapeTimeoutMargin;
+	}
+
+	public void setScrapeTimeoutMargin(Duration scrapeTimeoutMargin) {
+		this.scrapeTimeoutMargin = scrapeTimeoutMargin;
+	}
+
+	public Duration getDyingPushTtl() {
+		return this.dyingPushTtl;
+	}
+
+	public void setDyingPushTtl(Duration dyingPushTtl) {
+		this.dyingPushTtl = dyingPushTtl;
+	}
+
+	public String getIdentityLabel() {
+		return this.identityLabel;
+	}
+
+	public void setIdentityLabel(String identityLabel) {
+		this.identityLabel = identityLabel;
+	}
+
+	public int getRsaKeyBits() {
+		return this.rsaKeyBits;
+	}
+
+	public void setRsaKeyBits(int rsaKeyBits) {
+		this.rsaKeyBits = rsaKeyBits;
+	}
+
+}

@@ -1,0 +1,76 @@
+package io.prometheusrelay.proxy.rsocket;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.rsocket.RSocket;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One connected application: the socket to pull its scrapes through, the identity labels the proxy
+ * adds to its series, and the last metrics it pushed before going away.
+ */
+public final class ClientConnection {
+
+	private final long id;
+
+	private final RSocket socket;
+
+	private final List<Map.Entry<String, String>> identity;
+
+	private volatile boolean closed;
+
+	private volatile @Nullable String dyingPush;
+
+	private volatile @Nullable Instant pushedAt;
+
+	ClientConnection(long id, RSocket socket, List<Map.Entry<String, String>> identity) {
+		this.id = id;
+		this.socket = socket;
+		this.identity = List.copyOf(identity);
+	}
+
+	public long id() {
+		return this.id;
+	}
+
+	public RSocket socket() {
+		return this.socket;
+	}
+
+	/** Label names and escaped values added to the client's series that lack them. */
+	public List<Map.Entry<String, String>> identity() {
+		return this.identity;
+	}
+
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	void markClosed() {
+		this.closed = true;
+	}
+
+	synchronized void push(String scrape, Instant at) {
+		this.dyingPush = scrape;
+		this.pushedAt = at;
+	}
+
+	/** The pushed scrape, taken: a push is served by exactly one scrape. */
+	public synchronized @Nullable String takeDyingPush() {
+		String push = this.dyingPush;
+		this.dyingPush = null;
+		this.pushedAt = null;
+		return push;
+	}
+
+	boolean hasDyingPush() {
+		return this.dyingPush != null;
+	}
+
+	@Nullable Instant pushedAt() {
+		return this.pushedAt;
+	}
+
+}

@@ -1,0 +1,93 @@
+package io.prometheusrelay.proxy.rsocket;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.rsocket.RSocket;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every connected application, and the departed ones whose dying push has not been served yet.
+ * A departed connection stays until one scrape has taken its push, or the push is older than the TTL.
+ */
+public final class ConnectionRegistry {
+
+	private final Map<Long, ClientConnection> connections = new ConcurrentHashMap<>();
+
+	private final AtomicLong ids = new AtomicLong();
+
+	private final int maxConnections;
+
+	private final Duration dyingPushTtl;
+
+	private final Clock clock;
+
+	public ConnectionRegistry(int maxConnections, Duration dyingPushTtl, Clock clock) {
+		this.maxConnections = maxConnections;
+		this.dyingPushTtl = dyingPushTtl;
+		this.clock = clock;
+	}
+
+	/** Registers a new connection, or returns null when the proxy already holds the maximum. */
+	@Nullable ClientConnection register(RSocket socket, String identityLabel) {
+		if (connected() >= this.maxConnections) {
+			return null;
+		}
+		long id = this.ids.incrementAndGet();
+		ClientConnection connection = new ClientConnection(id, socket,
+				List.of(Map.entry(identityLabel, "rsocket-" + id)));
+		this.connections.put(id, connection);
+		return connection;
+	}
+
+	/** The connection went away: keep it only while it has a push to serve. */
+	void closed(ClientConnection connection) {
+		connection.markClosed();
+		if (!connection.hasDyingPush()) {
+			this.connections.remove(connection.id());
+		}
+	}
+
+	void pushed(ClientConnection connection, String scrape) {
+		connection.push(scrape, this.clock.instant());
+	}
+
+	/** Connections to scrape now; departed ones with an expired push are dropped on the way. */
+	public List<ClientConnection> snapshot() {
+		Instant oldest = this.clock.instant().minus(this.dyingPushTtl);
+		List<ClientConnection> snapshot = new ArrayList<>(this.connections.size());
+		for (ClientConnection connection : this.connections.values()) {
+			Instant pushedAt = connection.pushedAt();
+			if (connection.isClosed() && (pushedAt == null || pushedAt.isBefore(oldest))) {
+				this.connections.remove(connection.id());
+				continue;
+			}
+			snapshot.add(connection);
+		}
+		return snapshot;
+	}
+
+	/** A departed connection whose push has now been served. */
+	public void served(ClientConnection connection) {
+		if (connection.isClosed()) {
+			this.connections.remove(connection.id());
+		}
+	}
+
+	public int connected() {
+		int connected = 0;
+		for (ClientConnection connection : this.connections.values()) {
+			if (!connection.isClosed()) {
+				connected++;
+			}
+		}
+		return connected;
+	}
+
+}

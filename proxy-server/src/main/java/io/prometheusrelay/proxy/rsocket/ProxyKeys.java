@@ -1,0 +1,40 @@
+package io.prometheusrelay.proxy.rsocket;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+
+/**
+ * The proxy's RSA key pair for clients of the original scheme: generated once per process, at
+ * startup, not per connection on the accept path (the original generated one per connection:
+ * seconds of CPU when a thousand clients connect at once).
+ */
+public final class ProxyKeys {
+
+	private final KeyPair keyPair;
+
+	private final byte[] encodedPublicKey;
+
+	public ProxyKeys(int rsaKeyBits) {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+			generator.initialize(rsaKeyBits);
+			this.keyPair = generator.generateKeyPair();
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("RSA is not available in this JVM", ex);
+		}
+		this.encodedPublicKey = this.keyPair.getPublic().getEncoded();
+	}
+
+	/** The public key as clients read it (X.509); a copy. */
+	public byte[] encodedPublicKey() {
+		return this.encodedPublicKey.clone();
+	}
+
+	PrivateKey privateKey() {
+		return this.keyPair.getPrivate();
+	}
+
+}

@@ -1,0 +1,115 @@
+package io.prometheusrelay.proxy.scrape;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import io.micrometer.core.instrument.Timer;
+import io.prometheusrelay.proxy.exposition.ClientScrape;
+import io.prometheusrelay.proxy.exposition.ExpositionParser;
+import io.prometheusrelay.proxy.exposition.MergedExposition;
+import io.prometheusrelay.proxy.rsocket.ClientConnection;
+import io.prometheusrelay.proxy.rsocket.ConnectionRegistry;
+import io.prometheusrelay.proxy.rsocket.ProxyAcceptor;
+import io.prometheusrelay.proxy.rsocket.ProxyMetrics;
+import io.prometheusrelay.rsocket.wire.ScrapeRejectedException;
+import io.rsocket.Payload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One scrape of {@code /metrics/connected}: pulls every connected application's scrape at once,
+ * each within the per-client timeout, and merges what arrived. A slow or broken application is
+ * left out of this scrape and counted; it never fails or delays the others past the timeout. A
+ * departed application's dying push is served by exactly one scrape.
+ */
+public final class ConnectedScraper {
+
+	private static final Logger logger = LoggerFactory.getLogger(ConnectedScraper.class);
+
+	private final ConnectionRegistry connections;
+
+	private final ProxyAcceptor acceptor;
+
+	private final ProxyMetrics metrics;
+
+	private final int maxSeriesPerClient;
+
+	public ConnectedScraper(ConnectionRegistry connections, ProxyAcceptor acceptor, ProxyMetrics metrics,
+			int maxSeriesPerClient) {
+		this.connections = connections;
+		this.acceptor = acceptor;
+		this.metrics = metrics;
+		this.maxSeriesPerClient = maxSeriesPerClient;
+	}
+
+	public Mono<MergedExposition> scrape(Duration perClientTimeout) {
+		return Flux.fromIterable(this.connections.snapshot())
+			.flatMap(connection -> pull(connection, perClientTimeout), 1024)
+			.collect(MergedExposition::new, MergedExposition::add);
+	}
+
+	private Mono<ClientScrape> pull(ClientConnection connection, Duration timeout) {
+		if (connection.isClosed()) {
+			return dyingPush(connection);
+		}
+		Timer.Sample sample = Timer.start();
+		return connection.socket()
+			.requestResponse(this.acceptor.keyPayload())
+			.timeout(timeout)
+			// Decrypting and parsing are CPU work: off the RSocket event loops.
+			.publishOn(Schedulers.parallel())
+			.map(payload -> parse(connection, decrypt(payload)))
+			.doOnNext(scrape -> {
+				sample.stop(this.metrics.clientScrapeLatency());
+				this.metrics.clientScrape("ok");
+			})
+			.onErrorResume(error -> leftOut(connection, error));
+	}
+
+	private String decrypt(Payload payload) {
+		try {
+			return this.acceptor.decrypt(payload);
+		}
+		finally {
+			payload.release();
+		}
+	}
+
+	private ClientScrape parse(ClientConnection connection, String text) {
+		this.metrics.payload(text.length());
+		return ExpositionParser.parse(text, connection.identity(), this.maxSeriesPerClient);
+	}
+
+	private Mono<ClientScrape> leftOut(ClientConnection connection, Throwable error) {
+		if (error instanceof TimeoutException) {
+			this.metrics.clientScrape("timeout");
+		}
+		else if (error instanceof ScrapeRejectedException rejected) {
+			this.metrics.clientScrape(rejected.reasonTag());
+			logger.warn("Connection {}: scrape left out: {}", connection.id(), rejected.getMessage());
+		}
+		else {
+			this.metrics.clientScrape("error");
+			logger.debug("Connection {}: scrape failed: {}", connection.id(), error.toString());
+		}
+		return connection.isClosed() ? dyingPush(connection) : Mono.empty();
+	}
+
+	private Mono<ClientScrape> dyingPush(ClientConnection connection) {
+		String push = connection.takeDyingPush();
+		this.connections.served(connection);
+		if (push == null) {
+			return Mono.empty();
+		}
+		this.metrics.clientScrape("dying_push");
+		return Mono.fromCallable(() -> parse(connection, push))
+			.onErrorResume(ScrapeRejectedException.class, ex -> {
+				this.metrics.clientScrape(ex.reasonTag());
+				return Mono.empty();
+			});
+	}
+
+}

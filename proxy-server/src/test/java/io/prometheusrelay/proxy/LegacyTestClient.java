@@ -1,0 +1,82 @@
+package io.prometheusrelay.proxy;
+
+import java.nio.ByteBuffer;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import io.prometheusrelay.rsocket.wire.LegacyScrapeCipher;
+import io.rsocket.Payload;
+import io.rsocket.RSocket;
+import io.rsocket.SocketAcceptor;
+import io.rsocket.core.RSocketConnector;
+import io.rsocket.transport.netty.client.TcpClientTransport;
+import io.rsocket.util.DefaultPayload;
+import reactor.core.publisher.Mono;
+
+/**
+ * An application speaking the original client's protocol: it takes the proxy's key from the
+ * fire-and-forget sent on connect, answers each scrape request with its scrape encrypted to that key,
+ * and can push a last scrape (request-response, as {@code pushAndCloseBlockingly()} does) before closing.
+ */
+final class LegacyTestClient implements AutoCloseable {
+
+	private final RSocket socket;
+
+	private final AtomicReference<PublicKey> key = new AtomicReference<>();
+
+	private LegacyTestClient(int port, Supplier<Mono<String>> scrape) {
+		this.socket = RSocketConnector.create().acceptor(SocketAcceptor.with(new RSocket() {
+			@Override
+			public Mono<Void> fireAndForget(Payload payload) {
+				LegacyTestClient.this.key.set(readKey(payload));
+				return Mono.empty();
+			}
+
+			@Override
+			public Mono<Payload> requestResponse(Payload payload) {
+				PublicKey proxyKey = readKey(payload);
+				return scrape.get().map(text -> encrypted(text, proxyKey));
+			}
+		})).connect(TcpClientTransport.create("127.0.0.1", port)).block(Duration.ofSeconds(10));
+	}
+
+	static LegacyTestClient connect(int port, String scrape) {
+		return new LegacyTestClient(port, () -> Mono.just(scrape));
+	}
+
+	/** A client that accepts scrape requests and never answers them. */
+	static LegacyTestClient silent(int port) {
+		return new LegacyTestClient(port, Mono::never);
+	}
+
+	boolean hasKey() {
+		return this.key.get() != null;
+	}
+
+	/** Pushes a last scrape, waits for the proxy's answer, and disconnects. */
+	void pushAndClose(String scrape) {
+		this.socket.requestResponse(encrypted(scrape, this.key.get())).block(Duration.ofSeconds(10));
+		close();
+	}
+
+	@Override
+	public void close() {
+		this.socket.dispose();
+	}
+
+	private static Payload encrypted(String text, PublicKey key) {
+		byte[][] payload = LegacyScrapeCipher.encrypt(text, key);
+		return DefaultPayload.create(payload[0], payload[1]);
+	}
+
+	private static PublicKey readKey(Payload payload) {
+		ByteBuffer data = payload.getData();
+		byte[] bytes = new byte[data.remaining()];
+		data.get(bytes);
+		payload.release();
+		return LegacyScrapeCipher.readPublicKey(bytes);
+	}
+
+}

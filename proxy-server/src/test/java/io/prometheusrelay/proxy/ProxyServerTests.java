@@ -1,0 +1,105 @@
+package io.prometheusrelay.proxy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.prometheusrelay.proxy.rsocket.RSocketServers;
+import io.prometheusrelay.testsupport.Closeables;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The proxy over real sockets, with applications speaking the original client's protocol. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProxyServerTests {
+
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
+
+	private ConfigurableApplicationContext proxy;
+
+	private int rsocketPort;
+
+	private String baseUrl;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@BeforeAll
+	void startProxy() {
+		this.proxy = ProxyServerApplication.application()
+			.run("--server.port=0", "--relay.proxy.tcp-port=0", "--relay.proxy.websocket-port=0",
+					"--relay.proxy.host=127.0.0.1", "--relay.proxy.max-scrape-size=64KB", "--relay.proxy.max-connections=5");
+		this.rsocketPort = this.proxy.getBean(RSocketServers.class).tcpPort();
+		this.baseUrl = "http://127.0.0.1:" + this.proxy.getEnvironment().getProperty("local.server.port");
+	}
+
+	@AfterAll
+	void stopProxy() {
+		this.proxy.close();
+	}
+
+	@Test
+	void servesEveryConnectedApplicationAsOneExpositionWithIdentityLabels() throws Exception {
+		LegacyTestClient first = this.closeables.add(LegacyTestClient.connect(this.rsocketPort,
+				"# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total{queue=\"a\"} 1\n"));
+		LegacyTestClient second = this.closeables.add(LegacyTestClient.connect(this.rsocketPort,
+				"# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total{queue=\"a\",instance=\"app-2\"} 2\n"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> first.hasKey() && second.hasKey());
+		String exposition = get("/metrics/connected", 10).body();
+		assertThat(exposition.lines().filter(line -> line.startsWith("# HELP jobs_total")).count()).isEqualTo(1);
+		assertThat(exposition).containsPattern("jobs_total\\{queue=\"a\",instance=\"rsocket-\\d+\"} 1")
+			.contains("jobs_total{queue=\"a\",instance=\"app-2\"} 2");
+	}
+
+	@Test
+	void leavesOutAnApplicationThatDoesNotAnswerWithinTheScrapeTimeout() throws Exception {
+		this.closeables.add(LegacyTestClient.silent(this.rsocketPort));
+		LegacyTestClient answering = this.closeables.add(LegacyTestClient.connect(this.rsocketPort, "answering 1\n"));
+		await().atMost(Duration.ofSeconds(5)).until(answering::hasKey);
+		long start = System.nanoTime();
+		HttpResponse<String> response = get("/metrics/connected", 1.5);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("answering{instance=");
+		assertThat(get("/metrics/proxy", 10).body()).containsPattern("relay_proxy_client_scrapes_total\\{[^}]*outcome=\"timeout\"");
+	}
+
+	@Test
+	void servesADyingPushInExactlyTheNextScrape() throws Exception {
+		LegacyTestClient dying = LegacyTestClient.connect(this.rsocketPort, "alive 1\n");
+		await().atMost(Duration.ofSeconds(5)).until(dying::hasKey);
+		dying.pushAndClose("# TYPE last_words gauge\nlast_words 42\n");
+		assertThat(get("/metrics/connected", 10).body()).contains("last_words{instance=");
+		assertThat(get("/metrics/connected", 10).body()).doesNotContain("last_words");
+	}
+
+	@Test
+	void leavesOutAnOverSizeScrapeAndKeepsServing() throws Exception {
+		LegacyTestClient huge = this.closeables.add(LegacyTestClient.connect(this.rsocketPort,
+				"huge{padding=\"" + "x".repeat(100_000) + "\"} 1\n"));
+		LegacyTestClient fine = this.closeables.add(LegacyTestClient.connect(this.rsocketPort, "fine 1\n"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> huge.hasKey() && fine.hasKey());
+		String exposition = get("/metrics/connected", 10).body();
+		assertThat(exposition).contains("fine{instance=").doesNotContain("huge");
+		assertThat(get("/metrics/proxy", 10).body()).containsPattern("relay_proxy_client_scrapes_total\\{[^}]*outcome=\"too_large\"");
+	}
+
+	private HttpResponse<String> get(String path, double scrapeTimeoutSeconds) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path)).timeout(Duration.ofSeconds(20));
+		if (scrapeTimeoutSeconds > 0) {
+			request.header("X-Prometheus-Scrape-Timeout-Seconds", Double.toString(scrapeTimeoutSeconds));
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
