@@ -26,7 +26,7 @@ class ProxyConfiguration {
 		return new ProxyKeys(properties.getRsaKeyBits());
 	}
 
-	@Bean
+	@Bean(destroyMethod = "close")
 	ConnectionRegistry connectionRegistry(ProxyProperties properties) {
 		return new ConnectionRegistry(properties.getMaxConnections(), properties.getDyingPushTtl(), Clock.systemUTC());
 	}

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * Every connected application, and the departed ones whose dying push has not been served yet.
  * A departed connection stays until one scrape has taken its push, or the push is older than the TTL.
  */
-public final class ConnectionRegistry {
+public final class ConnectionRegistry implements AutoCloseable {
 
 	private final Map<Long, ClientConnection> connections = new ConcurrentHashMap<>();
 
@@ -78,6 +78,18 @@ public final class ConnectionRegistry {
 		if (connection.isClosed()) {
 			this.connections.remove(connection.id());
 		}
+	}
+
+	/**
+	 * Closes every application's connection: on shutdown, after the servers stopped accepting, so that
+	 * clients notice at once and reconnect (to this proxy's successor, or another instance).
+	 */
+	@Override
+	public void close() {
+		for (ClientConnection connection : this.connections.values()) {
+			connection.socket().dispose();
+		}
+		this.connections.clear();
 	}
 
 	public int connected() {

@@ -1,0 +1,279 @@
+package io.prometheusrelay.rsocket.client;
+
+import java.nio.ByteBuffer;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheusrelay.rsocket.wire.LegacyScrapeCipher;
+import io.rsocket.Payload;
+import io.rsocket.RSocket;
+import io.rsocket.SocketAcceptor;
+import io.rsocket.core.RSocketConnector;
+import io.rsocket.transport.ClientTransport;
+import io.rsocket.util.DefaultPayload;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * Keeps one RSocket connection from an application to the Prometheus RSocket proxy, through which the
+ * proxy pulls the application's scrapes; reconnects with backoff whenever the connection is lost.
+ * The API is that of micrometer's prometheus-rsocket-client:
+ * {@code PrometheusRSocketClient.build(registry, transport).connect()}, {@code close()},
+ * {@code pushAndClose()} and {@code pushAndCloseBlockingly()} for short-lived applications.
+ * <p>
+ * Speaks the original proxy's scheme (the proxy's RSA key, AES, snappy) so that it works with
+ * micrometer's published proxy as well as with ours.
+ */
+public final class PrometheusRSocketClient {
+
+	private static final Logger logger = LoggerFactory.getLogger(PrometheusRSocketClient.class);
+
+	private final Supplier<String> scrape;
+
+	private final ClientTransport transport;
+
+	private final Retry retry;
+
+	private final Runnable onKeyReceived;
+
+	private final Duration timeout;
+
+	private final ClientMetrics metrics;
+
+	private final AtomicReference<@Nullable PublicKey> proxyKey = new AtomicReference<>();
+
+	private final CountDownLatch keyReceived = new CountDownLatch(1);
+
+	private volatile @Nullable RSocket connection;
+
+	private volatile boolean closed;
+
+	private volatile @Nullable Disposable connecting;
+
+	private PrometheusRSocketClient(Builder builder) {
+		this.scrape = builder.scrape;
+		this.transport = builder.transport;
+		this.retry = builder.retry;
+		this.onKeyReceived = builder.onKeyReceived;
+		this.timeout = builder.timeout;
+		this.metrics = new ClientMetrics(builder.registry, this);
+	}
+
+	/** The usual case: scrape the registry, and record the client's own meters in it too. */
+	public static Builder build(PrometheusMeterRegistry registry, ClientTransport transport) {
+		return new Builder(registry, registry::scrape, transport);
+	}
+
+	/** Your own scrape (several registries, say); the client's meters go to {@code registry}. */
+	public static <M extends MeterRegistry> Builder build(M registry, Supplier<String> scrape, ClientTransport transport) {
+		return new Builder(registry, scrape, transport);
+	}
+
+	private void start() {
+		Mono<RSocket> connect = RSocketConnector.create()
+			.acceptor(SocketAcceptor.with(new ScrapeResponder()))
+			.connect(this.transport)
+			.doOnSubscribe(subscription -> this.metrics.attempt())
+			.retryWhen(this.retry);
+		// The proxy pulls, so the client must stay connected on its own: connect, wait for the
+		// connection to close, connect again, until close().
+		this.connecting = connect.doOnNext(socket -> {
+			if (this.closed) {
+				socket.dispose();
+				return;
+			}
+			this.connection = socket;
+			logger.info("Connected to the Prometheus RSocket proxy");
+		})
+			.flatMap(socket -> socket.onClose().onErrorResume(ex -> Mono.empty()).thenReturn(socket))
+			.doOnNext(socket -> {
+				this.connection = null;
+				if (!this.closed) {
+					logger.warn("Connection to the Prometheus RSocket proxy lost; reconnecting");
+				}
+			})
+			.repeat(() -> !this.closed)
+			.subscribe(socket -> {
+			}, error -> logger.error("Gave up connecting to the Prometheus RSocket proxy: {}", error.toString()));
+	}
+
+	/** Whether a connection to the proxy is open now. */
+	public boolean isConnected() {
+		RSocket socket = this.connection;
+		return !this.closed && socket != null && !socket.isDisposed();
+	}
+
+	/** Stops reconnecting and closes the connection. */
+	public void close() {
+		this.closed = true;
+		Disposable connecting = this.connecting;
+		if (connecting != null) {
+			connecting.dispose();
+		}
+		RSocket socket = this.connection;
+		// Disposal completes asynchronously; from now on the client is not connected, whatever the socket says.
+		this.connection = null;
+		if (socket != null) {
+			socket.dispose();
+		}
+	}
+
+	/** Pushes the current scrape without waiting for the proxy's answer, then closes. */
+	public Mono<Void> pushAndClose() {
+		return push(false).doFinally(signal -> close());
+	}
+
+	/** Pushes the current scrape and waits (at most the builder's timeout) for the proxy to take it, then closes. */
+	public void pushAndCloseBlockingly() {
+		pushAndCloseBlockingly(this.timeout);
+	}
+
+	public void pushAndCloseBlockingly(Duration timeout) {
+		try {
+			push(true).timeout(timeout).block(timeout.plusSeconds(1));
+			this.metrics.pushed("ok");
+		}
+		catch (RuntimeException ex) {
+			this.metrics.pushed("failed");
+			logger.warn("Pushing the last metrics to the proxy failed: {}", ex.toString());
+		}
+		finally {
+			close();
+		}
+	}
+
+	private Mono<Void> push(boolean awaitAnswer) {
+		RSocket socket = this.connection;
+		PublicKey key = this.proxyKey.get();
+		if (socket == null || socket.isDisposed() || key == null) {
+			return Mono.error(new IllegalStateException("not connected to the proxy (or no key received yet)"));
+		}
+		Payload payload = scrapePayload(key);
+		return awaitAnswer ? socket.requestResponse(payload).doOnNext(Payload::release).then() : socket.fireAndForget(payload);
+	}
+
+	private Payload scrapePayload(@Nullable PublicKey key) {
+		String text = this.scrape.get();
+		if (key == null) {
+			return DefaultPayload.create(text, LegacyScrapeCipher.PLAINTEXT);
+		}
+		byte[][] encrypted = LegacyScrapeCipher.encrypt(text, key);
+		return DefaultPayload.create(encrypted[0], encrypted[1]);
+	}
+
+	private void keyReceived(Payload payload) {
+		ByteBuffer data = payload.getData();
+		byte[] encoded = new byte[data.remaining()];
+		data.get(encoded);
+		payload.release();
+		this.proxyKey.set(LegacyScrapeCipher.readPublicKey(encoded));
+		if (this.keyReceived.getCount() > 0) {
+			this.keyReceived.countDown();
+		}
+		this.onKeyReceived.run();
+	}
+
+	boolean awaitKey(Duration timeout) throws InterruptedException {
+		return this.keyReceived.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/** What the proxy asks of the application: its key, then scrapes. */
+	private final class ScrapeResponder implements RSocket {
+
+		@Override
+		public Mono<Void> fireAndForget(Payload payload) {
+			return Mono.fromRunnable(() -> keyReceived(payload));
+		}
+
+		@Override
+		public Mono<Payload> requestResponse(Payload payload) {
+			return Mono.fromCallable(() -> {
+				keyReceived(payload);
+				Payload scrape = scrapePayload(PrometheusRSocketClient.this.proxyKey.get());
+				PrometheusRSocketClient.this.metrics.scraped();
+				return scrape;
+			}).subscribeOn(Schedulers.boundedElastic());
+		}
+
+	}
+
+	/** Options of a client; {@link #connect()} starts it. */
+	public static final class Builder {
+
+		private final MeterRegistry registry;
+
+		private final Supplier<String> scrape;
+
+		private final ClientTransport transport;
+
+		private Retry retry = Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(10)).maxBackoff(Duration.ofMinutes(10));
+
+		private Runnable onKeyReceived = () -> {
+		};
+
+		private Duration timeout = Duration.ofSeconds(5);
+
+		Builder(MeterRegistry registry, Supplier<String> scrape, ClientTransport transport) {
+			this.registry = Objects.requireNonNull(registry, "registry");
+			this.scrape = Objects.requireNonNull(scrape, "scrape");
+			this.transport = Objects.requireNonNull(transport, "transport");
+		}
+
+		/** How to retry connecting; default: backoff from 10 s up to 10 min, forever. */
+		public Builder retry(Retry retry) {
+			this.retry = Objects.requireNonNull(retry, "retry");
+			return this;
+		}
+
+		/** Runs each time the proxy sends its key (on connect, and with each scrape). */
+		public Builder doOnKeyReceived(Runnable onKeyReceived) {
+			this.onKeyReceived = Objects.requireNonNull(onKeyReceived, "onKeyReceived");
+			return this;
+		}
+
+		/** How long blocking calls wait: {@link #connectBlockingly()}, {@link PrometheusRSocketClient#pushAndCloseBlockingly()}. Default 5 s. */
+		public Builder timeout(Duration timeout) {
+			this.timeout = Objects.requireNonNull(timeout, "timeout");
+			return this;
+		}
+
+		/** Starts connecting in the background and returns at once. */
+		public PrometheusRSocketClient connect() {
+			PrometheusRSocketClient client = new PrometheusRSocketClient(this);
+			client.start();
+			return client;
+		}
+
+		/** Connects and waits, at most the timeout, until the proxy's key has arrived (a push is then possible). */
+		public PrometheusRSocketClient connectBlockingly() {
+			return connectBlockingly(this.timeout);
+		}
+
+		public PrometheusRSocketClient connectBlockingly(Duration timeout) {
+			PrometheusRSocketClient client = connect();
+			try {
+				if (!client.awaitKey(timeout)) {
+					logger.warn("Not connected to the Prometheus RSocket proxy within {}; still trying", timeout);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return client;
+		}
+
+	}
+
+}
