@@ -45,10 +45,7 @@ final class PrometheusServer implements AutoCloseable {
 	 * Starts Prometheus scraping itself every second and remote-writing to {@code remoteWriteUrl}.
 	 */
 	static PrometheusServer scrapingItselfAndWritingTo(String remoteWriteUrl, Path workDir) throws Exception {
-		assumeInstalled();
-		int port = FreePorts.next();
-		Path config = workDir.resolve("prometheus.yml");
-		Files.writeString(config, """
+		return start(workDir, port -> """
 				global:
 				  scrape_interval: 1s
 				  evaluation_interval: 1s
@@ -63,13 +60,37 @@ final class PrometheusServer implements AutoCloseable {
 				      min_backoff: 100ms
 				      max_backoff: 2s
 				""".formatted(port, remoteWriteUrl));
+	}
+
+	/** Starts Prometheus with the configuration {@code config} makes for the port it will listen on. */
+	static PrometheusServer start(Path workDir, java.util.function.IntFunction<String> config) throws Exception {
+		assumeInstalled();
+		int port = FreePorts.next();
+		Path configFile = workDir.resolve("prometheus.yml");
+		Files.writeString(configFile, config.apply(port));
 		ManagedProcess process = ManagedProcess.start("prometheus",
-				List.of(BINARY, "--config.file=" + config, "--storage.tsdb.path=" + workDir.resolve("prometheus-data"),
+				List.of(BINARY, "--config.file=" + configFile, "--storage.tsdb.path=" + workDir.resolve("prometheus-data"),
 						"--web.listen-address=127.0.0.1:" + port),
 				workDir);
 		PrometheusServer server = new PrometheusServer(process, port);
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(server::isReady);
 		return server;
+	}
+
+	/** The value of an instant query that returns one sample, or NaN when it returns none. */
+	double query(String promql) throws Exception {
+		String body = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).body();
+		List<Object> result = JsonPath.read(body, "$.data.result");
+		if (result.isEmpty()) {
+			return Double.NaN;
+		}
+		String value = JsonPath.read(body, "$.data.result[0].value[1]");
+		return Double.parseDouble(value);
+	}
+
+	/** Prometheus's own metrics, as it exposes them. */
+	String ownMetrics() throws Exception {
+		return get("/metrics").body();
 	}
 
 	private boolean isReady() {

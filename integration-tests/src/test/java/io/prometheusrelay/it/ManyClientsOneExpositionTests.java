@@ -1,0 +1,135 @@
+package io.prometheusrelay.it;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheusrelay.proxy.ProxyServerApplication;
+import io.prometheusrelay.proxy.rsocket.RSocketServers;
+import io.prometheusrelay.rsocket.client.PrometheusRSocketClient;
+import io.prometheusrelay.testsupport.Closeables;
+import io.prometheusrelay.testsupport.ManagedProcess;
+import io.rsocket.transport.netty.client.TcpClientTransport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.util.retry.Retry;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * 200 applications with the same metric names, 100 on micrometer's published client (in their own
+ * JVM) and 100 on this project's: {@code /metrics/connected} is one exposition promtool accepts, and
+ * a real Prometheus scraping the proxy ingests every application's series, none dropped as duplicates.
+ */
+class ManyClientsOneExpositionTests {
+
+	private static final int EACH = 100;
+
+	private static final Path COMPAT = Path.of("..", "compat", "micrometer-client-1.5.3", "target")
+		.toAbsolutePath()
+		.normalize();
+
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
+
+	@TempDir
+	Path workDir;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@Test
+	void twoHundredApplicationsOfBothKindsAreOneValidExpositionThatPrometheusIngestsWhole() throws Exception {
+		PrometheusServer.assumeInstalled();
+		ConfigurableApplicationContext proxy = ProxyServerApplication.application()
+			.run("--server.port=0", "--relay.proxy.tcp-port=0", "--relay.proxy.websocket-port=0",
+					"--relay.proxy.host=127.0.0.1");
+		this.closeables.add(proxy::close);
+		int rsocketPort = proxy.getBean(RSocketServers.class).tcpPort();
+		String httpPort = proxy.getEnvironment().getProperty("local.server.port");
+		String connected = "http://127.0.0.1:" + httpPort + "/metrics/connected";
+
+		this.closeables.add(ManagedProcess.start("micrometer-clients",
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp",
+						COMPAT.resolve("classes") + File.pathSeparator + COMPAT.resolve("classpath") + File.separator + "*",
+						"io.prometheusrelay.compat.CompatClientApp", "127.0.0.1", Integer.toString(rsocketPort),
+						"micrometer", "serve", Integer.toString(EACH)),
+				this.workDir));
+		for (int i = 0; i < EACH; i++) {
+			PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+			String app = "ours-" + i;
+			Counter.builder("compat.requests").description("Requests handled").tag("app", app).register(registry).increment(7);
+			Gauge.builder("compat.queue.depth", () -> 3).description("Jobs waiting").tag("app", app).register(registry);
+			PrometheusRSocketClient client = PrometheusRSocketClient
+				.build(registry, TcpClientTransport.create("127.0.0.1", rsocketPort))
+				.retry(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofMillis(200)))
+				.connect();
+			this.closeables.add(client::close);
+		}
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> count(get(connected), "compat_requests_total{") == 2 * EACH);
+
+		String exposition = get(connected);
+		assertThat(count(exposition, "compat_queue_depth{")).isEqualTo(2 * EACH);
+		assertThat(count(exposition, "# HELP compat_requests_total ")).isEqualTo(1);
+		assertThat(promtool(exposition)).isEmpty();
+
+		try (PrometheusServer prometheus = PrometheusServer.start(this.workDir, port -> """
+				global:
+				  scrape_interval: 2s
+				  scrape_timeout: 1500ms
+				scrape_configs:
+				  - job_name: proxy
+				    metrics_path: /metrics/connected
+				    static_configs:
+				      - targets: ['127.0.0.1:%s']
+				""".formatted(httpPort))) {
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofSeconds(1))
+				.until(() -> prometheus.query("count(compat_requests_total)") == 2 * EACH);
+			assertThat(prometheus.query("count(compat_queue_depth)")).isEqualTo(2 * EACH);
+			assertThat(prometheus.query("count(count by (app) (compat_requests_total))")).isEqualTo(2 * EACH);
+			assertThat(prometheus.ownMetrics()).contains("prometheus_target_scrapes_sample_duplicate_timestamp_total 0")
+				.contains("prometheus_target_scrapes_exceeded_sample_limit_total 0");
+		}
+	}
+
+	private static long count(String text, String prefix) {
+		return text.lines().filter(line -> line.startsWith(prefix)).count();
+	}
+
+	private String get(String url) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create(url))
+			.header("X-Prometheus-Scrape-Timeout-Seconds", "10")
+			.timeout(Duration.ofSeconds(30))
+			.build(), HttpResponse.BodyHandlers.ofString()).body();
+	}
+
+	/** Debian's promtool: every problem it reports. */
+	private static List<String> promtool(String exposition) throws Exception {
+		Process process = new ProcessBuilder("/usr/bin/promtool", "check", "metrics").redirectErrorStream(true).start();
+		process.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
+		process.getOutputStream().close();
+		String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		return new ArrayList<>(report.lines().filter(line -> !line.isBlank()).toList());
+	}
+
+}
