@@ -94,6 +94,21 @@ class ProxyServerTests {
 		assertThat(get("/metrics/proxy", 10).body()).containsPattern("relay_proxy_client_scrapes_total\\{[^}]*outcome=\"too_large\"");
 	}
 
+	@Test
+	void theExampleDashboardQueriesOnlyMetricsTheProxyExports() throws Exception {
+		String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("examples", "grafana-dashboard.json"));
+		get("/metrics/connected", 10);
+		String exported = get("/metrics/proxy", 10).body();
+		java.util.regex.Matcher names = java.util.regex.Pattern.compile("relay_proxy_[a-z_]+").matcher(dashboard);
+		int checked = 0;
+		while (names.find()) {
+			String name = names.group().replaceAll("_(bucket|sum|count)$", "");
+			assertThat(exported).as(name).containsPattern("(?m)^" + name + "(_bucket|_sum|_count)?[{ ]");
+			checked++;
+		}
+		assertThat(checked).isGreaterThanOrEqualTo(8);
+	}
+
 	private HttpResponse<String> get(String path, double scrapeTimeoutSeconds) throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path)).timeout(Duration.ofSeconds(20));
 		if (scrapeTimeoutSeconds > 0) {

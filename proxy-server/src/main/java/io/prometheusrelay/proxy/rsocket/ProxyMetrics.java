@@ -46,21 +46,32 @@ public final class ProxyMetrics {
 		this.pushes = Counter.builder("relay.proxy.pushes")
 			.description("Scrapes pushed by applications before they disconnected")
 			.register(registry);
+		// Registered up front so dashboards and alerts see 0, not nothing.
+		rejectedConnectionCounter("max_connections");
+		clientScrapeCounter("ok");
 	}
 
 	/** One application's part of a scrape, by outcome: ok, timeout, error, rejected reason, dying_push. */
 	public void clientScrape(String outcome) {
-		this.clientScrapes.computeIfAbsent(outcome, tag -> Counter.builder("relay.proxy.client.scrapes")
+		clientScrapeCounter(outcome).increment();
+	}
+
+	private Counter clientScrapeCounter(String outcome) {
+		return this.clientScrapes.computeIfAbsent(outcome, tag -> Counter.builder("relay.proxy.client.scrapes")
 			.tag("outcome", tag)
 			.description("Per-application scrapes, by outcome")
-			.register(this.registry)).increment();
+			.register(this.registry));
 	}
 
 	void rejectedConnection(String reason) {
-		this.rejectedConnections.computeIfAbsent(reason, tag -> Counter.builder("relay.proxy.connections.rejected")
+		rejectedConnectionCounter(reason).increment();
+	}
+
+	private Counter rejectedConnectionCounter(String reason) {
+		return this.rejectedConnections.computeIfAbsent(reason, tag -> Counter.builder("relay.proxy.connections.rejected")
 			.tag("reason", tag)
 			.description("Connections refused at setup, by reason")
-			.register(this.registry)).increment();
+			.register(this.registry));
 	}
 
 	public Timer clientScrapeLatency() {
