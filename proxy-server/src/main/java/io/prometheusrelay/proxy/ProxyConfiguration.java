@@ -40,7 +40,8 @@ class ProxyConfiguration {
 	ProxyAcceptor proxyAcceptor(ProxyProperties properties, ConnectionRegistry connections, ProxyKeys keys,
 			ProxyMetrics metrics) {
 		return new ProxyAcceptor(connections, keys, metrics, properties.getIdentityLabel(),
-				Math.toIntExact(properties.getMaxScrapeSize().toBytes()));
+				Math.toIntExact(properties.getMaxScrapeSize().toBytes()), properties.getTokens(),
+				properties.isAllowLegacyScheme());
 	}
 
 	@Bean(destroyMethod = "close")

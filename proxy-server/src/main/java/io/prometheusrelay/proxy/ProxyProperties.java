@@ -43,6 +43,15 @@ public class ProxyProperties {
 	 */
 	private String identityLabel = "instance";
 
+	/**
+	 * Shared secrets clients must present in SETUP (compared in constant time); empty for none. With
+	 * tokens set, clients of the original scheme, which cannot present one, are refused.
+	 */
+	private java.util.List<String> tokens = new java.util.ArrayList<>();
+
+	/** Whether clients of the original scheme (micrometer's client: RSA + AES, unauthenticated) are accepted. */
+	private boolean allowLegacyScheme = true;
+
 	/** Size of the RSA key for clients of the original scheme; generated once at start. */
 	private int rsaKeyBits = 2048;
 
@@ -124,6 +133,22 @@ public class ProxyProperties {
 
 	public void setIdentityLabel(String identityLabel) {
 		this.identityLabel = identityLabel;
+	}
+
+	public java.util.List<String> getTokens() {
+		return this.tokens;
+	}
+
+	public void setTokens(java.util.List<String> tokens) {
+		this.tokens = tokens;
+	}
+
+	public boolean isAllowLegacyScheme() {
+		return this.allowLegacyScheme;
+	}
+
+	public void setAllowLegacyScheme(boolean allowLegacyScheme) {
+		this.allowLegacyScheme = allowLegacyScheme;
 	}
 
 	public int getRsaKeyBits() {

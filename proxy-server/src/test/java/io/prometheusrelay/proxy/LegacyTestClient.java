@@ -9,7 +9,6 @@ import java.util.function.Supplier;
 import io.prometheusrelay.rsocket.wire.LegacyScrapeCipher;
 import io.rsocket.Payload;
 import io.rsocket.RSocket;
-import io.rsocket.SocketAcceptor;
 import io.rsocket.core.RSocketConnector;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.util.DefaultPayload;
@@ -27,7 +26,7 @@ final class LegacyTestClient implements AutoCloseable {
 	private final AtomicReference<PublicKey> key = new AtomicReference<>();
 
 	private LegacyTestClient(int port, Supplier<Mono<String>> scrape) {
-		this.socket = RSocketConnector.create().acceptor(SocketAcceptor.with(new RSocket() {
+		RSocket responder = new RSocket() {
 			@Override
 			public Mono<Void> fireAndForget(Payload payload) {
 				LegacyTestClient.this.key.set(readKey(payload));
@@ -39,7 +38,11 @@ final class LegacyTestClient implements AutoCloseable {
 				PublicKey proxyKey = readKey(payload);
 				return scrape.get().map(text -> encrypted(text, proxyKey));
 			}
-		})).connect(TcpClientTransport.create("127.0.0.1", port)).block(Duration.ofSeconds(10));
+		};
+		this.socket = RSocketConnector.create().acceptor((setup, proxy) -> {
+			setup.release();
+			return Mono.just(responder);
+		}).connect(TcpClientTransport.create("127.0.0.1", port)).block(Duration.ofSeconds(10));
 	}
 
 	static LegacyTestClient connect(int port, String scrape) {

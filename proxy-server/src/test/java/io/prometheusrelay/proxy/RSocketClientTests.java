@@ -69,22 +69,105 @@ class RSocketClientTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> connected(second).contains("still_here_total"));
 	}
 
+	@Test
+	void negotiatesHpkeAndLabelsItsSeriesWithTheIdentityItSentInSetup() throws Exception {
+		ConfigurableApplicationContext proxy = proxy(0);
+		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		Counter.builder("labelled").description("Labelled").register(registry).increment();
+		this.closeables.add(client(registry, rsocketPort(proxy)).identityLabel("instance", "checkout-7")
+			.identityLabel("zone", "eu \"1\"")
+			.connectBlockingly()::close);
+		assertThat(connected(proxy)).contains("labelled_total{instance=\"checkout-7\",zone=\"eu \\\"1\\\"\"} 1.0");
+	}
+
+	@Test
+	void refusesAWrongTokenAtSetupAndAcceptsTheRightOne() throws Exception {
+		ConfigurableApplicationContext proxy = proxy(0, "--relay.proxy.tokens=s3cret,other");
+		PrometheusMeterRegistry intruderRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		Counter.builder("intruder").description("Intruder").register(intruderRegistry).increment();
+		PrometheusRSocketClient wrong = PrometheusRSocketClient
+			.build(intruderRegistry, TcpClientTransport.create("127.0.0.1", rsocketPort(proxy)))
+			.retry(Retry.fixedDelay(2, Duration.ofMillis(300)))
+			.token("guess")
+			.connect();
+		this.closeables.add(wrong::close);
+		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		Counter.builder("guarded").description("Guarded").register(registry).increment();
+		PrometheusRSocketClient right = client(registry, rsocketPort(proxy)).token("s3cret").connectBlockingly();
+		this.closeables.add(right::close);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> proxyMetrics(proxy).matches(
+					"(?s).*relay_proxy_connections_rejected_total\\{[^}]*reason=\"invalid_token\"[^}]*} [1-9].*"));
+		String exposition = connected(proxy);
+		assertThat(exposition).contains("guarded_total{instance=").doesNotContain("intruder");
+		// A refused client waits before trying again rather than hammering the proxy.
+		Thread.sleep(2000);
+		assertThat(proxyMetrics(proxy))
+			.containsPattern("relay_proxy_connections_rejected_total\\{[^}]*reason=\"invalid_token\"[^}]*} 1\\.0");
+	}
+
+	@Test
+	void refusesAClientOfTheOriginalSchemeWhenTokensAreRequired() throws Exception {
+		ConfigurableApplicationContext proxy = proxy(0, "--relay.proxy.tokens=s3cret");
+		try (LegacyTestClient legacy = LegacyTestClient.connect(rsocketPort(proxy), "legacy 1\n")) {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> proxyMetrics(proxy).matches(
+						"(?s).*relay_proxy_connections_rejected_total\\{[^}]*reason=\"legacy_not_allowed\"[^}]*} [1-9].*"));
+			assertThat(connected(proxy)).doesNotContain("legacy");
+		}
+		catch (RuntimeException refused) {
+			// the connection may already fail while connecting: refused at setup either way
+		}
+	}
+
+	@Test
+	void rejectsATamperedHpkePushAndKeepsServing() throws Exception {
+		ConfigurableApplicationContext proxy = proxy(0);
+		io.rsocket.RSocket socket = io.rsocket.core.RSocketConnector.create()
+			.dataMimeType(io.prometheusrelay.rsocket.wire.ClientSetup.MIME_TYPE)
+			.setupPayload(io.rsocket.util.DefaultPayload.create(new io.prometheusrelay.rsocket.wire.ClientSetup(
+					io.prometheusrelay.rsocket.wire.ClientSetup.HPKE_SCHEME, java.util.Map.of(), null).encode()))
+			.acceptor((setup, sendingSocket) -> {
+				setup.release();
+				return reactor.core.publisher.Mono.just(new io.rsocket.RSocket() {
+				});
+			})
+			.connect(TcpClientTransport.create("127.0.0.1", rsocketPort(proxy)))
+			.block(Duration.ofSeconds(10));
+		this.closeables.add(socket::dispose);
+		byte[] proxyKey = proxy.getBean(io.prometheusrelay.proxy.rsocket.ProxyKeys.class).hpkePublicKey();
+		byte[][] sealed = io.prometheusrelay.rsocket.wire.HpkeScrapeCipher.encrypt("tampered 1\n", proxyKey);
+		sealed[0][3] ^= 1;
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> socket.requestResponse(io.rsocket.util.DefaultPayload.create(sealed[0], sealed[1]))
+				.block(Duration.ofSeconds(10)))
+			.hasMessageContaining("does not open");
+		assertThat(proxyMetrics(proxy)).containsPattern("relay_proxy_client_scrapes_total\\{[^}]*outcome=\"push_undecryptable\"[^}]*} 1");
+		assertThat(connected(proxy)).doesNotContain("tampered");
+	}
+
 	private PrometheusRSocketClient.Builder client(PrometheusMeterRegistry registry, int port) {
 		return PrometheusRSocketClient.build(registry, TcpClientTransport.create("127.0.0.1", port))
 			.retry(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofMillis(100)))
 			.timeout(Duration.ofSeconds(5));
 	}
 
-	private ConfigurableApplicationContext proxy(int rsocketPort) {
-		ConfigurableApplicationContext proxy = ProxyServerApplication.application()
-			.run("--server.port=0", "--relay.proxy.tcp-port=" + rsocketPort, "--relay.proxy.websocket-port=0",
-					"--relay.proxy.host=127.0.0.1");
+	private ConfigurableApplicationContext proxy(int rsocketPort, String... more) {
+		java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0",
+				"--relay.proxy.tcp-port=" + rsocketPort, "--relay.proxy.websocket-port=0", "--relay.proxy.host=127.0.0.1"));
+		args.addAll(java.util.List.of(more));
+		ConfigurableApplicationContext proxy = ProxyServerApplication.application().run(args.toArray(String[]::new));
 		this.closeables.add(proxy::close);
 		return proxy;
 	}
 
 	private static int rsocketPort(ConfigurableApplicationContext proxy) {
 		return proxy.getBean(RSocketServers.class).tcpPort();
+	}
+
+	private String proxyMetrics(ConfigurableApplicationContext proxy) throws Exception {
+		String url = "http://127.0.0.1:" + proxy.getEnvironment().getProperty("local.server.port") + "/metrics/proxy";
+		return this.http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
 	}
 
 	private String connected(ConfigurableApplicationContext proxy) throws Exception {

@@ -19,16 +19,24 @@ public final class ClientConnection {
 
 	private final List<Map.Entry<String, String>> identity;
 
+	private final boolean hpke;
+
 	private volatile boolean closed;
 
 	private volatile @Nullable String dyingPush;
 
 	private volatile @Nullable Instant pushedAt;
 
-	ClientConnection(long id, RSocket socket, List<Map.Entry<String, String>> identity) {
+	ClientConnection(long id, RSocket socket, List<Map.Entry<String, String>> identity, boolean hpke) {
 		this.id = id;
 		this.socket = socket;
 		this.identity = List.copyOf(identity);
+		this.hpke = hpke;
+	}
+
+	/** Whether the client negotiated the HPKE scheme (otherwise: the original scheme). */
+	public boolean usesHpke() {
+		return this.hpke;
 	}
 
 	public long id() {
@@ -65,7 +73,8 @@ public final class ClientConnection {
 		return push;
 	}
 
-	boolean hasDyingPush() {
+	/** Whether the application pushed a last scrape that no scrape has served yet. */
+	public boolean hasDyingPush() {
 		return this.dyingPush != null;
 	}
 

@@ -34,14 +34,21 @@ public final class ConnectionRegistry implements AutoCloseable {
 		this.clock = clock;
 	}
 
-	/** Registers a new connection, or returns null when the proxy already holds the maximum. */
-	@Nullable ClientConnection register(RSocket socket, String identityLabel) {
+	/**
+	 * Registers a new connection, or returns null when the proxy already holds the maximum.
+	 * @param identity the client's identity labels (escaped values); the connection's own id is added
+	 * as {@code identityLabel} when they do not name it
+	 */
+	@Nullable ClientConnection register(RSocket socket, Map<String, String> identity, String identityLabel, boolean hpke) {
 		if (connected() >= this.maxConnections) {
 			return null;
 		}
 		long id = this.ids.incrementAndGet();
-		ClientConnection connection = new ClientConnection(id, socket,
-				List.of(Map.entry(identityLabel, "rsocket-" + id)));
+		List<Map.Entry<String, String>> labels = new ArrayList<>(identity.entrySet());
+		if (!identity.containsKey(identityLabel)) {
+			labels.add(Map.entry(identityLabel, "rsocket-" + id));
+		}
+		ClientConnection connection = new ClientConnection(id, socket, labels, hpke);
 		this.connections.put(id, connection);
 		return connection;
 	}

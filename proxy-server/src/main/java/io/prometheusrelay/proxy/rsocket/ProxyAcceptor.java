@@ -1,6 +1,14 @@
 package io.prometheusrelay.proxy.rsocket;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+
+import io.prometheusrelay.proxy.exposition.MergedExposition;
+import io.prometheusrelay.rsocket.wire.ClientSetup;
+import io.prometheusrelay.rsocket.wire.HpkeScrapeCipher;
 
 import io.prometheusrelay.rsocket.wire.LegacyScrapeCipher;
 import io.prometheusrelay.rsocket.wire.ScrapeRejectedException;
@@ -11,14 +19,17 @@ import io.rsocket.SocketAcceptor;
 import io.rsocket.exceptions.RejectedSetupException;
 import io.rsocket.util.DefaultPayload;
 import io.rsocket.util.EmptyPayload;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Accepts an application's connection: registers it, sends it the proxy's public key (so it can
- * push its last metrics even before the first scrape), and answers its pushes. A connection past
- * the limit is refused at setup.
+ * Accepts an application's connection: reads what it offers in SETUP (this project's client offers
+ * HPKE, its identity labels and maybe a token; the original client offers nothing and gets the
+ * original scheme), registers it, sends it the proxy's key for its scheme (so it can push its last
+ * metrics even before the first scrape), and answers its pushes. A connection with a wrong or
+ * missing required token, or past the limit, is refused at setup and counted.
  */
 public final class ProxyAcceptor implements SocketAcceptor {
 
@@ -34,39 +45,95 @@ public final class ProxyAcceptor implements SocketAcceptor {
 
 	private final int maxScrapeBytes;
 
+	private final List<byte[]> tokens;
+
+	private final boolean allowLegacy;
+
+	/**
+	 * @param tokens shared secrets a client must present in SETUP; empty for none (then clients of the
+	 * original scheme, which cannot present one, are accepted if {@code allowLegacy})
+	 */
 	public ProxyAcceptor(ConnectionRegistry connections, ProxyKeys keys, ProxyMetrics metrics, String identityLabel,
-			int maxScrapeBytes) {
+			int maxScrapeBytes, List<String> tokens, boolean allowLegacy) {
 		this.connections = connections;
 		this.keys = keys;
 		this.metrics = metrics;
 		this.identityLabel = identityLabel;
 		this.maxScrapeBytes = maxScrapeBytes;
+		this.tokens = tokens.stream().map(token -> token.getBytes(StandardCharsets.UTF_8)).toList();
+		this.allowLegacy = allowLegacy;
 	}
 
 	@Override
 	public Mono<RSocket> accept(ConnectionSetupPayload setup, RSocket sendingSocket) {
-		ClientConnection connection = this.connections.register(sendingSocket, this.identityLabel);
+		ClientSetup offer;
+		try {
+			offer = ClientSetup.MIME_TYPE.equals(setup.dataMimeType()) ? ClientSetup.decode(setup.getDataUtf8()) : null;
+		}
+		catch (ScrapeRejectedException ex) {
+			return refuse("malformed_setup", "unreadable setup: " + ex.getMessage());
+		}
+		finally {
+			// The acceptor owns the SETUP payload (a pooled buffer): read, then release, whatever the outcome.
+			setup.release();
+		}
+		if (offer == null && (!this.allowLegacy || !this.tokens.isEmpty())) {
+			return refuse("legacy_not_allowed", this.tokens.isEmpty() ? "the original scheme is not allowed here"
+					: "a token is required; clients of the original scheme cannot present one");
+		}
+		if (offer != null && !ClientSetup.HPKE_SCHEME.equals(offer.scheme())) {
+			return refuse("unsupported_scheme", "unsupported scheme '" + offer.scheme() + "'");
+		}
+		if (!this.tokens.isEmpty() && (offer == null || !validToken(offer.token()))) {
+			return refuse("invalid_token", "invalid token");
+		}
+		// Sorted by name: stable output, whatever order the client listed them in.
+		Map<String, String> identity = new java.util.TreeMap<>();
+		if (offer != null) {
+			offer.labels().forEach((name, value) -> identity.put(name, MergedExposition.escapeLabelValue(value)));
+		}
+		ClientConnection connection = this.connections.register(sendingSocket, identity, this.identityLabel, offer != null);
 		if (connection == null) {
-			this.metrics.rejectedConnection("max_connections");
-			return Mono.error(new RejectedSetupException("proxy at its connection limit"));
+			return refuse("max_connections", "proxy at its connection limit");
 		}
 		// RSocket offers no other hook for a connection's end than subscribing to onClose.
 		sendingSocket.onClose().doFinally(signal -> this.connections.closed(connection)).subscribe();
-		logger.debug("Connection {} accepted", connection.id());
-		return sendingSocket.fireAndForget(keyPayload())
+		logger.debug("Connection {} accepted ({})", connection.id(), connection.usesHpke() ? "HPKE" : "original scheme");
+		return sendingSocket.fireAndForget(keyPayload(connection))
 			.onErrorResume(ex -> Mono.empty())
 			.thenReturn(new PushResponder(connection));
 	}
 
-	/** The key payload the original clients expect, sent on connect and with every scrape request. */
-	public Payload keyPayload() {
-		return DefaultPayload.create(this.keys.encodedPublicKey());
+	private Mono<RSocket> refuse(String reason, String message) {
+		this.metrics.rejectedConnection(reason);
+		logger.info("Connection refused at setup: {}", message);
+		return Mono.error(new RejectedSetupException(message));
 	}
 
-	/** Decrypts one scrape payload (a pulled scrape or a push) with the proxy's key. */
-	public String decrypt(Payload payload) {
-		return LegacyScrapeCipher.decrypt(bytes(payload.getData()), bytes(payload.getMetadata()), this.keys.privateKey(),
-				this.maxScrapeBytes);
+	/** Compares against every configured token in constant time, so timing tells nothing about them. */
+	private boolean validToken(@Nullable String presented) {
+		if (presented == null) {
+			return false;
+		}
+		byte[] bytes = presented.getBytes(StandardCharsets.UTF_8);
+		boolean valid = false;
+		for (byte[] token : this.tokens) {
+			valid |= MessageDigest.isEqual(token, bytes);
+		}
+		return valid;
+	}
+
+	/** The proxy's key for this connection's scheme, sent on connect and with every scrape request. */
+	public Payload keyPayload(ClientConnection connection) {
+		return DefaultPayload.create(connection.usesHpke() ? this.keys.hpkePublicKey() : this.keys.encodedPublicKey());
+	}
+
+	/** Decrypts one scrape payload (a pulled scrape or a push) of this connection. */
+	public String decrypt(ClientConnection connection, Payload payload) {
+		byte[] data = bytes(payload.getData());
+		byte[] metadata = bytes(payload.getMetadata());
+		return connection.usesHpke() ? HpkeScrapeCipher.decrypt(data, metadata, this.keys.hpkeKeys(), this.maxScrapeBytes)
+				: LegacyScrapeCipher.decrypt(data, metadata, this.keys.privateKey(), this.maxScrapeBytes);
 	}
 
 	private static byte[] bytes(ByteBuffer buffer) {
@@ -99,7 +166,7 @@ public final class ProxyAcceptor implements SocketAcceptor {
 
 		private void accept(Payload payload) {
 			try {
-				String scrape = decrypt(payload);
+				String scrape = decrypt(this.connection, payload);
 				ProxyAcceptor.this.connections.pushed(this.connection, scrape);
 				ProxyAcceptor.this.metrics.pushed();
 			}

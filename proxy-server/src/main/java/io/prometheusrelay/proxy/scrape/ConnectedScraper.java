@@ -57,11 +57,11 @@ public final class ConnectedScraper {
 		}
 		Timer.Sample sample = Timer.start();
 		return connection.socket()
-			.requestResponse(this.acceptor.keyPayload())
+			.requestResponse(this.acceptor.keyPayload(connection))
 			.timeout(timeout)
 			// Decrypting and parsing are CPU work: off the RSocket event loops.
 			.publishOn(Schedulers.parallel())
-			.map(payload -> parse(connection, decrypt(payload)))
+			.map(payload -> parse(connection, decrypt(connection, payload)))
 			.doOnNext(scrape -> {
 				sample.stop(this.metrics.clientScrapeLatency());
 				this.metrics.clientScrape("ok");
@@ -69,9 +69,9 @@ public final class ConnectedScraper {
 			.onErrorResume(error -> leftOut(connection, error));
 	}
 
-	private String decrypt(Payload payload) {
+	private String decrypt(ClientConnection connection, Payload payload) {
 		try {
-			return this.acceptor.decrypt(payload);
+			return this.acceptor.decrypt(connection, payload);
 		}
 		finally {
 			payload.release();
@@ -95,7 +95,9 @@ public final class ConnectedScraper {
 			this.metrics.clientScrape("error");
 			logger.debug("Connection {}: scrape failed: {}", connection.id(), error.toString());
 		}
-		return connection.isClosed() ? dyingPush(connection) : Mono.empty();
+		// A failed pull with a push waiting is an application on its way out whose close the proxy has
+		// not seen yet: its push is the answer.
+		return (connection.isClosed() || connection.hasDyingPush()) ? dyingPush(connection) : Mono.empty();
 	}
 
 	private Mono<ClientScrape> dyingPush(ClientConnection connection) {

@@ -11,11 +11,13 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheusrelay.rsocket.wire.ClientSetup;
+import io.prometheusrelay.rsocket.wire.HpkeScrapeCipher;
 import io.prometheusrelay.rsocket.wire.LegacyScrapeCipher;
 import io.rsocket.Payload;
 import io.rsocket.RSocket;
-import io.rsocket.SocketAcceptor;
 import io.rsocket.core.RSocketConnector;
+import io.rsocket.exceptions.RejectedSetupException;
 import io.rsocket.transport.ClientTransport;
 import io.rsocket.util.DefaultPayload;
 import org.jspecify.annotations.Nullable;
@@ -33,12 +35,19 @@ import reactor.util.retry.Retry;
  * {@code PrometheusRSocketClient.build(registry, transport).connect()}, {@code close()},
  * {@code pushAndClose()} and {@code pushAndCloseBlockingly()} for short-lived applications.
  * <p>
- * Speaks the original proxy's scheme (the proxy's RSA key, AES, snappy) so that it works with
- * micrometer's published proxy as well as with ours.
+ * Offers the stronger scheme in SETUP (HPKE: X25519, HKDF-SHA256, AES-GCM; authenticated), with the
+ * application's identity labels and an optional token; this project's proxy takes the offer. The
+ * original proxy ignores it and sends its RSA key, and the client then speaks the original scheme, so
+ * it works with micrometer's published proxy as well.
  */
 public final class PrometheusRSocketClient {
 
 	private static final Logger logger = LoggerFactory.getLogger(PrometheusRSocketClient.class);
+
+	private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
+
+	/** After a refusal (a wrong token, say), which retrying soon will not cure. */
+	private static final Duration REFUSED_DELAY = Duration.ofMinutes(1);
 
 	private final Supplier<String> scrape;
 
@@ -52,7 +61,10 @@ public final class PrometheusRSocketClient {
 
 	private final ClientMetrics metrics;
 
-	private final AtomicReference<@Nullable PublicKey> proxyKey = new AtomicReference<>();
+	private final ClientSetup setup;
+
+	/** The proxy's key as last received: its scheme follows from its form. */
+	private final AtomicReference<@Nullable ProxyKey> proxyKey = new AtomicReference<>();
 
 	private final CountDownLatch keyReceived = new CountDownLatch(1);
 
@@ -62,12 +74,16 @@ public final class PrometheusRSocketClient {
 
 	private volatile @Nullable Disposable connecting;
 
+	/** Pause before reconnecting after a connection closed; longer after the proxy refused this client. */
+	private volatile Duration nextReconnectDelay = RECONNECT_DELAY;
+
 	private PrometheusRSocketClient(Builder builder) {
 		this.scrape = builder.scrape;
 		this.transport = builder.transport;
 		this.retry = builder.retry;
 		this.onKeyReceived = builder.onKeyReceived;
 		this.timeout = builder.timeout;
+		this.setup = new ClientSetup(ClientSetup.HPKE_SCHEME, builder.labels, builder.token);
 		this.metrics = new ClientMetrics(builder.registry, this);
 	}
 
@@ -82,8 +98,17 @@ public final class PrometheusRSocketClient {
 	}
 
 	private void start() {
+		// The offer of the stronger scheme, with identity and token. This project's proxy answers with an
+		// X25519 key; micrometer's proxy ignores the offer and sends its RSA key, and both work.
 		Mono<RSocket> connect = RSocketConnector.create()
-			.acceptor(SocketAcceptor.with(new ScrapeResponder()))
+			.dataMimeType(ClientSetup.MIME_TYPE)
+			.setupPayload(DefaultPayload.create(this.setup.encode()))
+			// A connector's acceptor is handed the SETUP payload it sent, and owns it: release it, or
+			// every connection leaks a buffer (the original client does).
+			.acceptor((setup, proxy) -> {
+				setup.release();
+				return Mono.just(new ScrapeResponder());
+			})
 			.connect(this.transport)
 			.doOnSubscribe(subscription -> this.metrics.attempt())
 			.retryWhen(this.retry);
@@ -97,16 +122,29 @@ public final class PrometheusRSocketClient {
 			this.connection = socket;
 			logger.info("Connected to the Prometheus RSocket proxy");
 		})
-			.flatMap(socket -> socket.onClose().onErrorResume(ex -> Mono.empty()).thenReturn(socket))
-			.doOnNext(socket -> {
+			.flatMap(socket -> socket.onClose().then(Mono.just(RECONNECT_DELAY)).onErrorResume(this::closedWith))
+			.doOnNext(delay -> {
 				this.connection = null;
-				if (!this.closed) {
+				this.nextReconnectDelay = delay;
+				if (!this.closed && delay.equals(RECONNECT_DELAY)) {
 					logger.warn("Connection to the Prometheus RSocket proxy lost; reconnecting");
 				}
 			})
-			.repeat(() -> !this.closed)
-			.subscribe(socket -> {
+			// Never straight back: a proxy that closes every connection at once must not become a hot loop.
+			.repeatWhen(closes -> closes.concatMap(ignored -> Mono.delay(this.nextReconnectDelay)))
+			.takeWhile(delay -> !this.closed)
+			.subscribe(delay -> {
 			}, error -> logger.error("Gave up connecting to the Prometheus RSocket proxy: {}", error.toString()));
+	}
+
+	/** How a connection ended decides how long to wait before the next one. */
+	private Mono<Duration> closedWith(Throwable error) {
+		if (error instanceof RejectedSetupException) {
+			logger.error("The Prometheus RSocket proxy refused this client: {}; retrying in {}", error.getMessage(),
+					REFUSED_DELAY);
+			return Mono.just(REFUSED_DELAY);
+		}
+		return Mono.just(RECONNECT_DELAY);
 	}
 
 	/** Whether a connection to the proxy is open now. */
@@ -156,7 +194,7 @@ public final class PrometheusRSocketClient {
 
 	private Mono<Void> push(boolean awaitAnswer) {
 		RSocket socket = this.connection;
-		PublicKey key = this.proxyKey.get();
+		ProxyKey key = this.proxyKey.get();
 		if (socket == null || socket.isDisposed() || key == null) {
 			return Mono.error(new IllegalStateException("not connected to the proxy (or no key received yet)"));
 		}
@@ -164,12 +202,13 @@ public final class PrometheusRSocketClient {
 		return awaitAnswer ? socket.requestResponse(payload).doOnNext(Payload::release).then() : socket.fireAndForget(payload);
 	}
 
-	private Payload scrapePayload(@Nullable PublicKey key) {
+	private Payload scrapePayload(@Nullable ProxyKey key) {
 		String text = this.scrape.get();
-		if (key == null) {
+		if (key == null || (key.hpke() == null && key.rsa() == null)) {
 			return DefaultPayload.create(text, LegacyScrapeCipher.PLAINTEXT);
 		}
-		byte[][] encrypted = LegacyScrapeCipher.encrypt(text, key);
+		byte[][] encrypted = (key.hpke() != null) ? HpkeScrapeCipher.encrypt(text, key.hpke())
+				: LegacyScrapeCipher.encrypt(text, key.rsa());
 		return DefaultPayload.create(encrypted[0], encrypted[1]);
 	}
 
@@ -178,7 +217,8 @@ public final class PrometheusRSocketClient {
 		byte[] encoded = new byte[data.remaining()];
 		data.get(encoded);
 		payload.release();
-		this.proxyKey.set(LegacyScrapeCipher.readPublicKey(encoded));
+		this.proxyKey.set((encoded.length == HpkeScrapeCipher.PUBLIC_KEY_BYTES) ? new ProxyKey(encoded, null)
+				: new ProxyKey(null, LegacyScrapeCipher.readPublicKey(encoded)));
 		if (this.keyReceived.getCount() > 0) {
 			this.keyReceived.countDown();
 		}
@@ -187,6 +227,10 @@ public final class PrometheusRSocketClient {
 
 	boolean awaitKey(Duration timeout) throws InterruptedException {
 		return this.keyReceived.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/** The proxy's key: X25519 (this project's proxy) or RSA (the original proxy); neither for plaintext. */
+	private record ProxyKey(byte @Nullable [] hpke, @Nullable PublicKey rsa) {
 	}
 
 	/** What the proxy asks of the application: its key, then scrapes. */
@@ -225,6 +269,10 @@ public final class PrometheusRSocketClient {
 
 		private Duration timeout = Duration.ofSeconds(5);
 
+		private final java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+
+		private @Nullable String token;
+
 		Builder(MeterRegistry registry, Supplier<String> scrape, ClientTransport transport) {
 			this.registry = Objects.requireNonNull(registry, "registry");
 			this.scrape = Objects.requireNonNull(scrape, "scrape");
@@ -246,6 +294,21 @@ public final class PrometheusRSocketClient {
 		/** How long blocking calls wait: {@link #connectBlockingly()}, {@link PrometheusRSocketClient#pushAndCloseBlockingly()}. Default 5 s. */
 		public Builder timeout(Duration timeout) {
 			this.timeout = Objects.requireNonNull(timeout, "timeout");
+			return this;
+		}
+
+		/**
+		 * An identity label the proxy adds to this application's series that lack it (for example
+		 * {@code instance}), so instances never collide. Sent in SETUP; ignored by the original proxy.
+		 */
+		public Builder identityLabel(String name, String value) {
+			this.labels.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+			return this;
+		}
+
+		/** The shared secret a proxy configured with tokens requires. Sent in SETUP. */
+		public Builder token(String token) {
+			this.token = Objects.requireNonNull(token, "token");
 			return this;
 		}
 
