@@ -1,10 +1,5 @@
 package io.prometheusrelay.it;
 
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,18 +12,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheusrelay.proxy.ProxyServerApplication;
-import io.prometheusrelay.proxy.rsocket.RSocketServers;
 import io.prometheusrelay.rsocket.client.PrometheusRSocketClient;
 import io.prometheusrelay.testsupport.Closeables;
-import io.prometheusrelay.testsupport.ManagedProcess;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.util.retry.Retry;
-
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,9 +32,7 @@ class ManyClientsOneExpositionTests {
 
 	private static final int EACH = 100;
 
-	private static final Path COMPAT = Path.of("..", "compat", "micrometer-client-1.5.3", "target")
-		.toAbsolutePath()
-		.normalize();
+	private static final CompatModule MICROMETER_CLIENT = CompatModule.of("micrometer-client-1.5.3");
 
 	@RegisterExtension
 	final Closeables closeables = new Closeables();
@@ -52,25 +40,15 @@ class ManyClientsOneExpositionTests {
 	@TempDir
 	Path workDir;
 
-	private final HttpClient http = HttpClient.newHttpClient();
-
 	@Test
 	void twoHundredApplicationsOfBothKindsAreOneValidExpositionThatPrometheusIngestsWhole() throws Exception {
 		PrometheusServer.assumeInstalled();
-		ConfigurableApplicationContext proxy = ProxyServerApplication.application()
-			.run("--server.port=0", "--relay.proxy.tcp-port=0", "--relay.proxy.websocket-port=0",
-					"--relay.proxy.host=127.0.0.1");
-		this.closeables.add(proxy::close);
-		int rsocketPort = proxy.getBean(RSocketServers.class).tcpPort();
-		String httpPort = proxy.getEnvironment().getProperty("local.server.port");
-		String connected = "http://127.0.0.1:" + httpPort + "/metrics/connected";
+		InProcessProxy proxy = this.closeables.add(new InProcessProxy());
+		int rsocketPort = proxy.rsocketPort();
+		String httpPort = proxy.httpPort();
 
-		this.closeables.add(ManagedProcess.start("micrometer-clients",
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp",
-						COMPAT.resolve("classes") + File.pathSeparator + COMPAT.resolve("classpath") + File.separator + "*",
-						"io.prometheusrelay.compat.CompatClientApp", "127.0.0.1", Integer.toString(rsocketPort),
-						"micrometer", "serve", Integer.toString(EACH)),
-				this.workDir));
+		this.closeables.add(MICROMETER_CLIENT.start("micrometer-clients", "io.prometheusrelay.compat.CompatClientApp",
+				this.workDir, "127.0.0.1", Integer.toString(rsocketPort), "micrometer", "serve", Integer.toString(EACH)));
 		for (int i = 0; i < EACH; i++) {
 			PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 			String app = "ours-" + i;
@@ -84,9 +62,9 @@ class ManyClientsOneExpositionTests {
 		}
 		await().atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofSeconds(1))
-			.until(() -> count(get(connected), "compat_requests_total{") == 2 * EACH);
+			.until(() -> count(proxy.connected(), "compat_requests_total{") == 2 * EACH);
 
-		String exposition = get(connected);
+		String exposition = proxy.connected();
 		assertThat(count(exposition, "compat_queue_depth{")).isEqualTo(2 * EACH);
 		assertThat(count(exposition, "# HELP compat_requests_total ")).isEqualTo(1);
 		assertThat(promtool(exposition)).isEmpty();
@@ -113,13 +91,6 @@ class ManyClientsOneExpositionTests {
 
 	private static long count(String text, String prefix) {
 		return text.lines().filter(line -> line.startsWith(prefix)).count();
-	}
-
-	private String get(String url) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(URI.create(url))
-			.header("X-Prometheus-Scrape-Timeout-Seconds", "10")
-			.timeout(Duration.ofSeconds(30))
-			.build(), HttpResponse.BodyHandlers.ofString()).body();
 	}
 
 	/** Debian's promtool: every problem it reports. */

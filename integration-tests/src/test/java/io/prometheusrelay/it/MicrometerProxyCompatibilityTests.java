@@ -1,14 +1,11 @@
 package io.prometheusrelay.it;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -33,9 +30,7 @@ import static org.awaitility.Awaitility.await;
  */
 class MicrometerProxyCompatibilityTests {
 
-	private static final Path COMPAT = Path.of("..", "compat", "micrometer-proxy-1.5.3", "target")
-		.toAbsolutePath()
-		.normalize();
+	private static final CompatModule MICROMETER_PROXY = CompatModule.of("micrometer-proxy-1.5.3");
 
 	@RegisterExtension
 	final Closeables closeables = new Closeables();
@@ -49,13 +44,10 @@ class MicrometerProxyCompatibilityTests {
 	void ourClientIsScrapedByThePublishedProxyAndItsPushIsServed() throws Exception {
 		int httpPort = FreePorts.next();
 		int rsocketPort = FreePorts.next();
-		assertThat(Files.isDirectory(COMPAT.resolve("classpath"))).as("built by compat/micrometer-proxy-1.5.3").isTrue();
-		ManagedProcess proxy = this.closeables.add(ManagedProcess.start("micrometer-proxy", List.of(
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-				COMPAT.resolve("classes") + File.pathSeparator + COMPAT.resolve("classpath") + File.separator + "*",
-				"io.prometheusrelay.compat.CompatProxyApp", "--server.port=" + httpPort,
+		ManagedProcess proxy = this.closeables.add(MICROMETER_PROXY.start("micrometer-proxy",
+				"io.prometheusrelay.compat.CompatProxyApp", this.workDir, "--server.port=" + httpPort,
 				"--micrometer.prometheus-proxy.tcp-port=" + rsocketPort,
-				"--micrometer.prometheus-proxy.websocket-port=" + FreePorts.next()), this.workDir));
+				"--micrometer.prometheus-proxy.websocket-port=" + FreePorts.next()));
 		String connected = "http://127.0.0.1:" + httpPort + "/metrics/connected";
 		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
 			if (!proxy.isAlive()) {

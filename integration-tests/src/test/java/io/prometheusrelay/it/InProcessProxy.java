@@ -1,0 +1,48 @@
+package io.prometheusrelay.it;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.prometheusrelay.proxy.ProxyServerApplication;
+import io.prometheusrelay.proxy.rsocket.RSocketServers;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** This project's proxy in the test's JVM, on free ports. */
+final class InProcessProxy implements AutoCloseable {
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private final ConfigurableApplicationContext context;
+
+	InProcessProxy() {
+		this.context = ProxyServerApplication.application()
+			.run("--server.port=0", "--relay.proxy.tcp-port=0", "--relay.proxy.websocket-port=0",
+					"--relay.proxy.host=127.0.0.1");
+	}
+
+	int rsocketPort() {
+		return this.context.getBean(RSocketServers.class).tcpPort();
+	}
+
+	String httpPort() {
+		return this.context.getEnvironment().getProperty("local.server.port");
+	}
+
+	/** {@code /metrics/connected}, as Prometheus scrapes it with a 10 s timeout. */
+	String connected() throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/metrics/connected"))
+			.header("X-Prometheus-Scrape-Timeout-Seconds", "10")
+			.timeout(Duration.ofSeconds(30))
+			.build(), HttpResponse.BodyHandlers.ofString()).body();
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+}
