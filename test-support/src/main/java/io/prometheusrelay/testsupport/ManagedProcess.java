@@ -16,14 +16,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ManagedProcess implements AutoCloseable {
 
-	private final String name;
-
 	private final Process process;
 
 	private final Path log;
 
-	private ManagedProcess(String name, Process process, Path log) {
-		this.name = name;
+	private ManagedProcess(Process process, Path log) {
 		this.process = process;
 		this.log = log;
 	}
@@ -42,7 +39,7 @@ public final class ManagedProcess implements AutoCloseable {
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
 			builder.environment().putAll(environment);
 			Process process = builder.start();
-			return new ManagedProcess(name, process, log);
+			return new ManagedProcess(process, log);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start " + name + ": " + command, ex);
@@ -55,10 +52,6 @@ public final class ManagedProcess implements AutoCloseable {
 
 	public boolean isAlive() {
 		return this.process.isAlive();
-	}
-
-	public String name() {
-		return this.name;
 	}
 
 	/** The last {@code lines} lines of the process's output, for assertion messages. */

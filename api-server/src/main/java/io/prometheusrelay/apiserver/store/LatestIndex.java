@@ -5,7 +5,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.prometheusrelay.protocol.remotewrite.EncodedSeries;
@@ -89,11 +88,6 @@ public final class LatestIndex {
 			}
 
 		};
-	}
-
-	/** Visits every series; concurrent updates may or may not be seen. */
-	public void forEach(BiConsumer<SeriesKey, LatestSample> action) {
-		this.latest.forEach((key, entry) -> action.accept(key, entry.read()));
 	}
 
 	/**

@@ -7,20 +7,23 @@ import io.micrometer.core.instrument.MeterRegistry;
 /** The client's own meters, registered once when it starts. */
 final class ClientMetrics {
 
-	private final MeterRegistry registry;
-
 	private final Counter attempts;
 
 	private final Counter scrapes;
 
+	private final Counter pushesOk;
+
+	private final Counter pushesFailed;
+
 	ClientMetrics(MeterRegistry registry, PrometheusRSocketClient client) {
-		this.registry = registry;
 		this.attempts = Counter.builder("relay.rsocket.client.connection.attempts")
 			.description("Attempts to connect to the Prometheus RSocket proxy")
 			.register(registry);
 		this.scrapes = Counter.builder("relay.rsocket.client.scrapes")
 			.description("Scrapes the proxy pulled")
 			.register(registry);
+		this.pushesOk = push(registry, "ok");
+		this.pushesFailed = push(registry, "failed");
 		Gauge.builder("relay.rsocket.client.connected", client, c -> c.isConnected() ? 1 : 0)
 			.description("1 while connected to the proxy")
 			.register(registry);
@@ -34,12 +37,15 @@ final class ClientMetrics {
 		this.scrapes.increment();
 	}
 
-	void pushed(String outcome) {
-		Counter.builder("relay.rsocket.client.pushes")
+	private static Counter push(MeterRegistry registry, String outcome) {
+		return Counter.builder("relay.rsocket.client.pushes")
 			.tag("outcome", outcome)
 			.description("Last scrapes pushed before closing, by outcome")
-			.register(this.registry)
-			.increment();
+			.register(registry);
+	}
+
+	void pushed(boolean ok) {
+		(ok ? this.pushesOk : this.pushesFailed).increment();
 	}
 
 }

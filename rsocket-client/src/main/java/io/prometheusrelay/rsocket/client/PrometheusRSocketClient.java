@@ -181,10 +181,10 @@ public final class PrometheusRSocketClient {
 	public void pushAndCloseBlockingly(Duration timeout) {
 		try {
 			push(true).timeout(timeout).block(timeout.plusSeconds(1));
-			this.metrics.pushed("ok");
+			this.metrics.pushed(true);
 		}
 		catch (RuntimeException ex) {
-			this.metrics.pushed("failed");
+			this.metrics.pushed(false);
 			logger.warn("Pushing the last metrics to the proxy failed: {}", ex.toString());
 		}
 		finally {
