@@ -95,6 +95,25 @@ class ProxyServerTests {
 	}
 
 	@Test
+	void streamsTheExpositionGzippedWhenAsked() throws Exception {
+		LegacyTestClient client = this.closeables.add(LegacyTestClient.connect(this.rsocketPort,
+				"# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total{queue=\"gz\"} 1\n"));
+		await().atMost(Duration.ofSeconds(5)).until(client::hasKey);
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.baseUrl + "/metrics/connected"))
+			.header("Accept-Encoding", "gzip")
+			.timeout(Duration.ofSeconds(20))
+			.build();
+		HttpResponse<byte[]> response = this.http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+		assertThat(response.headers().firstValue("Content-Encoding")).hasValue("gzip");
+		// Streamed: the length is not known when the headers go out.
+		assertThat(response.headers().firstValue("Content-Length")).isEmpty();
+		try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body()))) {
+			assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+				.containsPattern("jobs_total\\{queue=\"gz\",instance=\"rsocket-\\d+\"} 1");
+		}
+	}
+
+	@Test
 	void theExampleDashboardQueriesOnlyMetricsTheProxyExports() throws Exception {
 		String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("examples", "grafana-dashboard.json"));
 		get("/metrics/connected", 10);

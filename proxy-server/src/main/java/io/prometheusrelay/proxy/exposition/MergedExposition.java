@@ -3,6 +3,7 @@ package io.prometheusrelay.proxy.exposition;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,27 +44,63 @@ public final class MergedExposition {
 		return this.conflictingSeries;
 	}
 
-	/** Writes the exposition; the caller buffers and closes {@code out}. */
+	/** Writes the whole exposition; the caller buffers and closes {@code out}. */
 	public void writeTo(Writer out) throws IOException {
-		for (Map.Entry<String, Family> entry : this.families.entrySet()) {
-			String name = entry.getKey();
-			Family family = entry.getValue();
-			if (family.help != null) {
-				out.write("# HELP ");
-				out.write(name);
-				out.write(' ');
-				out.write(family.help);
-				out.write('\n');
+		Cursor cursor = cursor();
+		while (cursor.writeNext(out)) {
+			// one piece at a time
+		}
+	}
+
+	/** A position in the exposition, so that it can be written a piece at a time as a response streams. */
+	public Cursor cursor() {
+		return new Cursor();
+	}
+
+	/** Writes the exposition in pieces: a family's HELP and TYPE, then each client's samples of it. */
+	public final class Cursor {
+
+		private final Iterator<Map.Entry<String, Family>> families = MergedExposition.this.families.entrySet()
+			.iterator();
+
+		private @Nullable Family family;
+
+		private int part;
+
+		private Cursor() {
+		}
+
+		/** Writes the next piece; false once everything has been written. */
+		public boolean writeNext(Writer out) throws IOException {
+			if (this.family != null && this.part < this.family.parts.size()) {
+				writeLines(this.family.parts.get(this.part++), out);
+				return true;
 			}
-			out.write("# TYPE ");
+			if (!this.families.hasNext()) {
+				return false;
+			}
+			Map.Entry<String, Family> next = this.families.next();
+			this.family = next.getValue();
+			this.part = 0;
+			writeHeader(next.getKey(), this.family, out);
+			return true;
+		}
+
+	}
+
+	private static void writeHeader(String name, Family family, Writer out) throws IOException {
+		if (family.help != null) {
+			out.write("# HELP ");
 			out.write(name);
 			out.write(' ');
-			out.write(family.type);
+			out.write(family.help);
 			out.write('\n');
-			for (Part part : family.parts) {
-				writeLines(part, out);
-			}
 		}
+		out.write("# TYPE ");
+		out.write(name);
+		out.write(' ');
+		out.write(family.type);
+		out.write('\n');
 	}
 
 	private static void writeLines(Part part, Writer out) throws IOException {

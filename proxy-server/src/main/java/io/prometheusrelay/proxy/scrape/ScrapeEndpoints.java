@@ -1,23 +1,19 @@
 package io.prometheusrelay.proxy.scrape;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.zip.GZIPOutputStream;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheusrelay.proxy.exposition.MergedExposition;
 import io.prometheusrelay.proxy.rsocket.ProxyMetrics;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -48,16 +44,30 @@ public final class ScrapeEndpoints {
 	public Mono<ServerResponse> connected(ServerRequest request) {
 		boolean gzip = request.headers().firstHeader(HttpHeaders.ACCEPT_ENCODING) != null
 				&& request.headers().firstHeader(HttpHeaders.ACCEPT_ENCODING).contains("gzip");
-		return this.scraper.scrape(perClientTimeout(request))
-			.publishOn(Schedulers.parallel())
-			.map(merged -> this.metrics.mergeTime().record(() -> write(merged, gzip)))
-			.flatMap(body -> {
-				ServerResponse.BodyBuilder response = ServerResponse.ok().contentType(TEXT_FORMAT);
-				if (gzip) {
-					response.header(HttpHeaders.CONTENT_ENCODING, "gzip");
-				}
-				return response.bodyValue(body);
-			});
+		return this.scraper.scrape(perClientTimeout(request)).flatMap(merged -> {
+			ServerResponse.BodyBuilder response = ServerResponse.ok().contentType(TEXT_FORMAT);
+			if (gzip) {
+				response.header(HttpHeaders.CONTENT_ENCODING, "gzip");
+			}
+			return response.body(BodyInserters.fromDataBuffers(body(merged, gzip)));
+		});
+	}
+
+	/** Written chunk by chunk as the connection takes it, off the HTTP event loop. */
+	private Flux<DataBuffer> body(MergedExposition merged, boolean gzip) {
+		return Flux.<byte[], ExpositionChunks>generate(() -> new ExpositionChunks(merged, gzip, this.metrics.mergeTime()),
+				(chunks, sink) -> {
+					byte[] chunk = chunks.next();
+					if (chunk == null) {
+						sink.complete();
+					}
+					else {
+						sink.next(chunk);
+					}
+					return chunks;
+				})
+			.<DataBuffer>map(DefaultDataBufferFactory.sharedInstance::wrap)
+			.subscribeOn(Schedulers.parallel());
 	}
 
 	public Mono<ServerResponse> proxy(ServerRequest request) {
@@ -77,18 +87,6 @@ public final class ScrapeEndpoints {
 			}
 		}
 		return timeout.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : timeout;
-	}
-
-	private static byte[] write(MergedExposition merged, boolean gzip) {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
-		try (OutputStream out = gzip ? new GZIPOutputStream(bytes, 64 * 1024) : bytes;
-				Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-			merged.writeTo(writer);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return bytes.toByteArray();
 	}
 
 }
