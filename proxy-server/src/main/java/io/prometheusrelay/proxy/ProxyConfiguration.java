@@ -8,6 +8,7 @@ import io.prometheusrelay.proxy.rsocket.ProxyAcceptor;
 import io.prometheusrelay.proxy.rsocket.ProxyKeys;
 import io.prometheusrelay.proxy.rsocket.ProxyMetrics;
 import io.prometheusrelay.proxy.rsocket.RSocketServers;
+import io.prometheusrelay.proxy.rsocket.RsaKeyRotation;
 import io.prometheusrelay.proxy.scrape.ConnectedScraper;
 import io.prometheusrelay.proxy.scrape.ScrapeEndpoints;
 
@@ -24,6 +25,11 @@ class ProxyConfiguration {
 	@Bean
 	ProxyKeys proxyKeys(ProxyProperties properties) {
 		return new ProxyKeys(properties.getRsaKeyBits());
+	}
+
+	@Bean(destroyMethod = "close")
+	RsaKeyRotation rsaKeyRotation(ProxyProperties properties, ProxyKeys keys, ProxyMetrics metrics) {
+		return new RsaKeyRotation(keys, metrics, properties.getRsaKeyRotation());
 	}
 
 	@Bean(destroyMethod = "close")

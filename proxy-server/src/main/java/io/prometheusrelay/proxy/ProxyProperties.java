@@ -55,6 +55,9 @@ public class ProxyProperties {
 	/** Size of the RSA key for clients of the original scheme; generated once at start. */
 	private int rsaKeyBits = 2048;
 
+	/** How often the RSA key pair is replaced; zero never. The previous key decrypts until the next rotation. */
+	private Duration rsaKeyRotation = Duration.ofHours(24);
+
 	public String getHost() {
 		return this.host;
 	}
@@ -157,6 +160,14 @@ public class ProxyProperties {
 
 	public void setRsaKeyBits(int rsaKeyBits) {
 		this.rsaKeyBits = rsaKeyBits;
+	}
+
+	public Duration getRsaKeyRotation() {
+		return this.rsaKeyRotation;
+	}
+
+	public void setRsaKeyRotation(Duration rsaKeyRotation) {
+		this.rsaKeyRotation = rsaKeyRotation;
 	}
 
 }

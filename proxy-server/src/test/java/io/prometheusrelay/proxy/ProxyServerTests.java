@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import io.prometheusrelay.proxy.rsocket.ProxyKeys;
 import io.prometheusrelay.proxy.rsocket.RSocketServers;
 import io.prometheusrelay.testsupport.Closeables;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The proxy over real sockets, with applications speaking the original client's protocol. */
@@ -92,6 +94,27 @@ class ProxyServerTests {
 		String exposition = get("/metrics/connected", 10).body();
 		assertThat(exposition).contains("fine{instance=").doesNotContain("huge");
 		assertThat(get("/metrics/proxy", 10).body()).containsPattern("relay_proxy_client_scrapes_total\\{[^}]*outcome=\"too_large\"");
+	}
+
+	@Test
+	void rotatesTheRsaKeyWithoutLosingAnApplicationOrAPushOnItsWay() throws Exception {
+		ProxyKeys keys = this.proxy.getBean(ProxyKeys.class);
+		LegacyTestClient steady = this.closeables.add(LegacyTestClient.connect(this.rsocketPort, "steady 1\n"));
+		LegacyTestClient early = LegacyTestClient.connect(this.rsocketPort, "early 1\n");
+		LegacyTestClient stale = this.closeables.add(LegacyTestClient.connect(this.rsocketPort, "stale 1\n"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> steady.hasKey() && early.hasKey() && stale.hasKey());
+		keys.rotateRsa();
+		// Scrape requests carry the new key; a push sealed to the key from before the rotation still opens.
+		assertThat(get("/metrics/connected", 10).body()).contains("steady{instance=");
+		early.pushAndClose("# TYPE early_words gauge\nearly_words 1\n");
+		assertThat(get("/metrics/connected", 10).body()).contains("early_words{instance=");
+		keys.rotateRsa();
+		// Two rotations on, the key it was sealed to is gone: refused and counted, the rest still served.
+		assertThatThrownBy(() -> stale.pushAndClose("# TYPE stale_words gauge\nstale_words 1\n"))
+			.hasMessageContaining("cannot be decrypted");
+		assertThat(get("/metrics/connected", 10).body()).contains("steady{instance=").doesNotContain("stale_words");
+		assertThat(get("/metrics/proxy", 10).body())
+			.containsPattern("relay_proxy_client_scrapes_total\\{[^}]*outcome=\"push_undecryptable\"} [1-9]");
 	}
 
 	@Test

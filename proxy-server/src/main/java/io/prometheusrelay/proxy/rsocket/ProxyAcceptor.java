@@ -133,7 +133,21 @@ public final class ProxyAcceptor implements SocketAcceptor {
 		byte[] data = bytes(payload.getData());
 		byte[] metadata = bytes(payload.getMetadata());
 		return connection.usesHpke() ? HpkeScrapeCipher.decrypt(data, metadata, this.keys.hpkeKeys(), this.maxScrapeBytes)
-				: LegacyScrapeCipher.decrypt(data, metadata, this.keys.privateKey(), this.maxScrapeBytes);
+				: decryptLegacy(data, metadata);
+	}
+
+	/** With the current RSA key, or, after a rotation, the previous one the client may still have used. */
+	private String decryptLegacy(byte[] data, byte[] metadata) {
+		ProxyKeys.RsaKeys rsa = this.keys.rsa();
+		try {
+			return LegacyScrapeCipher.decrypt(data, metadata, rsa.currentPrivate(), this.maxScrapeBytes);
+		}
+		catch (ScrapeRejectedException ex) {
+			if (rsa.previous() == null || !"undecryptable".equals(ex.reasonTag())) {
+				throw ex;
+			}
+			return LegacyScrapeCipher.decrypt(data, metadata, rsa.previous().getPrivate(), this.maxScrapeBytes);
+		}
 	}
 
 	private static byte[] bytes(ByteBuffer buffer) {

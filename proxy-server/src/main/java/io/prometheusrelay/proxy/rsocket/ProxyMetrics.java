@@ -27,6 +27,8 @@ public final class ProxyMetrics {
 
 	private final Counter pushes;
 
+	private final Counter rsaKeyRotations;
+
 	public ProxyMetrics(MeterRegistry registry, ConnectionRegistry connections) {
 		this.registry = registry;
 		Gauge.builder("relay.proxy.connections", connections, ConnectionRegistry::connected)
@@ -45,6 +47,9 @@ public final class ProxyMetrics {
 			.register(registry);
 		this.pushes = Counter.builder("relay.proxy.pushes")
 			.description("Scrapes pushed by applications before they disconnected")
+			.register(registry);
+		this.rsaKeyRotations = Counter.builder("relay.proxy.rsa.key.rotations")
+			.description("Rotations of the RSA key pair that clients of the original scheme encrypt to")
 			.register(registry);
 		// Registered up front so dashboards and alerts see 0, not nothing.
 		rejectedConnectionCounter("max_connections");
@@ -88,6 +93,10 @@ public final class ProxyMetrics {
 
 	void pushed() {
 		this.pushes.increment();
+	}
+
+	void rsaKeyRotated() {
+		this.rsaKeyRotations.increment();
 	}
 
 }
