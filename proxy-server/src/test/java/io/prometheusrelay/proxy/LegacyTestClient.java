@@ -39,10 +39,7 @@ final class LegacyTestClient implements AutoCloseable {
 				return scrape.get().map(text -> encrypted(text, proxyKey));
 			}
 		};
-		this.socket = RSocketConnector.create().acceptor((setup, proxy) -> {
-			setup.release();
-			return Mono.just(responder);
-		}).connect(TcpClientTransport.create("127.0.0.1", port)).block(Duration.ofSeconds(10));
+		this.socket = RSocketConnector.create().acceptor((setup, proxy) -> Mono.just(responder)).connect(TcpClientTransport.create("127.0.0.1", port)).block(Duration.ofSeconds(10));
 	}
 
 	static LegacyTestClient connect(int port, String scrape) {

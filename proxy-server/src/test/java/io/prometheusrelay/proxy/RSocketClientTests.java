@@ -127,11 +127,8 @@ class RSocketClientTests {
 			.dataMimeType(io.prometheusrelay.rsocket.wire.ClientSetup.MIME_TYPE)
 			.setupPayload(io.rsocket.util.DefaultPayload.create(new io.prometheusrelay.rsocket.wire.ClientSetup(
 					io.prometheusrelay.rsocket.wire.ClientSetup.HPKE_SCHEME, java.util.Map.of(), null).encode()))
-			.acceptor((setup, sendingSocket) -> {
-				setup.release();
-				return reactor.core.publisher.Mono.just(new io.rsocket.RSocket() {
-				});
-			})
+			.acceptor((setup, sendingSocket) -> reactor.core.publisher.Mono.just(new io.rsocket.RSocket() {
+			}))
 			.connect(TcpClientTransport.create("127.0.0.1", rsocketPort(proxy)))
 			.block(Duration.ofSeconds(10));
 		this.closeables.add(socket::dispose);

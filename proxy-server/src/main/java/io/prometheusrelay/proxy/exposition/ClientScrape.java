@@ -1,24 +1,98 @@
 package io.prometheusrelay.proxy.exposition;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
 
 /**
- * One client's scrape, parsed: the text as received, its families in order, and the identity labels
- * the proxy adds to the client's series that lack them, so series of different instances never
- * collide in the merged exposition.
- *
- * @param text the scrape as the client sent it
- * @param families the scrape's families, in order of first appearance
- * @param identity label names and values (already escaped) the proxy adds where missing
- * @param droppedLines sample lines left out as malformed
+ * One client's scrape, parsed: the UTF-8 text as received, its families in order, and the identity
+ * labels the proxy adds to the client's series that lack them, so series of different instances
+ * never collide in the merged exposition.
  */
-public record ClientScrape(String text, Map<String, FamilyLines> families, List<Map.Entry<String, String>> identity,
-		int droppedLines) {
+public final class ClientScrape {
+
+	private final byte[] text;
+
+	private final int length;
+
+	private final ScrapeBuffers buffers;
+
+	private final @Nullable Consumer<ScrapeBuffers> recycler;
+
+	private final Map<String, FamilyLines> families;
+
+	private final List<Map.Entry<String, String>> identity;
+
+	/** Each identity label as written: {@code name="value"}. */
+	private final byte[][] identityLabels;
+
+	private final int droppedLines;
+
+	/**
+	 * @param text the scrape as the client sent it, UTF-8, in {@code text[0, length)}
+	 * @param buffers holds the scrape's line table (and usually its text)
+	 * @param recycler takes the buffers back once the scrape has been written out; null for none
+	 * @param families the scrape's families, in order of first appearance
+	 * @param identity label names and values (already escaped) the proxy adds where missing
+	 * @param droppedLines sample lines left out as malformed
+	 */
+	ClientScrape(byte[] text, int length, ScrapeBuffers buffers, @Nullable Consumer<ScrapeBuffers> recycler,
+			Map<String, FamilyLines> families,
+			List<Map.Entry<String, String>> identity, int droppedLines) {
+		this.text = text;
+		this.length = length;
+		this.buffers = buffers;
+		this.recycler = recycler;
+		this.families = families;
+		this.identity = identity;
+		this.identityLabels = identity.stream()
+			.map(label -> (label.getKey() + "=\"" + label.getValue() + "\"").getBytes(StandardCharsets.UTF_8))
+			.toArray(byte[][]::new);
+		this.droppedLines = droppedLines;
+	}
+
+	byte[] text() {
+		return this.text;
+	}
+
+	int length() {
+		return this.length;
+	}
+
+	LineTable lines() {
+		return this.buffers.lines;
+	}
+
+	/** Hands the buffers back for reuse; nothing may read this scrape afterwards. */
+	void release() {
+		if (this.recycler != null) {
+			this.recycler.accept(this.buffers);
+		}
+	}
+
+	public Map<String, FamilyLines> families() {
+		return this.families;
+	}
 
 	Collection<FamilyLines> familyLines() {
 		return this.families.values();
+	}
+
+	List<Map.Entry<String, String>> identity() {
+		return this.identity;
+	}
+
+	byte[][] identityLabels() {
+		return this.identityLabels;
+	}
+
+	/** Sample lines left out as malformed. */
+	public int droppedLines() {
+		return this.droppedLines;
 	}
 
 	/** Sample lines kept. */

@@ -1,50 +1,69 @@
 package io.prometheusrelay.proxy.exposition;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Consumer;
 
 import io.prometheusrelay.rsocket.wire.ScrapeRejectedException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one client's scrape in the Prometheus text format (0.0.4) into a {@link ClientScrape}:
- * which lines belong to which family, and which identity labels each line already has. Sample lines
- * that do not parse are left out and counted; they never reach Prometheus.
+ * which lines belong to which family, and which identity labels each line already has. Works on
+ * the UTF-8 bytes as decrypted, without decoding them: the merge writes them out again unchanged.
+ * Sample lines that do not parse are left out and counted; they never reach Prometheus.
  */
 public final class ExpositionParser {
 
-	private static final Set<String> TYPES = Set.of("counter", "gauge", "histogram", "summary", "untyped");
+	private static final List<String> TYPES = List.of("counter", "gauge", "histogram", "summary", "untyped");
+
+	private static final byte[] HELP = "# HELP ".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] TYPE = "# TYPE ".getBytes(StandardCharsets.US_ASCII);
 
 	private ExpositionParser() {
 	}
 
+	/** Parses a string's UTF-8 bytes. */
+	public static ClientScrape parse(String text, List<Map.Entry<String, String>> identity, int maxSeries) {
+		byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+		return parse(bytes, bytes.length, new ScrapeBuffers(), null, identity, maxSeries);
+	}
+
 	/**
+	 * @param text the scrape, UTF-8, in {@code text[0, length)}
+	 * @param buffers where the line table goes (its previous content is dropped)
+	 * @param recycler takes the buffers back once the scrape has been written out; null for none
 	 * @param identity labels (name, escaped value) the proxy adds where the client's series lack them
 	 * @param maxSeries most sample lines accepted from one client
 	 * @throws ScrapeRejectedException when the scrape has more than {@code maxSeries} sample lines
 	 */
-	public static ClientScrape parse(String text, List<Map.Entry<String, String>> identity, int maxSeries) {
+	public static ClientScrape parse(byte[] text, int length, ScrapeBuffers buffers,
+			@Nullable Consumer<ScrapeBuffers> recycler,
+			List<Map.Entry<String, String>> identity, int maxSeries) {
+		byte[][] identityNames = identity.stream()
+			.map(label -> label.getKey().getBytes(StandardCharsets.UTF_8))
+			.toArray(byte[][]::new);
+		SampleLine sample = new SampleLine(identityNames);
+		LineTable lines = buffers.lines;
+		lines.clear();
 		Map<String, FamilyLines> families = new LinkedHashMap<>();
 		FamilyLines current = null;
 		int series = 0;
 		int dropped = 0;
 		int pos = 0;
-		int length = text.length();
 		while (pos < length) {
-			int lineEnd = text.indexOf('\n', pos);
-			if (lineEnd < 0) {
-				lineEnd = length;
-			}
-			int end = (lineEnd > pos && text.charAt(lineEnd - 1) == '\r') ? lineEnd - 1 : lineEnd;
+			int lineEnd = indexOf(text, (byte) '\n', pos, length);
+			int end = (lineEnd > pos && text[lineEnd - 1] == '\r') ? lineEnd - 1 : lineEnd;
 			if (end > pos) {
-				if (text.charAt(pos) == '#') {
+				if (text[pos] == '#') {
 					current = metadata(text, pos, end, families, current);
 				}
 				else {
-					SampleLine sample = SampleLine.parse(text, pos, end, identity);
-					if (sample == null) {
+					if (!sample.read(text, pos, end)) {
 						dropped++;
 					}
 					else {
@@ -52,61 +71,75 @@ public final class ExpositionParser {
 							throw new ScrapeRejectedException("too_many_series",
 									"scrape has more than " + maxSeries + " series");
 						}
-						String name = text.substring(pos, sample.nameEnd());
-						if (current == null || !belongsTo(name, current)) {
-							current = families.computeIfAbsent(name, FamilyLines::new);
+						int nameEnd = sample.nameEnd();
+						// Nearly every sample belongs to the family of the line before: no string for its name.
+						if (current == null || !current.includes(text, pos, nameEnd)) {
+							current = families.computeIfAbsent(new String(text, pos, nameEnd - pos, StandardCharsets.UTF_8),
+									FamilyLines::new);
 						}
-						current.addLine(pos, sample.nameEnd(), sample.closeBrace(), end, sample.presentIdentity());
+						current.addLine(lines.add(pos, nameEnd, sample.closeBrace(), end, sample.presentIdentity()));
 					}
 				}
 			}
 			pos = lineEnd + 1;
 		}
-		return new ClientScrape(text, families, List.copyOf(identity), dropped);
+		return new ClientScrape(text, length, buffers, recycler, families, List.copyOf(identity), dropped);
+	}
+
+	private static int indexOf(byte[] text, byte b, int from, int to) {
+		for (int i = from; i < to; i++) {
+			if (text[i] == b) {
+				return i;
+			}
+		}
+		return to;
 	}
 
 	/** A HELP or TYPE line selects (and describes) its family; other comments change nothing. */
-	private static @Nullable FamilyLines metadata(String text, int start, int end, Map<String, FamilyLines> families,
+	private static @Nullable FamilyLines metadata(byte[] text, int start, int end, Map<String, FamilyLines> families,
 			@Nullable FamilyLines current) {
-		String line = text.substring(start, end);
-		boolean help = line.startsWith("# HELP ");
-		boolean type = line.startsWith("# TYPE ");
-		if (!help && !type) {
+		boolean help = startsWith(text, start, end, HELP);
+		if (!help && !startsWith(text, start, end, TYPE)) {
 			return current;
 		}
-		int nameEnd = line.indexOf(' ', 7);
-		String name = line.substring(7, (nameEnd < 0) ? line.length() : nameEnd);
-		if (!SampleLine.isMetricName(name, 0, name.length())) {
+		int nameStart = start + HELP.length;
+		int nameEnd = indexOf(text, (byte) ' ', nameStart, end);
+		if (!SampleLine.isMetricName(text, nameStart, nameEnd)) {
 			return current;
 		}
-		String rest = (nameEnd < 0) ? "" : line.substring(nameEnd + 1);
-		FamilyLines family = families.computeIfAbsent(name, FamilyLines::new);
+		// A family's HELP and TYPE lines follow each other: the second finds it without a string for its name.
+		FamilyLines family = (current != null && current.named(text, nameStart, nameEnd)) ? current
+				: families.computeIfAbsent(new String(text, nameStart, nameEnd - nameStart, StandardCharsets.UTF_8),
+						FamilyLines::new);
+		int restStart = Math.min(nameEnd + 1, end);
 		if (help) {
-			family.help = rest;
+			family.helpStart = restStart;
+			family.helpEnd = end;
 		}
 		else {
-			family.type = TYPES.contains(rest.strip()) ? rest.strip() : "untyped";
+			family.type = type(text, restStart, end);
 		}
 		return family;
 	}
 
-	/** Whether a sample named {@code name} is part of {@code family}, by the suffixes its type implies. */
-	static boolean belongsTo(String name, FamilyLines family) {
-		String base = family.name;
-		if (name.equals(base)) {
-			return true;
+	private static boolean startsWith(byte[] text, int start, int end, byte[] prefix) {
+		return end - start >= prefix.length && Arrays.equals(text, start, start + prefix.length, prefix, 0, prefix.length);
+	}
+
+	/** The type a TYPE line names, as one of the {@link #TYPES} constants; untyped when unknown. */
+	private static String type(byte[] text, int start, int end) {
+		while (start < end && (text[start] == ' ' || text[start] == '\t')) {
+			start++;
 		}
-		if (!name.startsWith(base)) {
-			return false;
+		while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t')) {
+			end--;
 		}
-		String suffix = name.substring(base.length());
-		return switch (family.type) {
-			case "histogram" -> suffix.equals("_bucket") || suffix.equals("_sum") || suffix.equals("_count")
-					|| suffix.equals("_created");
-			case "summary" -> suffix.equals("_sum") || suffix.equals("_count") || suffix.equals("_created");
-			case "counter" -> suffix.equals("_total") || suffix.equals("_created");
-			default -> false;
-		};
+		for (String type : TYPES) {
+			if (end - start == type.length() && startsWith(text, start, end, type.getBytes(StandardCharsets.US_ASCII))) {
+				return type;
+			}
+		}
+		return "untyped";
 	}
 
 }

@@ -1,70 +1,108 @@
 package io.prometheusrelay.proxy.exposition;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import org.jspecify.annotations.Nullable;
-
 /**
- * One metric family as it appears in one client's scrape: its HELP and TYPE, and where each of its
- * sample lines is in the scrape text. Offsets, not copies: a thousand clients' scrapes stay as
- * their own text plus a few ints per line.
+ * One metric family as it appears in one client's scrape: its HELP and TYPE, and which lines of the
+ * scrape's {@link LineTable} are its samples. Offsets, not copies: a thousand clients' scrapes stay
+ * as their own text plus a few ints per line.
  */
-final class FamilyLines {
+public final class FamilyLines {
 
 	final String name;
 
-	@Nullable String help;
+	private final byte[] nameBytes;
+
+	/** Where the HELP text is in the scrape's text; -1 when the scrape has none for the family. */
+	int helpStart = -1;
+
+	int helpEnd;
 
 	String type = "untyped";
 
-	/** Per sample line: start, end of metric name, index of '}' or -1, end of line. */
-	private int[] offsets = new int[16];
+	/** Runs of consecutive lines of the scrape's line table: from (inclusive), to (exclusive), ... */
+	private int[] runs = new int[2];
 
-	/** Per sample line: which identity labels the line already has, one bit each. */
-	private byte[] present = new byte[4];
+	private int runCount;
 
 	private int lines;
 
 	FamilyLines(String name) {
 		this.name = name;
+		this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
 	}
 
-	void addLine(int start, int nameEnd, int closeBrace, int end, int presentIdentity) {
-		if (4 * this.lines == this.offsets.length) {
-			this.offsets = Arrays.copyOf(this.offsets, this.offsets.length * 2);
-			this.present = Arrays.copyOf(this.present, this.present.length * 2);
+	/** Whether {@code text[start, end)} is this family's name. */
+	boolean named(byte[] text, int start, int end) {
+		return Arrays.equals(text, start, end, this.nameBytes, 0, this.nameBytes.length);
+	}
+
+	/**
+	 * Whether a sample named by {@code text[start, nameEnd)} is part of this family: its name, or its
+	 * name with a suffix its type implies ({@code _bucket} of a histogram, {@code _total} of a counter...).
+	 */
+	boolean includes(byte[] text, int start, int nameEnd) {
+		int baseEnd = start + this.nameBytes.length;
+		if (baseEnd > nameEnd || !Arrays.equals(text, start, baseEnd, this.nameBytes, 0, this.nameBytes.length)) {
+			return false;
 		}
-		int i = 4 * this.lines;
-		this.offsets[i] = start;
-		this.offsets[i + 1] = nameEnd;
-		this.offsets[i + 2] = closeBrace;
-		this.offsets[i + 3] = end;
-		this.present[this.lines] = (byte) presentIdentity;
+		if (baseEnd == nameEnd) {
+			return true;
+		}
+		return switch (this.type) {
+			case "histogram" -> suffix(text, baseEnd, nameEnd, "_bucket") || suffix(text, baseEnd, nameEnd, "_sum")
+					|| suffix(text, baseEnd, nameEnd, "_count") || suffix(text, baseEnd, nameEnd, "_created");
+			case "summary" -> suffix(text, baseEnd, nameEnd, "_sum") || suffix(text, baseEnd, nameEnd, "_count")
+					|| suffix(text, baseEnd, nameEnd, "_created");
+			case "counter" -> suffix(text, baseEnd, nameEnd, "_total") || suffix(text, baseEnd, nameEnd, "_created");
+			default -> false;
+		};
+	}
+
+	private static boolean suffix(byte[] text, int start, int end, String suffix) {
+		if (end - start != suffix.length()) {
+			return false;
+		}
+		for (int i = 0; i < suffix.length(); i++) {
+			if (text[start + i] != suffix.charAt(i)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** Adds line {@code index} of the scrape's line table; lines are added in increasing order. */
+	void addLine(int index) {
+		if (this.runCount > 0 && this.runs[2 * this.runCount - 1] == index) {
+			this.runs[2 * this.runCount - 1]++;
+		}
+		else {
+			if (2 * this.runCount == this.runs.length) {
+				this.runs = Arrays.copyOf(this.runs, this.runs.length * 2);
+			}
+			this.runs[2 * this.runCount] = index;
+			this.runs[2 * this.runCount + 1] = index + 1;
+			this.runCount++;
+		}
 		this.lines++;
 	}
 
-	int lines() {
+	public int lines() {
 		return this.lines;
 	}
 
-	int start(int line) {
-		return this.offsets[4 * line];
+	/** How many runs of consecutive lines the family has: one, unless the client interleaved families. */
+	int runs() {
+		return this.runCount;
 	}
 
-	int nameEnd(int line) {
-		return this.offsets[4 * line + 1];
+	int runFrom(int run) {
+		return this.runs[2 * run];
 	}
 
-	int closeBrace(int line) {
-		return this.offsets[4 * line + 2];
-	}
-
-	int end(int line) {
-		return this.offsets[4 * line + 3];
-	}
-
-	int presentIdentity(int line) {
-		return this.present[line];
+	int runTo(int run) {
+		return this.runs[2 * run + 1];
 	}
 
 }

@@ -1,7 +1,5 @@
 package io.prometheusrelay.proxy.exposition;
 
-import java.io.IOException;
-import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,10 +17,13 @@ public final class MergedExposition {
 
 	private final Map<String, Family> families = new LinkedHashMap<>();
 
+	private final List<ClientScrape> scrapes = new ArrayList<>();
+
 	private int conflictingSeries;
 
 	/** Adds one client's scrape. Not thread-safe: one scrape of the proxy builds one of these. */
 	public void add(ClientScrape scrape) {
+		this.scrapes.add(scrape);
 		for (FamilyLines lines : scrape.familyLines()) {
 			if (lines.lines() == 0) {
 				continue;
@@ -32,11 +33,18 @@ public final class MergedExposition {
 				this.conflictingSeries += lines.lines();
 				continue;
 			}
-			if (family.help == null) {
-				family.help = lines.help;
+			if (family.helpText == null && lines.helpStart >= 0) {
+				family.helpText = scrape.text();
+				family.helpStart = lines.helpStart;
+				family.helpEnd = lines.helpEnd;
 			}
 			family.parts.add(new Part(scrape, lines));
 		}
+	}
+
+	/** Hands every scrape's text buffer back for reuse, once the exposition has been written (or abandoned). */
+	public void release() {
+		this.scrapes.forEach(ClientScrape::release);
 	}
 
 	/** Series left out because their family's TYPE conflicted with another client's. */
@@ -44,8 +52,8 @@ public final class MergedExposition {
 		return this.conflictingSeries;
 	}
 
-	/** Writes the whole exposition; the caller buffers and closes {@code out}. */
-	public void writeTo(Writer out) throws IOException {
+	/** Writes the whole exposition. */
+	public void writeTo(ByteSink out) {
 		Cursor cursor = cursor();
 		while (cursor.writeNext(out)) {
 			// one piece at a time
@@ -71,7 +79,7 @@ public final class MergedExposition {
 		}
 
 		/** Writes the next piece; false once everything has been written. */
-		public boolean writeNext(Writer out) throws IOException {
+		public boolean writeNext(ByteSink out) {
 			if (this.family != null && this.part < this.family.parts.size()) {
 				writeLines(this.family.parts.get(this.part++), out);
 				return true;
@@ -88,65 +96,62 @@ public final class MergedExposition {
 
 	}
 
-	private static void writeHeader(String name, Family family, Writer out) throws IOException {
-		if (family.help != null) {
-			out.write("# HELP ");
-			out.write(name);
-			out.write(' ');
-			out.write(family.help);
-			out.write('\n');
+	private static void writeHeader(String name, Family family, ByteSink out) {
+		if (family.helpText != null) {
+			out.write("# HELP " + name + " ");
+			out.write(family.helpText, family.helpStart, family.helpEnd - family.helpStart);
+			out.write((byte) '\n');
 		}
-		out.write("# TYPE ");
-		out.write(name);
-		out.write(' ');
-		out.write(family.type);
-		out.write('\n');
+		out.write("# TYPE " + name + " " + family.type + "\n");
 	}
 
-	private static void writeLines(Part part, Writer out) throws IOException {
-		String text = part.scrape.text();
-		List<Map.Entry<String, String>> identity = part.scrape.identity();
-		int all = (1 << identity.size()) - 1;
-		FamilyLines lines = part.lines;
-		for (int i = 0; i < lines.lines(); i++) {
-			int start = lines.start(i);
-			int end = lines.end(i);
-			int missing = all & ~lines.presentIdentity(i);
-			if (missing == 0) {
-				out.write(text, start, end - start);
+	/** The client's lines as it sent them, with its identity labels inserted where a line lacks them. */
+	private static void writeLines(Part part, ByteSink out) {
+		byte[] text = part.scrape.text();
+		LineTable table = part.scrape.lines();
+		byte[][] identity = part.scrape.identityLabels();
+		int all = (1 << identity.length) - 1;
+		FamilyLines family = part.lines;
+		for (int run = 0; run < family.runs(); run++) {
+			for (int line = family.runFrom(run); line < family.runTo(run); line++) {
+				writeLine(text, table, line, identity, all & ~table.presentIdentity(line), out);
 			}
-			else if (lines.closeBrace(i) >= 0) {
-				int close = lines.closeBrace(i);
-				out.write(text, start, close - start);
-				char before = text.charAt(close - 1);
-				writeLabels(identity, missing, out, before != '{' && before != ',');
-				out.write(text, close, end - close);
-			}
-			else {
-				int nameEnd = lines.nameEnd(i);
-				out.write(text, start, nameEnd - start);
-				out.write('{');
-				writeLabels(identity, missing, out, false);
-				out.write('}');
-				out.write(text, nameEnd, end - nameEnd);
-			}
-			out.write('\n');
 		}
 	}
 
-	private static void writeLabels(List<Map.Entry<String, String>> identity, int missing, Writer out, boolean comma)
-			throws IOException {
-		for (int i = 0; i < identity.size(); i++) {
+	private static void writeLine(byte[] text, LineTable table, int line, byte[][] identity, int missing, ByteSink out) {
+		int start = table.start(line);
+		int end = table.end(line);
+		int close = table.closeBrace(line);
+		if (missing == 0) {
+			out.write(text, start, end - start);
+		}
+		else if (close >= 0) {
+			out.write(text, start, close - start);
+			byte before = text[close - 1];
+			writeLabels(identity, missing, out, before != '{' && before != ',');
+			out.write(text, close, end - close);
+		}
+		else {
+			int nameEnd = table.nameEnd(line);
+			out.write(text, start, nameEnd - start);
+			out.write((byte) '{');
+			writeLabels(identity, missing, out, false);
+			out.write((byte) '}');
+			out.write(text, nameEnd, end - nameEnd);
+		}
+		out.write((byte) '\n');
+	}
+
+	private static void writeLabels(byte[][] identity, int missing, ByteSink out, boolean comma) {
+		for (int i = 0; i < identity.length; i++) {
 			if ((missing & (1 << i)) == 0) {
 				continue;
 			}
 			if (comma) {
-				out.write(',');
+				out.write((byte) ',');
 			}
-			out.write(identity.get(i).getKey());
-			out.write("=\"");
-			out.write(identity.get(i).getValue());
-			out.write('"');
+			out.write(identity[i]);
 			comma = true;
 		}
 	}
@@ -160,7 +165,12 @@ public final class MergedExposition {
 
 		final String type;
 
-		@Nullable String help;
+		/** The HELP text as the first client that had one wrote it: {@code helpText[helpStart, helpEnd)}. */
+		byte @Nullable [] helpText;
+
+		int helpStart;
+
+		int helpEnd;
 
 		final List<Part> parts = new ArrayList<>();
 

@@ -1,125 +1,156 @@
 package io.prometheusrelay.proxy.exposition;
 
-import java.util.List;
-import java.util.Map;
-
-import org.jspecify.annotations.Nullable;
+import java.util.Arrays;
 
 /**
- * Where the parts of one sample line are: {@code name{label="value",...} value [timestamp]}.
- *
- * @param nameEnd index after the metric name
- * @param closeBrace index of the '}' closing the labels, or -1 when there are none
- * @param presentIdentity one bit per identity label the line already has
+ * Where the parts of one sample line are: {@code name{label="value",...} value [timestamp]}. One
+ * instance reads all the lines of a scrape in turn (a million lines a scrape, no object each).
  */
-record SampleLine(int nameEnd, int closeBrace, int presentIdentity) {
+final class SampleLine {
 
-	/** Parses the line in {@code [start, end)}; null when it is not a valid sample line. */
-	static @Nullable SampleLine parse(String text, int start, int end, List<Map.Entry<String, String>> identity) {
+	private final byte[][] identityNames;
+
+	private int nameEnd;
+
+	private int closeBrace;
+
+	private int presentIdentity;
+
+	/** @param identityNames the identity labels' names, UTF-8, at most 31 */
+	SampleLine(byte[][] identityNames) {
+		this.identityNames = identityNames;
+	}
+
+	/** Index after the metric name of the line last read. */
+	int nameEnd() {
+		return this.nameEnd;
+	}
+
+	/** Index of the '}' closing the labels of the line last read, or -1 when it has none. */
+	int closeBrace() {
+		return this.closeBrace;
+	}
+
+	/** One bit per identity label the line last read already has. */
+	int presentIdentity() {
+		return this.presentIdentity;
+	}
+
+	/** Reads the line in {@code [start, end)} of a UTF-8 text; false when it is not a valid sample line. */
+	boolean read(byte[] text, int start, int end) {
 		int pos = start;
-		while (pos < end && isNameChar(text.charAt(pos), pos == start)) {
+		while (pos < end && isNameChar(text[pos], pos == start)) {
 			pos++;
 		}
 		if (pos == start) {
-			return null;
+			return false;
 		}
 		int nameEnd = pos;
 		int closeBrace = -1;
 		int present = 0;
-		if (pos < end && text.charAt(pos) == '{') {
+		if (pos < end && text[pos] == '{') {
 			pos++;
 			while (true) {
 				pos = skipSpaces(text, pos, end);
-				if (pos < end && text.charAt(pos) == '}') {
+				if (pos < end && text[pos] == '}') {
 					closeBrace = pos++;
 					break;
 				}
 				int labelStart = pos;
-				while (pos < end && isLabelNameChar(text.charAt(pos), pos == labelStart)) {
+				while (pos < end && isLabelNameChar(text[pos], pos == labelStart)) {
 					pos++;
 				}
-				if (pos == labelStart || pos >= end || text.charAt(pos) != '=') {
-					return null;
+				if (pos == labelStart || pos >= end || text[pos] != '=') {
+					return false;
 				}
-				for (int i = 0; i < identity.size(); i++) {
-					String label = identity.get(i).getKey();
-					if (label.length() == pos - labelStart && text.startsWith(label, labelStart)) {
-						present |= 1 << i;
-					}
-				}
+				present |= identityLabelsNamed(text, labelStart, pos, this.identityNames);
 				pos++;
-				if (pos >= end || text.charAt(pos) != '"') {
-					return null;
+				if (pos >= end || text[pos] != '"') {
+					return false;
 				}
 				pos = skipQuoted(text, pos + 1, end);
 				if (pos < 0) {
-					return null;
+					return false;
 				}
 				pos = skipSpaces(text, pos, end);
-				if (pos < end && text.charAt(pos) == ',') {
+				if (pos < end && text[pos] == ',') {
 					pos++;
 				}
-				else if (pos >= end || text.charAt(pos) != '}') {
-					return null;
+				else if (pos >= end || text[pos] != '}') {
+					return false;
 				}
 			}
 		}
-		if (pos >= end || text.charAt(pos) != ' ' && text.charAt(pos) != '\t') {
-			return null;
+		if (pos >= end || text[pos] != ' ' && text[pos] != '\t') {
+			return false;
 		}
 		pos = skipSpaces(text, pos, end);
 		int valueStart = pos;
-		while (pos < end && text.charAt(pos) != ' ' && text.charAt(pos) != '\t') {
+		while (pos < end && text[pos] != ' ' && text[pos] != '\t') {
 			pos++;
 		}
-		if (!isFloat(text.substring(valueStart, pos))) {
-			return null;
+		if (!isFloat(text, valueStart, pos)) {
+			return false;
 		}
 		pos = skipSpaces(text, pos, end);
-		if (pos < end) {
-			int timestampStart = pos;
-			if (text.charAt(pos) == '-') {
-				pos++;
-			}
-			while (pos < end && Character.isDigit(text.charAt(pos))) {
-				pos++;
-			}
-			if (pos == timestampStart || skipSpaces(text, pos, end) != end) {
-				return null;
-			}
+		if (pos < end && !isTimestamp(text, pos, end)) {
+			return false;
 		}
-		return new SampleLine(nameEnd, closeBrace, present);
+		this.nameEnd = nameEnd;
+		this.closeBrace = closeBrace;
+		this.presentIdentity = present;
+		return true;
 	}
 
-	static boolean isMetricName(String text, int start, int end) {
+	private static int identityLabelsNamed(byte[] text, int start, int end, byte[][] identityNames) {
+		int present = 0;
+		for (int i = 0; i < identityNames.length; i++) {
+			if (Arrays.equals(text, start, end, identityNames[i], 0, identityNames[i].length)) {
+				present |= 1 << i;
+			}
+		}
+		return present;
+	}
+
+	/** An optional '-', digits, and nothing after but blanks. */
+	private static boolean isTimestamp(byte[] text, int pos, int end) {
+		int start = (text[pos] == '-') ? pos + 1 : pos;
+		int i = start;
+		while (i < end && text[i] >= '0' && text[i] <= '9') {
+			i++;
+		}
+		return i > start && skipSpaces(text, i, end) == end;
+	}
+
+	static boolean isMetricName(byte[] text, int start, int end) {
 		if (start >= end) {
 			return false;
 		}
 		for (int i = start; i < end; i++) {
-			if (!isNameChar(text.charAt(i), i == start)) {
+			if (!isNameChar(text[i], i == start)) {
 				return false;
 			}
 		}
 		return true;
 	}
 
-	private static boolean isNameChar(char c, boolean first) {
+	private static boolean isNameChar(byte c, boolean first) {
 		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (!first && c >= '0' && c <= '9');
 	}
 
-	private static boolean isLabelNameChar(char c, boolean first) {
+	private static boolean isLabelNameChar(byte c, boolean first) {
 		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (!first && c >= '0' && c <= '9');
 	}
 
 	/** Index after the closing quote of a label value starting at {@code pos}, or -1. */
-	private static int skipQuoted(String text, int pos, int end) {
+	private static int skipQuoted(byte[] text, int pos, int end) {
 		while (pos < end) {
-			char c = text.charAt(pos);
+			byte c = text[pos];
 			if (c == '\\') {
 				if (pos + 1 >= end) {
 					return -1;
 				}
-				char escaped = text.charAt(pos + 1);
+				byte escaped = text[pos + 1];
 				if (escaped != '\\' && escaped != '"' && escaped != 'n') {
 					return -1;
 				}
@@ -135,32 +166,70 @@ record SampleLine(int nameEnd, int closeBrace, int presentIdentity) {
 		return -1;
 	}
 
-	private static int skipSpaces(String text, int pos, int end) {
-		while (pos < end && (text.charAt(pos) == ' ' || text.charAt(pos) == '\t')) {
+	private static int skipSpaces(byte[] text, int pos, int end) {
+		while (pos < end && (text[pos] == ' ' || text[pos] == '\t')) {
 			pos++;
 		}
 		return pos;
 	}
 
-	private static boolean isFloat(String value) {
-		switch (value) {
-			case "NaN", "+Inf", "-Inf", "Inf", "+inf", "-inf", "inf" -> {
-				return true;
-			}
-			default -> {
-				if (value.isEmpty() || value.indexOf('x') >= 0 || value.indexOf('X') >= 0
-						|| value.endsWith("d") || value.endsWith("D") || value.endsWith("f") || value.endsWith("F")) {
-					return false;
-				}
-				try {
-					Double.parseDouble(value);
-					return true;
-				}
-				catch (NumberFormatException ex) {
-					return false;
-				}
+	/**
+	 * A decimal float as Prometheus reads sample values: optional sign, digits with an optional point,
+	 * optional exponent; or Inf/Infinity (signed) and NaN, any case. Hexadecimal floats, which Go also
+	 * reads, are left out: no client library writes them.
+	 */
+	static boolean isFloat(byte[] text, int start, int end) {
+		int pos = start;
+		if (pos < end && (text[pos] == '+' || text[pos] == '-')) {
+			pos++;
+		}
+		if (isWord(text, pos, end, "inf") || isWord(text, pos, end, "infinity")) {
+			return true;
+		}
+		if (pos == start && isWord(text, pos, end, "nan")) {
+			return true;
+		}
+		int digits = 0;
+		while (pos < end && text[pos] >= '0' && text[pos] <= '9') {
+			pos++;
+			digits++;
+		}
+		if (pos < end && text[pos] == '.') {
+			pos++;
+			while (pos < end && text[pos] >= '0' && text[pos] <= '9') {
+				pos++;
+				digits++;
 			}
 		}
+		if (digits == 0) {
+			return false;
+		}
+		if (pos < end && (text[pos] == 'e' || text[pos] == 'E')) {
+			pos++;
+			if (pos < end && (text[pos] == '+' || text[pos] == '-')) {
+				pos++;
+			}
+			int exponentStart = pos;
+			while (pos < end && text[pos] >= '0' && text[pos] <= '9') {
+				pos++;
+			}
+			if (pos == exponentStart) {
+				return false;
+			}
+		}
+		return pos == end;
+	}
+
+	private static boolean isWord(byte[] text, int start, int end, String lowerCase) {
+		if (end - start != lowerCase.length()) {
+			return false;
+		}
+		for (int i = 0; i < lowerCase.length(); i++) {
+			if ((text[start + i] | 0x20) != lowerCase.charAt(i)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 }

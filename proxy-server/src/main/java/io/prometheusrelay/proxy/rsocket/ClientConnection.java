@@ -3,7 +3,10 @@ package io.prometheusrelay.proxy.rsocket;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.prometheusrelay.proxy.exposition.ScrapeBuffers;
+import io.prometheusrelay.rsocket.wire.ScrapeText;
 import io.rsocket.RSocket;
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +26,10 @@ public final class ClientConnection {
 
 	private volatile boolean closed;
 
-	private volatile @Nullable String dyingPush;
+	private volatile @Nullable ScrapeText dyingPush;
+
+	/** The last scrape's buffers, reused for the next: scraping a thousand applications makes little garbage. */
+	private final AtomicReference<@Nullable ScrapeBuffers> spareBuffers = new AtomicReference<>();
 
 	private volatile @Nullable Instant pushedAt;
 
@@ -60,14 +66,14 @@ public final class ClientConnection {
 		this.closed = true;
 	}
 
-	synchronized void push(String scrape, Instant at) {
+	synchronized void push(ScrapeText scrape, Instant at) {
 		this.dyingPush = scrape;
 		this.pushedAt = at;
 	}
 
 	/** The pushed scrape, taken: a push is served by exactly one scrape. */
-	public synchronized @Nullable String takeDyingPush() {
-		String push = this.dyingPush;
+	public synchronized @Nullable ScrapeText takeDyingPush() {
+		ScrapeText push = this.dyingPush;
 		this.dyingPush = null;
 		this.pushedAt = null;
 		return push;
@@ -80,6 +86,17 @@ public final class ClientConnection {
 
 	@Nullable Instant pushedAt() {
 		return this.pushedAt;
+	}
+
+	/** Buffers for this application's next scrape: the previous one's, unless another scrape holds them. */
+	public ScrapeBuffers scrapeBuffers() {
+		ScrapeBuffers spare = this.spareBuffers.getAndSet(null);
+		return (spare != null) ? spare : new ScrapeBuffers();
+	}
+
+	/** Hands buffers back once the scrape that used them has been written out. */
+	public void recycle(ScrapeBuffers buffers) {
+		this.spareBuffers.set(buffers);
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.prometheusrelay.rsocket.wire.ScrapeText;
 import io.rsocket.RSocket;
 import org.jspecify.annotations.Nullable;
 
@@ -61,7 +62,7 @@ public final class ConnectionRegistry implements AutoCloseable {
 		}
 	}
 
-	void pushed(ClientConnection connection, String scrape) {
+	void pushed(ClientConnection connection, ScrapeText scrape) {
 		connection.push(scrape, this.clock.instant());
 	}
 

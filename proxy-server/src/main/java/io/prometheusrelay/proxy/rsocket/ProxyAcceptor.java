@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import io.prometheusrelay.proxy.exposition.MergedExposition;
 import io.prometheusrelay.rsocket.wire.ClientSetup;
@@ -12,6 +13,7 @@ import io.prometheusrelay.rsocket.wire.HpkeScrapeCipher;
 
 import io.prometheusrelay.rsocket.wire.LegacyScrapeCipher;
 import io.prometheusrelay.rsocket.wire.ScrapeRejectedException;
+import io.prometheusrelay.rsocket.wire.ScrapeText;
 import io.rsocket.ConnectionSetupPayload;
 import io.rsocket.Payload;
 import io.rsocket.RSocket;
@@ -73,10 +75,8 @@ public final class ProxyAcceptor implements SocketAcceptor {
 		catch (ScrapeRejectedException ex) {
 			return refuse("malformed_setup", "unreadable setup: " + ex.getMessage());
 		}
-		finally {
-			// The acceptor owns the SETUP payload (a pooled buffer): read, then release, whatever the outcome.
-			setup.release();
-		}
+		// Not released here: RSocketServer releases the SETUP payload once the acceptor's Mono ends, and a
+		// second release frees a pooled buffer that is still in use (seen as corrupted connections under load).
 		if (offer == null && (!this.allowLegacy || !this.tokens.isEmpty())) {
 			return refuse("legacy_not_allowed", this.tokens.isEmpty() ? "the original scheme is not allowed here"
 					: "a token is required; clients of the original scheme cannot present one");
@@ -128,25 +128,30 @@ public final class ProxyAcceptor implements SocketAcceptor {
 		return DefaultPayload.create(connection.usesHpke() ? this.keys.hpkePublicKey() : this.keys.encodedPublicKey());
 	}
 
-	/** Decrypts one scrape payload (a pulled scrape or a push) of this connection. */
-	public String decrypt(ClientConnection connection, Payload payload) {
+	/**
+	 * Decrypts one scrape payload (a pulled scrape or a push) of this connection into its UTF-8 text.
+	 * @param buffers given the text's length, a buffer at least that long to decompress it into
+	 */
+	public ScrapeText decrypt(ClientConnection connection, Payload payload, IntFunction<byte[]> buffers) {
 		byte[] data = bytes(payload.getData());
 		byte[] metadata = bytes(payload.getMetadata());
-		return connection.usesHpke() ? HpkeScrapeCipher.decrypt(data, metadata, this.keys.hpkeKeys(), this.maxScrapeBytes)
-				: decryptLegacy(data, metadata);
+		return connection.usesHpke()
+				? HpkeScrapeCipher.decrypt(data, metadata, this.keys.hpkeKeys(), this.maxScrapeBytes, buffers)
+				: decryptLegacy(data, metadata, buffers);
 	}
 
 	/** With the current RSA key, or, after a rotation, the previous one the client may still have used. */
-	private String decryptLegacy(byte[] data, byte[] metadata) {
+	private ScrapeText decryptLegacy(byte[] data, byte[] metadata, IntFunction<byte[]> buffers) {
 		ProxyKeys.RsaKeys rsa = this.keys.rsa();
 		try {
-			return LegacyScrapeCipher.decrypt(data, metadata, rsa.currentPrivate(), this.maxScrapeBytes);
+			return LegacyScrapeCipher.decrypt(data, metadata, rsa.currentPrivate(), this.maxScrapeBytes, buffers);
 		}
 		catch (ScrapeRejectedException ex) {
 			if (rsa.previous() == null || !"undecryptable".equals(ex.reasonTag())) {
 				throw ex;
 			}
-			return LegacyScrapeCipher.decrypt(data, metadata, rsa.previous().getPrivate(), this.maxScrapeBytes);
+			return LegacyScrapeCipher.decrypt(data, metadata, rsa.previous().getPrivate(), this.maxScrapeBytes,
+					buffers);
 		}
 	}
 
@@ -180,7 +185,8 @@ public final class ProxyAcceptor implements SocketAcceptor {
 
 		private void accept(Payload payload) {
 			try {
-				String scrape = decrypt(this.connection, payload);
+				// Its own buffer: a push outlives the connection, and is served once.
+				ScrapeText scrape = decrypt(this.connection, payload, byte[]::new);
 				ProxyAcceptor.this.connections.pushed(this.connection, scrape);
 				ProxyAcceptor.this.metrics.pushed();
 			}

@@ -7,11 +7,13 @@ import io.micrometer.core.instrument.Timer;
 import io.prometheusrelay.proxy.exposition.ClientScrape;
 import io.prometheusrelay.proxy.exposition.ExpositionParser;
 import io.prometheusrelay.proxy.exposition.MergedExposition;
+import io.prometheusrelay.proxy.exposition.ScrapeBuffers;
 import io.prometheusrelay.proxy.rsocket.ClientConnection;
 import io.prometheusrelay.proxy.rsocket.ConnectionRegistry;
 import io.prometheusrelay.proxy.rsocket.ProxyAcceptor;
 import io.prometheusrelay.proxy.rsocket.ProxyMetrics;
 import io.prometheusrelay.rsocket.wire.ScrapeRejectedException;
+import io.prometheusrelay.rsocket.wire.ScrapeText;
 import io.rsocket.Payload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +63,10 @@ public final class ConnectedScraper {
 			.timeout(timeout)
 			// Decrypting and parsing are CPU work: off the RSocket event loops.
 			.publishOn(Schedulers.parallel())
-			.map(payload -> parse(connection, decrypt(connection, payload)))
+			.map(payload -> {
+				ScrapeBuffers buffers = connection.scrapeBuffers();
+				return parse(connection, decrypt(connection, payload, buffers), buffers);
+			})
 			.doOnNext(scrape -> {
 				sample.stop(this.metrics.clientScrapeLatency());
 				this.metrics.clientScrape("ok");
@@ -69,18 +74,20 @@ public final class ConnectedScraper {
 			.onErrorResume(error -> leftOut(connection, error));
 	}
 
-	private String decrypt(ClientConnection connection, Payload payload) {
+	private ScrapeText decrypt(ClientConnection connection, Payload payload, ScrapeBuffers buffers) {
 		try {
-			return this.acceptor.decrypt(connection, payload);
+			return this.acceptor.decrypt(connection, payload, buffers::text);
 		}
 		finally {
 			payload.release();
 		}
 	}
 
-	private ClientScrape parse(ClientConnection connection, String text) {
+	/** Parses into {@code buffers}, which go back to the connection once the response is written. */
+	private ClientScrape parse(ClientConnection connection, ScrapeText text, ScrapeBuffers buffers) {
 		this.metrics.payload(text.length());
-		return ExpositionParser.parse(text, connection.identity(), this.maxSeriesPerClient);
+		return ExpositionParser.parse(text.bytes(), text.length(), buffers, connection::recycle, connection.identity(),
+				this.maxSeriesPerClient);
 	}
 
 	private Mono<ClientScrape> leftOut(ClientConnection connection, Throwable error) {
@@ -101,13 +108,13 @@ public final class ConnectedScraper {
 	}
 
 	private Mono<ClientScrape> dyingPush(ClientConnection connection) {
-		String push = connection.takeDyingPush();
+		ScrapeText push = connection.takeDyingPush();
 		this.connections.served(connection);
 		if (push == null) {
 			return Mono.empty();
 		}
 		this.metrics.clientScrape("dying_push");
-		return Mono.fromCallable(() -> parse(connection, push))
+		return Mono.fromCallable(() -> parse(connection, push, new ScrapeBuffers()))
 			.onErrorResume(ScrapeRejectedException.class, ex -> {
 				this.metrics.clientScrape(ex.reasonTag());
 				return Mono.empty();

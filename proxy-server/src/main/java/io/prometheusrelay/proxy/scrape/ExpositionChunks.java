@@ -1,19 +1,18 @@
 package io.prometheusrelay.proxy.scrape;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 import io.micrometer.core.instrument.Timer;
+import io.prometheusrelay.proxy.exposition.ByteSink;
 import io.prometheusrelay.proxy.exposition.MergedExposition;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 
 /**
  * A merged exposition as a response body written on demand, a chunk at a time (gzip-compressed
@@ -27,9 +26,9 @@ final class ExpositionChunks {
 
 	private final MergedExposition.Cursor cursor;
 
-	private final Chunk chunk = new Chunk();
+	private final ByteSink text = new ByteSink(CHUNK_SIZE + 16 * 1024);
 
-	private final Writer writer;
+	private final @Nullable Gzip gzip;
 
 	private final Timer writeTime;
 
@@ -39,39 +38,27 @@ final class ExpositionChunks {
 
 	ExpositionChunks(MergedExposition merged, boolean gzip, Timer writeTime) {
 		this.cursor = merged.cursor();
+		this.gzip = gzip ? new Gzip() : null;
 		this.writeTime = writeTime;
-		try {
-			OutputStream out = gzip ? new GZIPOutputStream(this.chunk, 16 * 1024) : this.chunk;
-			this.writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
-	/** The next chunk of the body, or null once all of it has been returned. */
-	byte @Nullable [] next() {
+	/** The next chunk of the body in a buffer from {@code buffers}, or null once all of it has been returned. */
+	@Nullable DataBuffer next(DataBufferFactory buffers) {
 		if (this.finished) {
 			return null;
 		}
 		long start = System.nanoTime();
 		try {
 			boolean more = true;
-			while (more && this.chunk.size() < CHUNK_SIZE) {
-				more = this.cursor.writeNext(this.writer);
-				if (more) {
-					// Moves what the writer's encoder holds into the chunk, so its size is what was written.
-					this.writer.flush();
-				}
+			while (more && this.text.size() < CHUNK_SIZE) {
+				more = this.cursor.writeNext(this.text);
 			}
-			if (!more) {
-				// Ends the gzip stream (its trailer) too.
-				this.writer.close();
-				this.finished = true;
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+			this.finished = !more;
+			ByteSink out = (this.gzip != null) ? this.gzip.compress(this.text, this.finished) : this.text;
+			DataBuffer chunk = buffers.allocateBuffer(out.size());
+			chunk.write(out.array(), 0, out.size());
+			out.reset();
+			return chunk;
 		}
 		finally {
 			this.writeNanos += System.nanoTime() - start;
@@ -80,20 +67,49 @@ final class ExpositionChunks {
 				this.writeTime.record(this.writeNanos, TimeUnit.NANOSECONDS);
 			}
 		}
-		return this.chunk.take();
 	}
 
-	/** Collects output until taken; each take hands over a new array, as the previous one is in flight. */
-	private static final class Chunk extends ByteArrayOutputStream {
+	/** Compresses whole chunks of text, one call each: the deflater is never fed a line at a time. */
+	private static final class Gzip {
 
-		Chunk() {
-			super(CHUNK_SIZE + 16 * 1024);
+		private final ByteSink compressed = new ByteSink(CHUNK_SIZE / 4);
+
+		private final GZIPOutputStream out;
+
+		Gzip() {
+			try {
+				this.out = new GZIPOutputStream(new OutputStream() {
+
+					@Override
+					public void write(int b) {
+						Gzip.this.compressed.write((byte) b);
+					}
+
+					@Override
+					public void write(byte[] bytes, int offset, int length) {
+						Gzip.this.compressed.write(bytes, offset, length);
+					}
+
+				}, 32 * 1024);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
 		}
 
-		byte[] take() {
-			byte[] bytes = Arrays.copyOf(this.buf, this.count);
-			reset();
-			return bytes;
+		/** Compresses (and empties) {@code text}; the output is what the deflater has let out so far. */
+		ByteSink compress(ByteSink text, boolean last) {
+			try {
+				this.out.write(text.array(), 0, text.size());
+				text.reset();
+				if (last) {
+					this.out.finish();
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			return this.compressed;
 		}
 
 	}

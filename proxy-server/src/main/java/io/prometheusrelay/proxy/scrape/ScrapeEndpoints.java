@@ -10,7 +10,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -49,15 +50,19 @@ public final class ScrapeEndpoints {
 			if (gzip) {
 				response.header(HttpHeaders.CONTENT_ENCODING, "gzip");
 			}
-			return response.body(BodyInserters.fromDataBuffers(body(merged, gzip)));
+			return response.body(BodyInserters.fromDataBuffers(
+					body(merged, gzip, request.exchange().getResponse().bufferFactory())));
 		});
 	}
 
-	/** Written chunk by chunk as the connection takes it, off the HTTP event loop. */
-	private Flux<DataBuffer> body(MergedExposition merged, boolean gzip) {
-		return Flux.<byte[], ExpositionChunks>generate(() -> new ExpositionChunks(merged, gzip, this.metrics.mergeTime()),
-				(chunks, sink) -> {
-					byte[] chunk = chunks.next();
+	/**
+	 * Written chunk by chunk as the connection takes it, off the HTTP event loop, into the server's own
+	 * (pooled) buffers; the applications' text buffers go back to their connections at the end.
+	 */
+	private Flux<DataBuffer> body(MergedExposition merged, boolean gzip, DataBufferFactory buffers) {
+		return Flux.<DataBuffer, ExpositionChunks>generate(
+				() -> new ExpositionChunks(merged, gzip, this.metrics.mergeTime()), (chunks, sink) -> {
+					DataBuffer chunk = chunks.next(buffers);
 					if (chunk == null) {
 						sink.complete();
 					}
@@ -66,7 +71,8 @@ public final class ScrapeEndpoints {
 					}
 					return chunks;
 				})
-			.<DataBuffer>map(DefaultDataBufferFactory.sharedInstance::wrap)
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+			.doFinally(signal -> merged.release())
 			.subscribeOn(Schedulers.parallel());
 	}
 

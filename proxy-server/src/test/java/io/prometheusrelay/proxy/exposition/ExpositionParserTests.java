@@ -1,5 +1,6 @@
 package io.prometheusrelay.proxy.exposition;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +13,32 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class ExpositionParserTests {
 
 	private static final List<Map.Entry<String, String>> INSTANCE = List.of(Map.entry("instance", "app-1"));
+
+	@Test
+	void keepsTheLinesOfAFamilyTheClientInterleavedWithAnother() {
+		ClientScrape scrape = ExpositionParser.parse("""
+				# TYPE a gauge
+				a{x="1"} 1
+				# TYPE b gauge
+				b 2
+				# TYPE a gauge
+				a{x="2"} 3
+				""", INSTANCE, 100);
+		FamilyLines a = scrape.families().get("a");
+		assertThat(a.lines()).isEqualTo(2);
+		assertThat(a.runs()).isEqualTo(2);
+		MergedExposition merged = new MergedExposition();
+		merged.add(scrape);
+		ByteSink out = new ByteSink(64);
+		merged.writeTo(out);
+		assertThat(new String(out.take(), StandardCharsets.UTF_8)).isEqualTo("""
+				# TYPE a gauge
+				a{x="1",instance="app-1"} 1
+				a{x="2",instance="app-1"} 3
+				# TYPE b gauge
+				b{instance="app-1"} 2
+				""");
+	}
 
 	@Test
 	void groupsSamplesIntoTheirFamiliesByTypeSuffixes() {
@@ -35,7 +62,9 @@ class ExpositionParserTests {
 		assertThat(scrape.families().get("rpc").lines()).isEqualTo(3);
 		assertThat(scrape.families().get("requests").lines()).isEqualTo(1);
 		assertThat(scrape.families().get("stray_metric").type).isEqualTo("untyped");
-		assertThat(scrape.families().get("latency").help).isEqualTo("Request latency.");
+		FamilyLines latency = scrape.families().get("latency");
+		assertThat(new String(scrape.text(), latency.helpStart, latency.helpEnd - latency.helpStart,
+				StandardCharsets.UTF_8)).isEqualTo("Request latency.");
 		assertThat(scrape.series()).isEqualTo(9);
 	}
 
@@ -45,9 +74,11 @@ class ExpositionParserTests {
 				INSTANCE, 100);
 		FamilyLines family = scrape.families().get("a");
 		assertThat(family.lines()).isEqualTo(1);
-		assertThat(family.presentIdentity(0)).isEqualTo(1);
-		assertThat(scrape.text().charAt(family.closeBrace(0))).isEqualTo('}');
-		assertThat(scrape.text().substring(family.closeBrace(0))).startsWith("} 1.5e3");
+		int line = family.runFrom(0);
+		assertThat(scrape.lines().presentIdentity(line)).isEqualTo(1);
+		assertThat(scrape.text()[scrape.lines().closeBrace(line)]).isEqualTo((byte) '}');
+		assertThat(new String(scrape.text(), StandardCharsets.UTF_8).substring(scrape.lines().closeBrace(line)))
+			.startsWith("} 1.5e3");
 	}
 
 	@Test
@@ -72,6 +103,41 @@ class ExpositionParserTests {
 		assertThatExceptionOfType(ScrapeRejectedException.class)
 			.isThrownBy(() -> ExpositionParser.parse("a 1\nb 2\nc 3\n", INSTANCE, 2))
 			.satisfies(ex -> assertThat(ex.reasonTag()).isEqualTo("too_many_series"));
+	}
+
+	@Test
+	void acceptsTheValuesPrometheusReadsAndNoOthers() {
+		List<String> valid = List.of("1", "-1.5e-3", ".5", "5.", "+Inf", "-inf", "Infinity", "NaN", "1E10", "0");
+		List<String> invalid = List.of("1e", ".", "e5", "1.2.3", "0x10", "1f", "--1", "+NaN", "1,5", "");
+		for (String value : valid) {
+			assertThat(ExpositionParser.parse("m " + value + "\n", INSTANCE, 10).series()).as(value).isEqualTo(1);
+		}
+		for (String value : invalid) {
+			assertThat(ExpositionParser.parse("m " + value + "\n", INSTANCE, 10).series()).as(value).isZero();
+		}
+	}
+
+	@Test
+	void seesEveryIdentityLabelALineHasBeyondTheEighth() {
+		List<Map.Entry<String, String>> identity = new java.util.ArrayList<>();
+		for (int i = 0; i < 17; i++) {
+			identity.add(Map.entry("l" + i, "v"));
+		}
+		ClientScrape scrape = ExpositionParser.parse("m{l16=\"mine\",l9=\"mine\"} 1\n", identity, 10);
+		assertThat(scrape.lines().presentIdentity(0)).isEqualTo((1 << 16) | (1 << 9));
+	}
+
+	@Test
+	void readsOnlyTheTextInAReusedBufferAndHandsTheBufferBack() {
+		byte[] buffer = "up 1\nstale_from_the_last_scrape 2\n".getBytes(StandardCharsets.UTF_8);
+		ScrapeBuffers buffers = new ScrapeBuffers();
+		java.util.concurrent.atomic.AtomicReference<ScrapeBuffers> recycled = new java.util.concurrent.atomic.AtomicReference<>();
+		ClientScrape scrape = ExpositionParser.parse(buffer, 5, buffers, recycled::set, INSTANCE, 10);
+		assertThat(scrape.families()).containsOnlyKeys("up");
+		MergedExposition merged = new MergedExposition();
+		merged.add(scrape);
+		merged.release();
+		assertThat(recycled.get()).isSameAs(buffers);
 	}
 
 }

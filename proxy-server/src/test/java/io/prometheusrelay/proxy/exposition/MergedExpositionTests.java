@@ -1,7 +1,6 @@
 package io.prometheusrelay.proxy.exposition;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,10 +114,10 @@ class MergedExpositionTests {
 				100_000);
 	}
 
-	private static String write(MergedExposition merged) throws IOException {
-		StringWriter out = new StringWriter();
+	private static String write(MergedExposition merged) {
+		ByteSink out = new ByteSink(1024);
 		merged.writeTo(out);
-		return out.toString();
+		return new String(out.take(), StandardCharsets.UTF_8);
 	}
 
 	/** Debian's promtool: the problems it reports, one per line. */

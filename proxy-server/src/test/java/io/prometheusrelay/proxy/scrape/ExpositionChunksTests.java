@@ -3,7 +3,6 @@ package io.prometheusrelay.proxy.scrape;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +11,13 @@ import java.util.zip.GZIPInputStream;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.proxy.exposition.ByteSink;
 import io.prometheusrelay.proxy.exposition.ExpositionParser;
 import io.prometheusrelay.proxy.exposition.MergedExposition;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,10 +54,13 @@ class ExpositionChunksTests {
 
 	private static List<byte[]> chunks(ExpositionChunks stream) {
 		List<byte[]> chunks = new ArrayList<>();
-		for (byte[] chunk = stream.next(); chunk != null; chunk = stream.next()) {
-			chunks.add(chunk);
+		DefaultDataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
+		for (DataBuffer chunk = stream.next(buffers); chunk != null; chunk = stream.next(buffers)) {
+			byte[] bytes = new byte[chunk.readableByteCount()];
+			chunk.read(bytes);
+			chunks.add(bytes);
 		}
-		assertThat(stream.next()).isNull();
+		assertThat(stream.next(buffers)).isNull();
 		return chunks;
 	}
 
@@ -75,10 +81,10 @@ class ExpositionChunksTests {
 		return merged;
 	}
 
-	private static String written(MergedExposition merged) throws IOException {
-		StringWriter out = new StringWriter();
+	private static String written(MergedExposition merged) {
+		ByteSink out = new ByteSink(1024);
 		merged.writeTo(out);
-		return out.toString();
+		return new String(out.take(), StandardCharsets.UTF_8);
 	}
 
 	private static byte[] concat(List<byte[]> chunks) {

@@ -103,12 +103,9 @@ public final class PrometheusRSocketClient {
 		Mono<RSocket> connect = RSocketConnector.create()
 			.dataMimeType(ClientSetup.MIME_TYPE)
 			.setupPayload(DefaultPayload.create(this.setup.encode()))
-			// A connector's acceptor is handed the SETUP payload it sent, and owns it: release it, or
-			// every connection leaks a buffer (the original client does).
-			.acceptor((setup, proxy) -> {
-				setup.release();
-				return Mono.just(new ScrapeResponder());
-			})
+			// RSocketConnector releases the SETUP payload it hands the acceptor; releasing it here too frees a
+			// pooled buffer twice.
+			.acceptor((setup, proxy) -> Mono.just(new ScrapeResponder()))
 			.connect(this.transport)
 			.doOnSubscribe(subscription -> this.metrics.attempt())
 			.retryWhen(this.retry);

@@ -2,6 +2,8 @@ package io.prometheusrelay.rsocket.wire;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.function.IntFunction;
 
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.InvalidCipherTextException;
@@ -59,23 +61,25 @@ public final class HpkeScrapeCipher {
 	}
 
 	/**
-	 * Opens a client's sealed scrape.
+	 * Opens a client's sealed scrape into the scrape's UTF-8 text.
+	 * @param buffers given the text's length, a buffer at least that long to decompress it into
 	 * @throws ScrapeRejectedException when the payload was not sealed to this key or was changed, or
 	 * the scrape is over the limit (checked from snappy's header before decompressing)
 	 */
-	public static String decrypt(byte[] data, byte[] metadata, AsymmetricCipherKeyPair proxyKeys, int maxScrapeBytes) {
+	public static ScrapeText decrypt(byte[] data, byte[] metadata, AsymmetricCipherKeyPair proxyKeys, int maxScrapeBytes,
+			IntFunction<byte[]> buffers) {
 		if (data.length > maxScrapeBytes + 64L) {
 			throw new ScrapeRejectedException("too_large",
 					"sealed scrape of " + data.length + " bytes exceeds the limit of " + maxScrapeBytes);
 		}
 		byte[] compressed;
 		try {
-			compressed = hpke().open(metadata, proxyKeys, INFO, NO_AAD, data, null, null, null);
+			compressed = HpkeOpener.open(metadata, proxyKeys, INFO, NO_AAD, data);
 		}
-		catch (InvalidCipherTextException | RuntimeException ex) {
+		catch (GeneralSecurityException | RuntimeException ex) {
 			throw new ScrapeRejectedException("undecryptable", "sealed scrape does not open: it was changed, or sealed to another key");
 		}
-		return LegacyScrapeCipher.decompress(compressed, maxScrapeBytes);
+		return LegacyScrapeCipher.decompress(compressed, maxScrapeBytes, buffers);
 	}
 
 }

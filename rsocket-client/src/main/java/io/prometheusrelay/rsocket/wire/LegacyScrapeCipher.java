@@ -7,6 +7,7 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.function.IntFunction;
 
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
@@ -62,12 +63,14 @@ public final class LegacyScrapeCipher {
 	}
 
 	/**
-	 * Decrypts a client's scrape payload.
+	 * Decrypts a client's scrape payload into the scrape's UTF-8 text.
 	 * @param maxScrapeBytes largest decompressed scrape accepted; checked from snappy's header before
 	 * anything that size is allocated
+	 * @param buffers given the text's length, a buffer at least that long to decompress it into
 	 * @throws ScrapeRejectedException when the payload cannot be decrypted or decompressed, or is too large
 	 */
-	public static String decrypt(byte[] data, byte[] metadata, PrivateKey proxyKey, int maxScrapeBytes) {
+	public static ScrapeText decrypt(byte[] data, byte[] metadata, PrivateKey proxyKey, int maxScrapeBytes,
+			IntFunction<byte[]> buffers) {
 		if (data.length > maxScrapeBytes + 16L) {
 			throw new ScrapeRejectedException("too_large",
 					"encrypted scrape of " + data.length + " bytes exceeds the limit of " + maxScrapeBytes);
@@ -87,20 +90,22 @@ public final class LegacyScrapeCipher {
 		catch (GeneralSecurityException ex) {
 			throw new ScrapeRejectedException("undecryptable", "scrape payload cannot be decrypted: " + ex.getMessage());
 		}
-		return decompress(compressed, maxScrapeBytes);
+		return decompress(compressed, maxScrapeBytes, buffers);
 	}
 
 	/** Decompresses a snappy block after checking its declared size against the limit. */
-	static String decompress(byte[] compressed, int maxScrapeBytes) {
+	static ScrapeText decompress(byte[] compressed, int maxScrapeBytes, IntFunction<byte[]> buffers) {
 		try {
 			int declared = Snappy.uncompressedLength(compressed);
 			if (declared < 0 || declared > maxScrapeBytes) {
 				throw new ScrapeRejectedException("too_large",
 						"scrape of " + Integer.toUnsignedString(declared) + " bytes exceeds the limit of " + maxScrapeBytes);
 			}
-			byte[] text = new byte[declared];
-			int length = Snappy.uncompress(compressed, 0, compressed.length, text, 0);
-			return new String(text, 0, length, StandardCharsets.UTF_8);
+			byte[] text = buffers.apply(declared);
+			if (text.length < declared) {
+				throw new IllegalArgumentException("buffer of " + text.length + " bytes for a text of " + declared);
+			}
+			return new ScrapeText(text, Snappy.uncompress(compressed, 0, compressed.length, text, 0));
 		}
 		catch (IOException ex) {
 			throw new ScrapeRejectedException("malformed", "scrape is not a valid snappy block: " + ex.getMessage());

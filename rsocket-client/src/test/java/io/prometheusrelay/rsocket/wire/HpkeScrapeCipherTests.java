@@ -19,7 +19,7 @@ class HpkeScrapeCipherTests {
 		byte[] publicKey = HpkeScrapeCipher.publicKey(this.proxyKeys);
 		assertThat(publicKey).hasSize(HpkeScrapeCipher.PUBLIC_KEY_BYTES);
 		byte[][] payload = HpkeScrapeCipher.encrypt(SCRAPE, publicKey);
-		assertThat(HpkeScrapeCipher.decrypt(payload[0], payload[1], this.proxyKeys, 1 << 20)).isEqualTo(SCRAPE);
+		assertThat(HpkeScrapeCipher.decrypt(payload[0], payload[1], this.proxyKeys, 1 << 20, byte[]::new).utf8()).isEqualTo(SCRAPE);
 	}
 
 	@Test
@@ -29,7 +29,7 @@ class HpkeScrapeCipherTests {
 			byte[] tampered = payload[0].clone();
 			tampered[i] ^= 1;
 			assertThatExceptionOfType(ScrapeRejectedException.class)
-				.isThrownBy(() -> HpkeScrapeCipher.decrypt(tampered, payload[1], this.proxyKeys, 1 << 20))
+				.isThrownBy(() -> HpkeScrapeCipher.decrypt(tampered, payload[1], this.proxyKeys, 1 << 20, byte[]::new))
 				.satisfies(ex -> assertThat(ex.reasonTag()).isEqualTo("undecryptable"));
 		}
 	}
@@ -38,14 +38,14 @@ class HpkeScrapeCipherTests {
 	void rejectsAPayloadSealedToAnotherKey() {
 		byte[][] payload = HpkeScrapeCipher.encrypt(SCRAPE, HpkeScrapeCipher.publicKey(HpkeScrapeCipher.generateKeyPair()));
 		assertThatExceptionOfType(ScrapeRejectedException.class)
-			.isThrownBy(() -> HpkeScrapeCipher.decrypt(payload[0], payload[1], this.proxyKeys, 1 << 20));
+			.isThrownBy(() -> HpkeScrapeCipher.decrypt(payload[0], payload[1], this.proxyKeys, 1 << 20, byte[]::new));
 	}
 
 	@Test
 	void refusesAScrapeOverTheLimit() {
 		byte[][] payload = HpkeScrapeCipher.encrypt("x".repeat(2 << 20), HpkeScrapeCipher.publicKey(this.proxyKeys));
 		assertThatExceptionOfType(ScrapeRejectedException.class)
-			.isThrownBy(() -> HpkeScrapeCipher.decrypt(payload[0], payload[1], this.proxyKeys, 1 << 20))
+			.isThrownBy(() -> HpkeScrapeCipher.decrypt(payload[0], payload[1], this.proxyKeys, 1 << 20, byte[]::new))
 			.satisfies(ex -> assertThat(ex.reasonTag()).isEqualTo("too_large"));
 	}
 

@@ -27,7 +27,7 @@ class LegacyScrapeCipherTests {
 	@Test
 	void decryptsWhatItEncrypts() {
 		byte[][] payload = LegacyScrapeCipher.encrypt(SCRAPE, proxyKeys.getPublic());
-		assertThat(LegacyScrapeCipher.decrypt(payload[0], payload[1], proxyKeys.getPrivate(), 1 << 20)).isEqualTo(SCRAPE);
+		assertThat(LegacyScrapeCipher.decrypt(payload[0], payload[1], proxyKeys.getPrivate(), 1 << 20, byte[]::new).utf8()).isEqualTo(SCRAPE);
 	}
 
 	@Test
@@ -43,7 +43,7 @@ class LegacyScrapeCipherTests {
 		KeyPair other = KeyPairGenerator.getInstance("RSA").generateKeyPair();
 		byte[][] payload = LegacyScrapeCipher.encrypt(SCRAPE, other.getPublic());
 		assertThatExceptionOfType(ScrapeRejectedException.class)
-			.isThrownBy(() -> LegacyScrapeCipher.decrypt(payload[0], payload[1], proxyKeys.getPrivate(), 1 << 20))
+			.isThrownBy(() -> LegacyScrapeCipher.decrypt(payload[0], payload[1], proxyKeys.getPrivate(), 1 << 20, byte[]::new))
 			.satisfies(ex -> assertThat(ex.reasonTag()).isEqualTo("undecryptable"));
 	}
 
@@ -52,7 +52,7 @@ class LegacyScrapeCipherTests {
 		byte[][] payload = LegacyScrapeCipher.encrypt(SCRAPE, proxyKeys.getPublic());
 		payload[1][10] ^= 1;
 		assertThatExceptionOfType(ScrapeRejectedException.class)
-			.isThrownBy(() -> LegacyScrapeCipher.decrypt(payload[0], payload[1], proxyKeys.getPrivate(), 1 << 20))
+			.isThrownBy(() -> LegacyScrapeCipher.decrypt(payload[0], payload[1], proxyKeys.getPrivate(), 1 << 20, byte[]::new))
 			.satisfies(ex -> assertThat(ex.reasonTag()).isEqualTo("undecryptable"));
 	}
 
@@ -60,21 +60,21 @@ class LegacyScrapeCipherTests {
 	void tamperedDataIsNotReliablyDetectedWhichIsWhyTheSchemeIsConfined() {
 		byte[][] payload = LegacyScrapeCipher.encrypt(SCRAPE.repeat(10), proxyKeys.getPublic());
 		payload[0][20] ^= 1;
-		String result;
+		ScrapeText result;
 		try {
-			result = LegacyScrapeCipher.decrypt(payload[0], payload[1], proxyKeys.getPrivate(), 1 << 20);
+			result = LegacyScrapeCipher.decrypt(payload[0], payload[1], proxyKeys.getPrivate(), 1 << 20, byte[]::new);
 		}
 		catch (ScrapeRejectedException ex) {
 			return; // caught this time, by luck of the snappy decoder
 		}
-		assertThat(result).isNotEqualTo(SCRAPE.repeat(10));
+		assertThat(result.utf8()).isNotEqualTo(SCRAPE.repeat(10));
 	}
 
 	@Test
 	void refusesAScrapeOverTheLimitBeforeDecompressingIt() {
 		byte[][] payload = LegacyScrapeCipher.encrypt("x".repeat(2 << 20), proxyKeys.getPublic());
 		assertThatExceptionOfType(ScrapeRejectedException.class)
-			.isThrownBy(() -> LegacyScrapeCipher.decrypt(payload[0], payload[1], proxyKeys.getPrivate(), 1 << 20))
+			.isThrownBy(() -> LegacyScrapeCipher.decrypt(payload[0], payload[1], proxyKeys.getPrivate(), 1 << 20, byte[]::new))
 			.satisfies(ex -> assertThat(ex.reasonTag()).isEqualTo("too_large"));
 	}
 
@@ -82,7 +82,7 @@ class LegacyScrapeCipherTests {
 	void refusesASnappyHeaderDeclaringGigabytesWithoutAllocatingThem() {
 		byte[] declares4GiB = { (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F, 0 };
 		assertThatExceptionOfType(ScrapeRejectedException.class)
-			.isThrownBy(() -> LegacyScrapeCipher.decompress(declares4GiB, 1 << 20))
+			.isThrownBy(() -> LegacyScrapeCipher.decompress(declares4GiB, 1 << 20, byte[]::new))
 			.satisfies(ex -> assertThat(ex.reasonTag()).isEqualTo("too_large"));
 	}
 
