@@ -143,6 +143,42 @@ class RSocketClientTests {
 		assertThat(connected(proxy)).doesNotContain("tampered");
 	}
 
+	@Test
+	void twoHundredClientsConnectingAtOnceAreAllServedScrapeAfterScrape() throws Exception {
+		// A SETUP payload released twice once corrupted pooled buffers under exactly this load: errors
+		// dropped by Reactor (a failed release) and connections that never got their key.
+		java.util.List<Throwable> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
+		reactor.core.publisher.Hooks.onErrorDropped(dropped::add);
+		this.closeables.add(reactor.core.publisher.Hooks::resetOnErrorDropped);
+		ConfigurableApplicationContext proxy = proxy(0);
+		java.util.List<Counter> counters = new java.util.ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+			counters.add(Counter.builder("crowd.requests").description("Requests").tag("app", "a" + i).register(registry));
+			PrometheusRSocketClient client = PrometheusRSocketClient
+				.build(registry, TcpClientTransport.create(reactor.netty.tcp.TcpClient.newConnection()
+					.host("127.0.0.1")
+					.port(rsocketPort(proxy))))
+				.retry(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofMillis(100)))
+				.connect();
+			this.closeables.add(client::close);
+		}
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> proxyMetrics(proxy).contains("relay_proxy_connections 200.0"));
+		for (int round = 1; round <= 3; round++) {
+			for (Counter counter : counters) {
+				counter.increment();
+			}
+			// Each scrape reuses the last one's buffers: every application's current value, none stale.
+			String exposition = connected(proxy);
+			String value = " " + round + ".0";
+			assertThat(exposition.lines().filter(line -> line.startsWith("crowd_requests_total{")).toList())
+				.hasSize(200)
+				.allSatisfy(line -> assertThat(line).endsWith(value));
+		}
+		assertThat(dropped).isEmpty();
+	}
+
 	private PrometheusRSocketClient.Builder client(PrometheusMeterRegistry registry, int port) {
 		return PrometheusRSocketClient.build(registry, TcpClientTransport.create("127.0.0.1", port))
 			.retry(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofMillis(100)))
