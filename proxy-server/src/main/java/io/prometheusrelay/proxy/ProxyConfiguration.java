@@ -47,7 +47,7 @@ class ProxyConfiguration {
 			ProxyMetrics metrics) {
 		return new ProxyAcceptor(connections, keys, metrics, properties.getIdentityLabel(),
 				Math.toIntExact(properties.getMaxScrapeSize().toBytes()), properties.getTokens(),
-				properties.isAllowLegacyScheme());
+				properties.isAllowLegacyScheme(), properties.isAllowPlaintext());
 	}
 
 	@Bean(destroyMethod = "close")

@@ -52,6 +52,13 @@ public class ProxyProperties {
 	/** Whether clients of the original scheme (micrometer's client: RSA + AES, unauthenticated) are accepted. */
 	private boolean allowLegacyScheme = true;
 
+	/**
+	 * Whether clients of the original scheme are told to send their scrapes unencrypted (the original
+	 * protocol's "plaintext" key), saving an RSA decryption per application per scrape. Only for
+	 * networks already encrypted (TLS, a service mesh) or trusted; unencrypted scrapes are refused otherwise.
+	 */
+	private boolean allowPlaintext;
+
 	/** Size of the RSA key for clients of the original scheme; generated once at start. */
 	private int rsaKeyBits = 2048;
 
@@ -168,6 +175,14 @@ public class ProxyProperties {
 
 	public void setRsaKeyRotation(Duration rsaKeyRotation) {
 		this.rsaKeyRotation = rsaKeyRotation;
+	}
+
+	public boolean isAllowPlaintext() {
+		return this.allowPlaintext;
+	}
+
+	public void setAllowPlaintext(boolean allowPlaintext) {
+		this.allowPlaintext = allowPlaintext;
 	}
 
 }

@@ -12,6 +12,7 @@ import io.rsocket.RSocket;
 import io.rsocket.core.RSocketConnector;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import io.rsocket.util.DefaultPayload;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -23,13 +24,17 @@ final class LegacyTestClient implements AutoCloseable {
 
 	private final RSocket socket;
 
-	private final AtomicReference<PublicKey> key = new AtomicReference<>();
+	private final AtomicReference<@Nullable PublicKey> key = new AtomicReference<>();
+
+	private volatile boolean plaintext;
 
 	private LegacyTestClient(int port, Supplier<Mono<String>> scrape) {
 		RSocket responder = new RSocket() {
 			@Override
 			public Mono<Void> fireAndForget(Payload payload) {
-				LegacyTestClient.this.key.set(readKey(payload));
+				PublicKey proxyKey = readKey(payload);
+				LegacyTestClient.this.plaintext = (proxyKey == null);
+				LegacyTestClient.this.key.set(proxyKey);
 				return Mono.empty();
 			}
 
@@ -52,7 +57,12 @@ final class LegacyTestClient implements AutoCloseable {
 	}
 
 	boolean hasKey() {
-		return this.key.get() != null;
+		return this.key.get() != null || this.plaintext;
+	}
+
+	/** Whether the proxy told this client to send its scrapes unencrypted. */
+	boolean toldPlaintext() {
+		return this.plaintext;
 	}
 
 	/** Pushes a last scrape, waits for the proxy's answer, and disconnects. */
@@ -66,12 +76,16 @@ final class LegacyTestClient implements AutoCloseable {
 		this.socket.dispose();
 	}
 
-	private static Payload encrypted(String text, PublicKey key) {
+	/** Encrypted to the proxy's key; unencrypted, as the original protocol does, when the proxy said "plaintext". */
+	private static Payload encrypted(String text, @Nullable PublicKey key) {
+		if (key == null) {
+			return DefaultPayload.create(text, LegacyScrapeCipher.PLAINTEXT);
+		}
 		byte[][] payload = LegacyScrapeCipher.encrypt(text, key);
 		return DefaultPayload.create(payload[0], payload[1]);
 	}
 
-	private static PublicKey readKey(Payload payload) {
+	private static @Nullable PublicKey readKey(Payload payload) {
 		ByteBuffer data = payload.getData();
 		byte[] bytes = new byte[data.remaining()];
 		data.get(bytes);

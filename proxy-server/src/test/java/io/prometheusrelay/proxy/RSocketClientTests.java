@@ -144,6 +144,20 @@ class RSocketClientTests {
 	}
 
 	@Test
+	void tellsOriginalClientsToSendPlaintextOnlyWhenAllowed() throws Exception {
+		ConfigurableApplicationContext plain = proxy(0, "--relay.proxy.allow-plaintext=true");
+		LegacyTestClient trusting = this.closeables.add(LegacyTestClient.connect(rsocketPort(plain), "unencrypted 1\n"));
+		await().atMost(Duration.ofSeconds(5)).until(trusting::hasKey);
+		assertThat(trusting.toldPlaintext()).isTrue();
+		assertThat(connected(plain)).contains("unencrypted{instance=");
+		ConfigurableApplicationContext strict = proxy(0);
+		LegacyTestClient careful = this.closeables.add(LegacyTestClient.connect(rsocketPort(strict), "encrypted 1\n"));
+		await().atMost(Duration.ofSeconds(5)).until(careful::hasKey);
+		assertThat(careful.toldPlaintext()).isFalse();
+		assertThat(connected(strict)).contains("encrypted{instance=");
+	}
+
+	@Test
 	void twoHundredClientsConnectingAtOnceAreAllServedScrapeAfterScrape() throws Exception {
 		// A SETUP payload released twice once corrupted pooled buffers under exactly this load: errors
 		// dropped by Reactor (a failed release) and connections that never got their key.

@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.prometheusrelay.proxy.exposition.ScrapeBuffers;
+import io.prometheusrelay.rsocket.wire.HpkeScrapeCipher;
 import io.prometheusrelay.rsocket.wire.ScrapeText;
 import io.rsocket.RSocket;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +27,8 @@ public final class ClientConnection {
 	private final boolean hpke;
 
 	private volatile boolean closed;
+
+	private HpkeScrapeCipher.@Nullable Opener hpkeOpener;
 
 	private volatile @Nullable ScrapeText dyingPush;
 
@@ -97,6 +101,14 @@ public final class ClientConnection {
 	/** Hands buffers back once the scrape that used them has been written out. */
 	public void recycle(ScrapeBuffers buffers) {
 		this.spareBuffers.set(buffers);
+	}
+
+	/** What opens this connection's sealed scrapes (its HPKE context and replay window); made on first use. */
+	synchronized HpkeScrapeCipher.Opener hpkeOpener(AsymmetricCipherKeyPair proxyKeys) {
+		if (this.hpkeOpener == null) {
+			this.hpkeOpener = new HpkeScrapeCipher.Opener(proxyKeys);
+		}
+		return this.hpkeOpener;
 	}
 
 }

@@ -3,13 +3,13 @@ package io.prometheusrelay.proxy.rsocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 
 import io.prometheusrelay.proxy.exposition.MergedExposition;
 import io.prometheusrelay.rsocket.wire.ClientSetup;
-import io.prometheusrelay.rsocket.wire.HpkeScrapeCipher;
 
 import io.prometheusrelay.rsocket.wire.LegacyScrapeCipher;
 import io.prometheusrelay.rsocket.wire.ScrapeRejectedException;
@@ -37,6 +37,8 @@ public final class ProxyAcceptor implements SocketAcceptor {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProxyAcceptor.class);
 
+	private static final byte[] PLAINTEXT = LegacyScrapeCipher.PLAINTEXT.getBytes(StandardCharsets.US_ASCII);
+
 	private final ConnectionRegistry connections;
 
 	private final ProxyKeys keys;
@@ -51,12 +53,16 @@ public final class ProxyAcceptor implements SocketAcceptor {
 
 	private final boolean allowLegacy;
 
+	private final boolean allowPlaintext;
+
 	/**
 	 * @param tokens shared secrets a client must present in SETUP; empty for none (then clients of the
 	 * original scheme, which cannot present one, are accepted if {@code allowLegacy})
+	 * @param allowPlaintext whether clients of the original scheme are told to send their scrapes
+	 * unencrypted (the original protocol's "plaintext" key), for networks that are already encrypted
 	 */
 	public ProxyAcceptor(ConnectionRegistry connections, ProxyKeys keys, ProxyMetrics metrics, String identityLabel,
-			int maxScrapeBytes, List<String> tokens, boolean allowLegacy) {
+			int maxScrapeBytes, List<String> tokens, boolean allowLegacy, boolean allowPlaintext) {
 		this.connections = connections;
 		this.keys = keys;
 		this.metrics = metrics;
@@ -64,6 +70,7 @@ public final class ProxyAcceptor implements SocketAcceptor {
 		this.maxScrapeBytes = maxScrapeBytes;
 		this.tokens = tokens.stream().map(token -> token.getBytes(StandardCharsets.UTF_8)).toList();
 		this.allowLegacy = allowLegacy;
+		this.allowPlaintext = allowPlaintext;
 	}
 
 	@Override
@@ -125,7 +132,10 @@ public final class ProxyAcceptor implements SocketAcceptor {
 
 	/** The proxy's key for this connection's scheme, sent on connect and with every scrape request. */
 	public Payload keyPayload(ClientConnection connection) {
-		return DefaultPayload.create(connection.usesHpke() ? this.keys.hpkePublicKey() : this.keys.encodedPublicKey());
+		if (connection.usesHpke()) {
+			return DefaultPayload.create(this.keys.hpkePublicKey());
+		}
+		return DefaultPayload.create(this.allowPlaintext ? PLAINTEXT : this.keys.encodedPublicKey());
 	}
 
 	/**
@@ -135,9 +145,22 @@ public final class ProxyAcceptor implements SocketAcceptor {
 	public ScrapeText decrypt(ClientConnection connection, Payload payload, IntFunction<byte[]> buffers) {
 		byte[] data = bytes(payload.getData());
 		byte[] metadata = bytes(payload.getMetadata());
-		return connection.usesHpke()
-				? HpkeScrapeCipher.decrypt(data, metadata, this.keys.hpkeKeys(), this.maxScrapeBytes, buffers)
-				: decryptLegacy(data, metadata, buffers);
+		if (connection.usesHpke()) {
+			return connection.hpkeOpener(this.keys.hpkeKeys()).decrypt(data, metadata, this.maxScrapeBytes, buffers);
+		}
+		return Arrays.equals(metadata, PLAINTEXT) ? plaintext(data) : decryptLegacy(data, metadata, buffers);
+	}
+
+	/** An unencrypted scrape of the original protocol: only when the operator allows it. */
+	private ScrapeText plaintext(byte[] data) {
+		if (!this.allowPlaintext) {
+			throw new ScrapeRejectedException("plaintext_not_allowed", "unencrypted scrape, and plaintext is not allowed");
+		}
+		if (data.length > this.maxScrapeBytes) {
+			throw new ScrapeRejectedException("too_large",
+					"scrape of " + data.length + " bytes exceeds the limit of " + this.maxScrapeBytes);
+		}
+		return new ScrapeText(data, data.length);
 	}
 
 	/** With the current RSA key, or, after a rotation, the previous one the client may still have used. */

@@ -204,7 +204,7 @@ public final class PrometheusRSocketClient {
 		if (key == null || (key.hpke() == null && key.rsa() == null)) {
 			return DefaultPayload.create(text, LegacyScrapeCipher.PLAINTEXT);
 		}
-		byte[][] encrypted = (key.hpke() != null) ? HpkeScrapeCipher.encrypt(text, key.hpke())
+		byte[][] encrypted = (key.hpke() != null) ? key.hpke().encrypt(text)
 				: LegacyScrapeCipher.encrypt(text, key.rsa());
 		return DefaultPayload.create(encrypted[0], encrypted[1]);
 	}
@@ -214,8 +214,16 @@ public final class PrometheusRSocketClient {
 		byte[] encoded = new byte[data.remaining()];
 		data.get(encoded);
 		payload.release();
-		this.proxyKey.set((encoded.length == HpkeScrapeCipher.PUBLIC_KEY_BYTES) ? new ProxyKey(encoded, null)
-				: new ProxyKey(null, LegacyScrapeCipher.readPublicKey(encoded)));
+		ProxyKey current = this.proxyKey.get();
+		if (encoded.length == HpkeScrapeCipher.PUBLIC_KEY_BYTES) {
+			// The proxy resends its key with every scrape: keep sealing in the same context while it is the same.
+			if (current == null || current.hpke() == null || !current.hpke().sealsTo(encoded)) {
+				this.proxyKey.set(new ProxyKey(new HpkeScrapeCipher.Sealer(encoded), null));
+			}
+		}
+		else {
+			this.proxyKey.set(new ProxyKey(null, LegacyScrapeCipher.readPublicKey(encoded)));
+		}
 		if (this.keyReceived.getCount() > 0) {
 			this.keyReceived.countDown();
 		}
@@ -227,7 +235,7 @@ public final class PrometheusRSocketClient {
 	}
 
 	/** The proxy's key: X25519 (this project's proxy) or RSA (the original proxy); neither for plaintext. */
-	private record ProxyKey(byte @Nullable [] hpke, @Nullable PublicKey rsa) {
+	private record ProxyKey(HpkeScrapeCipher.@Nullable Sealer hpke, @Nullable PublicKey rsa) {
 	}
 
 	/** What the proxy asks of the application: its key, then scrapes. */

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The opener against an independent implementation of RFC 9180: BouncyCastle's HPKE, sealing. */
-class HpkeOpenerTests {
+/** Against an independent implementation of RFC 9180: BouncyCastle's HPKE, sealing and opening. */
+class HpkeSuiteTests {
 
 	private final HPKE hpke = new HPKE(HPKE.mode_base, HPKE.kem_X25519_SHA256, HPKE.kdf_HKDF_SHA256,
 			HPKE.aead_AES_GCM128);
@@ -26,7 +26,31 @@ class HpkeOpenerTests {
 			byte[] aad = bytes(this.random.nextInt(20));
 			byte[] plaintext = bytes(this.random.nextInt(5000));
 			byte[][] sealed = this.hpke.seal(recipient.getPublic(), info, aad, plaintext, null, null, null);
-			assertThat(HpkeOpener.open(sealed[1], recipient, info, aad, sealed[0])).isEqualTo(plaintext);
+			assertThat(HpkeSuite.open(sealed[1], recipient, info, aad, sealed[0])).isEqualTo(plaintext);
+			assertThat(this.hpke.open(sealed[1], recipient, info, aad, sealed[0], null, null, null)).isEqualTo(plaintext);
+		}
+	}
+
+	@Test
+	void opensEveryMessageOfABouncyCastleContextBySequenceNumber() throws Exception {
+		AsymmetricCipherKeyPair recipient = this.hpke.generatePrivateKey();
+		byte[] info = bytes(12);
+		org.bouncycastle.crypto.hpke.HPKEContextWithEncapsulation sender = this.hpke.setupBaseS(recipient.getPublic(), info);
+		HpkeSuite.Context receiver = HpkeSuite.receiver(sender.getEncapsulation(), recipient, info);
+		for (int sequence = 0; sequence < 5; sequence++) {
+			byte[] plaintext = bytes(100 + sequence);
+			assertThat(receiver.open(sequence, new byte[0], sender.seal(new byte[0], plaintext))).isEqualTo(plaintext);
+		}
+	}
+
+	@Test
+	void sealsWhatBouncyCastleOpens() throws Exception {
+		for (int i = 0; i < 50; i++) {
+			AsymmetricCipherKeyPair recipient = this.hpke.generatePrivateKey();
+			byte[] info = bytes(this.random.nextInt(40));
+			byte[] aad = bytes(this.random.nextInt(20));
+			byte[] plaintext = bytes(this.random.nextInt(5000));
+			byte[][] sealed = HpkeSuite.seal(this.hpke.serializePublicKey(recipient.getPublic()), info, aad, plaintext);
 			assertThat(this.hpke.open(sealed[1], recipient, info, aad, sealed[0], null, null, null)).isEqualTo(plaintext);
 		}
 	}
@@ -38,11 +62,11 @@ class HpkeOpenerTests {
 		byte[] otherEnc = sealed[1].clone();
 		otherEnc[5] ^= 1;
 		assertThatExceptionOfType(GeneralSecurityException.class)
-			.isThrownBy(() -> HpkeOpener.open(sealed[1], recipient, bytes(8), new byte[4], sealed[0]));
+			.isThrownBy(() -> HpkeSuite.open(sealed[1], recipient, bytes(8), new byte[4], sealed[0]));
 		assertThatExceptionOfType(GeneralSecurityException.class)
-			.isThrownBy(() -> HpkeOpener.open(otherEnc, recipient, bytes(8), bytes(4), sealed[0]));
+			.isThrownBy(() -> HpkeSuite.open(otherEnc, recipient, bytes(8), bytes(4), sealed[0]));
 		assertThatExceptionOfType(GeneralSecurityException.class)
-			.isThrownBy(() -> HpkeOpener.open(new byte[31], recipient, bytes(8), bytes(4), sealed[0]));
+			.isThrownBy(() -> HpkeSuite.open(new byte[31], recipient, bytes(8), bytes(4), sealed[0]));
 	}
 
 	private byte[] bytes(int length) {

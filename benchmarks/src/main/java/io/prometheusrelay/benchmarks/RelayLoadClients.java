@@ -1,4 +1,4 @@
-package io.prometheusrelay.benchmarks.proxy;
+package io.prometheusrelay.benchmarks;
 
 import java.time.Duration;
 
