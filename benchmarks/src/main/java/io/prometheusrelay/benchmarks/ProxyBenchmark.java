@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * Usage (after {@code ./mvnw -DskipTests install}): {@code java -cp
  * benchmarks/target/benchmarks-<version>-exec.jar -Dloader.main=io.prometheusrelay.benchmarks.ProxyBenchmark
  * org.springframework.boot.loader.launch.PropertiesLauncher [--clients=1000] [--series=1000]
- * [--warmup=5] [--scrapes=7] [--proxy-heap=256m] [--runs=micrometer,relay,relay-legacy] [--repo=.]}
+ * [--warmup=20] [--scrapes=10] [--proxy-heap=256m] [--runs=micrometer,relay,relay-legacy] [--repo=.]}
  */
 public final class ProxyBenchmark {
 
@@ -65,8 +65,8 @@ public final class ProxyBenchmark {
 		this.workDir = Files.createTempDirectory("relay-proxy-bench-");
 		this.clients = Integer.parseInt(options.getOrDefault("clients", "1000"));
 		this.series = Integer.parseInt(options.getOrDefault("series", "1000"));
-		this.warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
-		this.scrapes = Integer.parseInt(options.getOrDefault("scrapes", "7"));
+		this.warmup = Integer.parseInt(options.getOrDefault("warmup", "20"));
+		this.scrapes = Integer.parseInt(options.getOrDefault("scrapes", "10"));
 		this.proxyHeap = options.getOrDefault("proxy-heap", "256m");
 	}
 

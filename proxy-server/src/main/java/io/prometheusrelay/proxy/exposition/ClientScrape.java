@@ -1,7 +1,7 @@
 package io.prometheusrelay.proxy.exposition;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -23,7 +23,7 @@ public final class ClientScrape {
 
 	private final @Nullable Consumer<ScrapeBuffers> recycler;
 
-	private final Map<String, FamilyLines> families;
+	private final List<FamilyLines> families;
 
 	private final List<Map.Entry<String, String>> identity;
 
@@ -41,7 +41,7 @@ public final class ClientScrape {
 	 * @param droppedLines sample lines left out as malformed
 	 */
 	ClientScrape(byte[] text, int length, ScrapeBuffers buffers, @Nullable Consumer<ScrapeBuffers> recycler,
-			Map<String, FamilyLines> families,
+			List<FamilyLines> families,
 			List<Map.Entry<String, String>> identity, int droppedLines) {
 		this.text = text;
 		this.length = length;
@@ -74,12 +74,15 @@ public final class ClientScrape {
 		}
 	}
 
+	/** The families by name, in order: for inspection (the merge walks {@link #familyLines()}). */
 	public Map<String, FamilyLines> families() {
-		return this.families;
+		Map<String, FamilyLines> byName = new LinkedHashMap<>();
+		this.families.forEach(family -> byName.put(family.name, family));
+		return byName;
 	}
 
-	Collection<FamilyLines> familyLines() {
-		return this.families.values();
+	List<FamilyLines> familyLines() {
+		return this.families;
 	}
 
 	List<Map.Entry<String, String>> identity() {
@@ -98,7 +101,7 @@ public final class ClientScrape {
 	/** Sample lines kept. */
 	public int series() {
 		int series = 0;
-		for (FamilyLines family : this.families.values()) {
+		for (FamilyLines family : this.families) {
 			series += family.lines();
 		}
 		return series;

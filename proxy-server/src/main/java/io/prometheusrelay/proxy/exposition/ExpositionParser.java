@@ -1,8 +1,6 @@
 package io.prometheusrelay.proxy.exposition;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -50,40 +48,44 @@ public final class ExpositionParser {
 		SampleLine sample = new SampleLine(identityNames);
 		LineTable lines = buffers.lines;
 		lines.clear();
-		Map<String, FamilyLines> families = new LinkedHashMap<>();
+		FamilyIndex families = buffers.families;
+		families.startScrape();
 		FamilyLines current = null;
 		int series = 0;
 		int dropped = 0;
 		int pos = 0;
 		while (pos < length) {
-			int lineEnd = indexOf(text, (byte) '\n', pos, length);
-			int end = (lineEnd > pos && text[lineEnd - 1] == '\r') ? lineEnd - 1 : lineEnd;
-			if (end > pos) {
-				if (text[pos] == '#') {
+			int lineEnd;
+			if (text[pos] == '#' || text[pos] == '\n' || text[pos] == '\r') {
+				lineEnd = indexOf(text, (byte) '\n', pos, length);
+				int end = (lineEnd > pos && text[lineEnd - 1] == '\r') ? lineEnd - 1 : lineEnd;
+				if (end > pos && text[pos] == '#') {
 					current = metadata(text, pos, end, families, current);
 				}
-				else {
-					if (!sample.read(text, pos, end)) {
-						dropped++;
-					}
-					else {
-						if (++series > maxSeries) {
-							throw new ScrapeRejectedException("too_many_series",
-									"scrape has more than " + maxSeries + " series");
-						}
-						int nameEnd = sample.nameEnd();
-						// Nearly every sample belongs to the family of the line before: no string for its name.
-						if (current == null || !current.includes(text, pos, nameEnd)) {
-							current = families.computeIfAbsent(new String(text, pos, nameEnd - pos, StandardCharsets.UTF_8),
-									FamilyLines::new);
-						}
-						current.addLine(lines.add(pos, nameEnd, sample.closeBrace(), end, sample.presentIdentity()));
-					}
+				else if (end > pos) {
+					dropped++;
 				}
+			}
+			else if (sample.read(text, pos, length)) {
+				lineEnd = sample.lineEnd();
+				if (++series > maxSeries) {
+					throw new ScrapeRejectedException("too_many_series", "scrape has more than " + maxSeries + " series");
+				}
+				int nameEnd = sample.nameEnd();
+				// Nearly every sample belongs to the family of the line before: no string for its name.
+				if (current == null || !current.includes(text, pos, nameEnd)) {
+					current = families.find(text, pos, nameEnd);
+				}
+				current.addLine(lines.add(pos, nameEnd, sample.closeBrace(), sample.end(), sample.presentIdentity()));
+			}
+			else {
+				dropped++;
+				lineEnd = indexOf(text, (byte) '\n', pos, length);
 			}
 			pos = lineEnd + 1;
 		}
-		return new ClientScrape(text, length, buffers, recycler, families, List.copyOf(identity), dropped);
+		families.endScrape();
+		return new ClientScrape(text, length, buffers, recycler, families.families(), List.copyOf(identity), dropped);
 	}
 
 	private static int indexOf(byte[] text, byte b, int from, int to) {
@@ -96,7 +98,7 @@ public final class ExpositionParser {
 	}
 
 	/** A HELP or TYPE line selects (and describes) its family; other comments change nothing. */
-	private static @Nullable FamilyLines metadata(byte[] text, int start, int end, Map<String, FamilyLines> families,
+	private static @Nullable FamilyLines metadata(byte[] text, int start, int end, FamilyIndex families,
 			@Nullable FamilyLines current) {
 		boolean help = startsWith(text, start, end, HELP);
 		if (!help && !startsWith(text, start, end, TYPE)) {
@@ -109,8 +111,7 @@ public final class ExpositionParser {
 		}
 		// A family's HELP and TYPE lines follow each other: the second finds it without a string for its name.
 		FamilyLines family = (current != null && current.named(text, nameStart, nameEnd)) ? current
-				: families.computeIfAbsent(new String(text, nameStart, nameEnd - nameStart, StandardCharsets.UTF_8),
-						FamilyLines::new);
+				: families.find(text, nameStart, nameEnd);
 		int restStart = Math.min(nameEnd + 1, end);
 		if (help) {
 			family.helpStart = restStart;
@@ -123,7 +124,7 @@ public final class ExpositionParser {
 	}
 
 	private static boolean startsWith(byte[] text, int start, int end, byte[] prefix) {
-		return end - start >= prefix.length && Arrays.equals(text, start, start + prefix.length, prefix, 0, prefix.length);
+		return end - start >= prefix.length && SampleLine.regionEquals(text, start, start + prefix.length, prefix);
 	}
 
 	/** The type a TYPE line names, as one of the {@link #TYPES} constants; untyped when unknown. */

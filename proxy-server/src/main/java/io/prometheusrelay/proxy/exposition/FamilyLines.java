@@ -28,14 +28,30 @@ public final class FamilyLines {
 
 	private int lines;
 
+	/** Whether the family is in the current scrape (see {@link FamilyIndex}). */
+	boolean listed;
+
+	/** Its place in the previous scrape's order, or -1. */
+	int position = -1;
+
 	FamilyLines(String name) {
 		this.name = name;
 		this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
 	}
 
+	/** Empties the family for the next scrape of its client. */
+	void reset() {
+		this.helpStart = -1;
+		this.type = "untyped";
+		this.runCount = 0;
+		this.lines = 0;
+		this.listed = false;
+		this.position = -1;
+	}
+
 	/** Whether {@code text[start, end)} is this family's name. */
 	boolean named(byte[] text, int start, int end) {
-		return Arrays.equals(text, start, end, this.nameBytes, 0, this.nameBytes.length);
+		return SampleLine.regionEquals(text, start, end, this.nameBytes);
 	}
 
 	/**
@@ -44,7 +60,7 @@ public final class FamilyLines {
 	 */
 	boolean includes(byte[] text, int start, int nameEnd) {
 		int baseEnd = start + this.nameBytes.length;
-		if (baseEnd > nameEnd || !Arrays.equals(text, start, baseEnd, this.nameBytes, 0, this.nameBytes.length)) {
+		if (baseEnd > nameEnd || !SampleLine.regionEquals(text, start, baseEnd, this.nameBytes)) {
 			return false;
 		}
 		if (baseEnd == nameEnd) {

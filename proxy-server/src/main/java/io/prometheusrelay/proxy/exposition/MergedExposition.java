@@ -1,6 +1,7 @@
 package io.prometheusrelay.proxy.exposition;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class MergedExposition {
 				family.helpStart = lines.helpStart;
 				family.helpEnd = lines.helpEnd;
 			}
-			family.parts.add(new Part(scrape, lines));
+			family.add(scrape, lines);
 		}
 	}
 
@@ -80,8 +81,9 @@ public final class MergedExposition {
 
 		/** Writes the next piece; false once everything has been written. */
 		public boolean writeNext(ByteSink out) {
-			if (this.family != null && this.part < this.family.parts.size()) {
-				writeLines(this.family.parts.get(this.part++), out);
+			if (this.family != null && this.part < this.family.parts) {
+				writeLines(this.family.scrapes[this.part], this.family.lines[this.part], out);
+				this.part++;
 				return true;
 			}
 			if (!this.families.hasNext()) {
@@ -106,12 +108,11 @@ public final class MergedExposition {
 	}
 
 	/** The client's lines as it sent them, with its identity labels inserted where a line lacks them. */
-	private static void writeLines(Part part, ByteSink out) {
-		byte[] text = part.scrape.text();
-		LineTable table = part.scrape.lines();
-		byte[][] identity = part.scrape.identityLabels();
+	private static void writeLines(ClientScrape scrape, FamilyLines family, ByteSink out) {
+		byte[] text = scrape.text();
+		LineTable table = scrape.lines();
+		byte[][] identity = scrape.identityLabels();
 		int all = (1 << identity.length) - 1;
-		FamilyLines family = part.lines;
 		for (int run = 0; run < family.runs(); run++) {
 			for (int line = family.runFrom(run); line < family.runTo(run); line++) {
 				writeLine(text, table, line, identity, all & ~table.presentIdentity(line), out);
@@ -122,15 +123,18 @@ public final class MergedExposition {
 	private static void writeLine(byte[] text, LineTable table, int line, byte[][] identity, int missing, ByteSink out) {
 		int start = table.start(line);
 		int end = table.end(line);
+		// With the line's own '\n' when it has one: a copy fewer per line. (A reused buffer may hold a stale
+		// byte past the text; if that is a '\n', it is the very byte written otherwise.)
+		int through = (end < text.length && text[end] == '\n') ? end + 1 : end;
 		int close = table.closeBrace(line);
 		if (missing == 0) {
-			out.write(text, start, end - start);
+			out.write(text, start, through - start);
 		}
 		else if (close >= 0) {
 			out.write(text, start, close - start);
 			byte before = text[close - 1];
 			writeLabels(identity, missing, out, before != '{' && before != ',');
-			out.write(text, close, end - close);
+			out.write(text, close, through - close);
 		}
 		else {
 			int nameEnd = table.nameEnd(line);
@@ -138,9 +142,11 @@ public final class MergedExposition {
 			out.write((byte) '{');
 			writeLabels(identity, missing, out, false);
 			out.write((byte) '}');
-			out.write(text, nameEnd, end - nameEnd);
+			out.write(text, nameEnd, through - nameEnd);
 		}
-		out.write((byte) '\n');
+		if (through == end) {
+			out.write((byte) '\n');
+		}
 	}
 
 	private static void writeLabels(byte[][] identity, int missing, ByteSink out, boolean comma) {
@@ -172,15 +178,27 @@ public final class MergedExposition {
 
 		int helpEnd;
 
-		final List<Part> parts = new ArrayList<>();
+		/** Per client that has the family: its scrape and its lines of the family. */
+		ClientScrape[] scrapes = new ClientScrape[8];
+
+		FamilyLines[] lines = new FamilyLines[8];
+
+		int parts;
 
 		Family(String type) {
 			this.type = type;
 		}
 
-	}
+		void add(ClientScrape scrape, FamilyLines familyLines) {
+			if (this.parts == this.scrapes.length) {
+				this.scrapes = Arrays.copyOf(this.scrapes, this.parts * 2);
+				this.lines = Arrays.copyOf(this.lines, this.parts * 2);
+			}
+			this.scrapes[this.parts] = scrape;
+			this.lines[this.parts] = familyLines;
+			this.parts++;
+		}
 
-	private record Part(ClientScrape scrape, FamilyLines lines) {
 	}
 
 }

@@ -11,6 +11,8 @@ public final class ScrapeBuffers {
 
 	final LineTable lines = new LineTable();
 
+	final FamilyIndex families = new FamilyIndex();
+
 	/** A text buffer of at least {@code length} bytes: this one's, grown with some room when too small. */
 	public byte[] text(int length) {
 		if (this.text.length < length) {

@@ -140,4 +140,44 @@ class ExpositionParserTests {
 		assertThat(recycled.get()).isSameAs(buffers);
 	}
 
+	@Test
+	void findsLineEndsAcrossCrLfBlankLinesAndUnterminatedQuotes() {
+		ClientScrape scrape = ExpositionParser.parse("a{x=\"unterminated} 1\nb 2\r\n\r\n\nc{y=\"1\"} 3 17\r\nd 4", INSTANCE, 10);
+		assertThat(scrape.families()).containsOnlyKeys("b", "c", "d");
+		assertThat(scrape.droppedLines()).isEqualTo(1);
+		MergedExposition merged = new MergedExposition();
+		merged.add(scrape);
+		ByteSink out = new ByteSink(64);
+		merged.writeTo(out);
+		assertThat(new String(out.take(), StandardCharsets.UTF_8)).isEqualTo("""
+				# TYPE b untyped
+				b{instance="app-1"} 2
+				# TYPE c untyped
+				c{y="1",instance="app-1"} 3 17
+				# TYPE d untyped
+				d{instance="app-1"} 4
+				""");
+	}
+
+	@Test
+	void reusesAClientsFamiliesFromScrapeToScrapeAsTheyComeAndGo() {
+		ScrapeBuffers buffers = new ScrapeBuffers();
+		ClientScrape first = parse(buffers, "# TYPE a counter\na_total 1\n# TYPE b gauge\nb 2\n# TYPE c gauge\nc 3\n");
+		FamilyLines a = first.families().get("a");
+		assertThat(first.families()).containsOnlyKeys("a", "b", "c");
+		ClientScrape second = parse(buffers, "# TYPE a counter\na_total 4\n# TYPE new gauge\nnew 5\n# TYPE c gauge\nc 6\n");
+		assertThat(second.families()).containsOnlyKeys("a", "new", "c");
+		assertThat(second.families().get("a")).isSameAs(a);
+		assertThat(second.families().get("a").lines()).isEqualTo(1);
+		ClientScrape third = parse(buffers, "# TYPE c untyped\nc 7\n# TYPE a counter\na_total 8\n");
+		assertThat(third.families()).containsOnlyKeys("c", "a");
+		assertThat(third.families().get("c").type).isEqualTo("untyped");
+		assertThat(third.series()).isEqualTo(2);
+	}
+
+	private static ClientScrape parse(ScrapeBuffers buffers, String text) {
+		byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+		return ExpositionParser.parse(bytes, bytes.length, buffers, null, INSTANCE, 100);
+	}
+
 }
