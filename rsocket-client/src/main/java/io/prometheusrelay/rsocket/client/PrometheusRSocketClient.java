@@ -1,6 +1,11 @@
 package io.prometheusrelay.rsocket.client;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Objects;
@@ -49,7 +54,10 @@ public final class PrometheusRSocketClient {
 	/** After a refusal (a wrong token, say), which retrying soon will not cure. */
 	private static final Duration REFUSED_DELAY = Duration.ofMinutes(1);
 
-	private final Supplier<String> scrape;
+	private final ScrapeWriter scrape;
+
+	/** The last scrape's size: the next one's buffer starts there. */
+	private volatile int lastScrapeBytes = 8192;
 
 	private final ClientTransport transport;
 
@@ -89,12 +97,14 @@ public final class PrometheusRSocketClient {
 
 	/** The usual case: scrape the registry, and record the client's own meters in it too. */
 	public static Builder build(PrometheusMeterRegistry registry, ClientTransport transport) {
+		// Written as bytes, straight into the buffer that is compressed: no string of the whole scrape.
 		return new Builder(registry, registry::scrape, transport);
 	}
 
 	/** Your own scrape (several registries, say); the client's meters go to {@code registry}. */
 	public static <M extends MeterRegistry> Builder build(M registry, Supplier<String> scrape, ClientTransport transport) {
-		return new Builder(registry, scrape, transport);
+		Objects.requireNonNull(scrape, "scrape");
+		return new Builder(registry, out -> out.write(scrape.get().getBytes(StandardCharsets.UTF_8)), transport);
 	}
 
 	private void start() {
@@ -200,13 +210,26 @@ public final class PrometheusRSocketClient {
 	}
 
 	private Payload scrapePayload(@Nullable ProxyKey key) {
-		String text = this.scrape.get();
+		byte[] text = scrapeBytes();
 		if (key == null || (key.hpke() == null && key.rsa() == null)) {
-			return DefaultPayload.create(text, LegacyScrapeCipher.PLAINTEXT);
+			return DefaultPayload.create(text, LegacyScrapeCipher.PLAINTEXT.getBytes(StandardCharsets.US_ASCII));
 		}
 		byte[][] encrypted = (key.hpke() != null) ? key.hpke().encrypt(text)
 				: LegacyScrapeCipher.encrypt(text, key.rsa());
 		return DefaultPayload.create(encrypted[0], encrypted[1]);
+	}
+
+	/** The scrape as UTF-8 bytes. */
+	private byte[] scrapeBytes() {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(this.lastScrapeBytes + 1024);
+		try {
+			this.scrape.writeTo(out);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot scrape the registry", ex);
+		}
+		this.lastScrapeBytes = out.size();
+		return out.toByteArray();
 	}
 
 	private void keyReceived(Payload payload) {
@@ -263,7 +286,7 @@ public final class PrometheusRSocketClient {
 
 		private final MeterRegistry registry;
 
-		private final Supplier<String> scrape;
+		private final ScrapeWriter scrape;
 
 		private final ClientTransport transport;
 
@@ -278,7 +301,7 @@ public final class PrometheusRSocketClient {
 
 		private @Nullable String token;
 
-		Builder(MeterRegistry registry, Supplier<String> scrape, ClientTransport transport) {
+		Builder(MeterRegistry registry, ScrapeWriter scrape, ClientTransport transport) {
 			this.registry = Objects.requireNonNull(registry, "registry");
 			this.scrape = Objects.requireNonNull(scrape, "scrape");
 			this.transport = Objects.requireNonNull(transport, "transport");
@@ -341,6 +364,14 @@ public final class PrometheusRSocketClient {
 			}
 			return client;
 		}
+
+	}
+
+	/** Writes one scrape in the text format, UTF-8. */
+	@FunctionalInterface
+	private interface ScrapeWriter {
+
+		void writeTo(OutputStream out) throws IOException;
 
 	}
 

@@ -87,9 +87,14 @@ public final class HpkeScrapeCipher {
 
 		/** @return the payload's data (index 0) and metadata (index 1) */
 		public byte[][] encrypt(String scrape) {
+			return encrypt(scrape.getBytes(StandardCharsets.UTF_8));
+		}
+
+		/** {@link #encrypt(String)} of a scrape's UTF-8 bytes. */
+		public byte[][] encrypt(byte[] scrape) {
 			long sequence = this.sequence.getAndIncrement();
 			try {
-				byte[] compressed = Snappy.compress(scrape.getBytes(StandardCharsets.UTF_8));
+				byte[] compressed = Snappy.compress(scrape);
 				byte[] metadata = ByteBuffer.allocate(METADATA_BYTES)
 					.put(this.sender.encapsulated())
 					.putLong(sequence)

@@ -46,13 +46,18 @@ public final class LegacyScrapeCipher {
 	 * @return the payload's data (index 0) and metadata (index 1)
 	 */
 	public static byte[][] encrypt(String scrape, PublicKey proxyKey) {
+		return encrypt(scrape.getBytes(StandardCharsets.UTF_8), proxyKey);
+	}
+
+	/** {@link #encrypt(String, PublicKey)} of a scrape's UTF-8 bytes. */
+	public static byte[][] encrypt(byte[] scrape, PublicKey proxyKey) {
 		try {
 			KeyGenerator generator = KeyGenerator.getInstance(AES);
 			generator.init(128);
 			SecretKey key = generator.generateKey();
 			Cipher aes = Cipher.getInstance(AES);
 			aes.init(Cipher.ENCRYPT_MODE, key);
-			byte[] data = aes.doFinal(Snappy.compress(scrape.getBytes(StandardCharsets.UTF_8)));
+			byte[] data = aes.doFinal(Snappy.compress(scrape));
 			Cipher rsa = Cipher.getInstance(RSA_OAEP);
 			rsa.init(Cipher.ENCRYPT_MODE, proxyKey);
 			return new byte[][] { data, rsa.doFinal(key.getEncoded()) };
