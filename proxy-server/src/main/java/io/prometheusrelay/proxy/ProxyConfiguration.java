@@ -3,6 +3,7 @@ package io.prometheusrelay.proxy;
 import java.time.Clock;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
 import io.prometheusrelay.proxy.rsocket.ConnectionRegistry;
 import io.prometheusrelay.proxy.rsocket.ProxyAcceptor;
 import io.prometheusrelay.proxy.rsocket.ProxyKeys;
@@ -12,6 +13,8 @@ import io.prometheusrelay.proxy.rsocket.RsaKeyRotation;
 import io.prometheusrelay.proxy.scrape.ConnectedScraper;
 import io.prometheusrelay.proxy.scrape.ScrapeEndpoints;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -51,12 +54,16 @@ class ProxyConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	RSocketServers rsocketServers(ProxyProperties properties, ProxyAcceptor acceptor) {
+	RSocketServers rsocketServers(ProxyProperties properties, ProxyAcceptor acceptor, ObjectProvider<SslBundles> sslBundles) {
 		// RSocket's reassembly limit may not be below its 16 MiB frame length; the scrape-size limit itself
 		// is enforced on the decrypted scrape, before it is decompressed.
 		int maxPayload = Math.toIntExact(Math.max(16L << 20, properties.getMaxScrapeSize().toBytes() + 1024));
+		String bundle = properties.getTls().getBundle();
+		SslContext tls = (bundle != null)
+				? ProxyTls.serverContext(sslBundles.getObject().getBundle(bundle), properties.getTls().getClientAuth())
+				: null;
 		return new RSocketServers(properties.getHost(), properties.getTcpPort(), properties.getWebsocketPort(), acceptor,
-				maxPayload);
+				maxPayload, tls);
 	}
 
 	@Bean

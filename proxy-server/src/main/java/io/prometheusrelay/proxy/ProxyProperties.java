@@ -2,6 +2,8 @@ package io.prometheusrelay.proxy;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -58,6 +60,9 @@ public class ProxyProperties {
 	 * networks already encrypted (TLS, a service mesh) or trusted; unencrypted scrapes are refused otherwise.
 	 */
 	private boolean allowPlaintext;
+
+	/** TLS on the RSocket servers (TCP and WebSocket); off unless a bundle is named. */
+	private final Tls tls = new Tls();
 
 	/** Size of the RSA key for clients of the original scheme; generated once at start. */
 	private int rsaKeyBits = 2048;
@@ -183,6 +188,48 @@ public class ProxyProperties {
 
 	public void setAllowPlaintext(boolean allowPlaintext) {
 		this.allowPlaintext = allowPlaintext;
+	}
+
+	public Tls getTls() {
+		return this.tls;
+	}
+
+	/** TLS, and with {@code client-auth=need} mutual TLS, on the RSocket servers. */
+	public static class Tls {
+
+		/**
+		 * Name of a Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) holding the proxy's key and
+		 * certificate and, for client authentication, the CAs trusted for clients' certificates; unset
+		 * for plain TCP and WebSocket.
+		 */
+		private @Nullable String bundle;
+
+		/** Whether clients must present a certificate the bundle's trust store accepts: none, want, need. */
+		private ClientAuth clientAuth = ClientAuth.NONE;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+	}
+
+	/** Client certificates: not asked for, asked for, or required (mutual TLS). */
+	public enum ClientAuth {
+
+		NONE, WANT, NEED
+
 	}
 
 }
