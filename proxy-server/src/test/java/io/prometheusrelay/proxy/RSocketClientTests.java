@@ -55,6 +55,16 @@ class RSocketClientTests {
 	}
 
 	@Test
+	void aJobThatEndsWhileStillConnectingStillPushesItsLastScrape() throws Exception {
+		ConfigurableApplicationContext proxy = proxy(0);
+		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		Counter.builder("early.exit").description("Done before connecting").register(registry).increment(5);
+		// connect() returns at once; the push waits for the connection, within the timeout.
+		client(registry, rsocketPort(proxy)).connect().pushAndCloseBlockingly();
+		assertThat(connected(proxy)).contains("early_exit_total{instance=").contains(" 5.0");
+	}
+
+	@Test
 	void reconnectsByItselfWhenTheProxyComesBack() throws Exception {
 		int port = FreePorts.next();
 		ConfigurableApplicationContext first = proxy(port);

@@ -185,14 +185,28 @@ public final class PrometheusRSocketClient {
 		pushAndCloseBlockingly(this.timeout);
 	}
 
+	/**
+	 * Pushes the current scrape and waits at most {@code timeout} for the proxy to take it, then closes.
+	 * A job that ends right after it started may still be connecting: the wait for the proxy's key
+	 * counts towards the timeout, so its last metrics are not lost for being early.
+	 */
 	public void pushAndCloseBlockingly(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
 		try {
-			push(true).timeout(timeout).block(timeout.plusSeconds(1));
+			if (!this.closed && this.proxyKey.get() == null) {
+				awaitKey(timeout);
+			}
+			Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofMillis(1).toNanos()));
+			push(true).timeout(left).block(left.plusSeconds(1));
 			this.metrics.pushed(true);
 		}
 		catch (RuntimeException ex) {
 			this.metrics.pushed(false);
 			logger.warn("Pushing the last metrics to the proxy failed: {}", ex.toString());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.metrics.pushed(false);
 		}
 		finally {
 			close();
