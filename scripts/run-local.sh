@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# One command, no Docker: builds if needed, then runs the remote-write pipeline on this machine with
-# embedded defaults (static discovery, no Consul): remote-receiver, forwarder, two api-servers with
-# separate data directories, and Debian's Prometheus (when installed) remote-writing to the receiver.
-# Ctrl-C stops every process it started, by PID.
+# One command, no Docker: builds if needed, then runs the whole suite on this machine with embedded
+# defaults (static discovery, no Consul): remote-receiver, forwarder, two api-servers with separate
+# data directories, HAProxy over them, the RSocket proxy with the demo application connected through
+# the starter, and Debian's Prometheus remote-writing to the receiver and scraping the proxy. Then
+# grpc-client follows, on this terminal, what Prometheus remote-wrote. Ctrl-C stops every process it
+# started, by PID. RUN_LOCAL_STATE moves the state directory; FOLLOW_METRIC picks the metric followed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-state=.run-local
+state=${RUN_LOCAL_STATE:-.run-local}
 mkdir -p "$state/logs"
 if [ -f "$state/pids" ]; then
   while read -r pid name; do
@@ -19,12 +21,24 @@ if [ -f "$state/pids" ]; then
 fi
 
 jar() { ls "$1"/target/"$1"-*-exec.jar 2>/dev/null | head -n 1; }
-if [ -z "$(jar remote-receiver)" ] || [ -z "$(jar forwarder)" ] || [ -z "$(jar api-server)" ] || [ -z "$(jar grpc-client)" ]; then
-  echo "Building (first run only)..."
-  ./mvnw -B -q -DskipTests install
+for module in remote-receiver forwarder api-server grpc-client proxy-server demo-app; do
+  if [ -z "$(jar $module)" ]; then
+    echo "Building (first run only)..."
+    ./mvnw -B -q -DskipTests install
+    break
+  fi
+done
+
+# Real peers: Debian's Prometheus and HAProxy, installed when missing and this is root on Debian.
+if { ! command -v prometheus >/dev/null || ! command -v haproxy >/dev/null; } \
+    && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian's prometheus and haproxy..."
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus haproxy >/dev/null \
+    || echo "Could not install them; running without what is missing." >&2
 fi
 
 pids=()
+watched=()
 stop_all() {
   trap - INT TERM EXIT
   echo
@@ -42,6 +56,7 @@ start() {
   local name=$1; shift
   "$@" >"$state/logs/$name.log" 2>&1 &
   pids+=($!)
+  watched+=($!)
   echo "$! $name" >> "$state/pids"
 }
 
@@ -58,6 +73,9 @@ start forwarder java "${java_opts[@]}" -jar "$(jar forwarder)" --server.port=999
   --spring.cloud.discovery.client.simple.instances.api-server[1].uri=http://127.0.0.1:8170
 start remote-receiver java "${java_opts[@]}" -jar "$(jar remote-receiver)" --server.port=9201 \
   --spring.cloud.discovery.client.simple.instances.forwarder[0].uri=http://127.0.0.1:9999
+start proxy-server java "${java_opts[@]}" -jar "$(jar proxy-server)" --server.port=8080 \
+  --relay.proxy.tcp-port=7001 --relay.proxy.websocket-port=8081
+start demo-app env PROXY_HOST=127.0.0.1 PROXY_PORT=7001 java -Xmx128m -XX:+UseSerialGC -jar "$(jar demo-app)"
 
 wait_healthy() {
   for _ in $(seq 1 120); do
@@ -68,6 +86,7 @@ wait_healthy() {
   return 1
 }
 wait_healthy api-server-1 8071; wait_healthy api-server-2 8171; wait_healthy forwarder 9998; wait_healthy remote-receiver 9201
+wait_healthy proxy-server 8080
 
 if command -v haproxy >/dev/null; then
   # -db keeps HAProxy in the foreground, so its PID is the one stopped on Ctrl-C.
@@ -92,13 +111,21 @@ scrape_configs:
   - job_name: relay
     metrics_path: /actuator/prometheus
     static_configs:
-      - targets: ['127.0.0.1:9201', '127.0.0.1:9998', '127.0.0.1:8071', '127.0.0.1:8171']
+      - targets: ['127.0.0.1:9201', '127.0.0.1:9998', '127.0.0.1:8071', '127.0.0.1:8171', '127.0.0.1:8080']
+  # Every application connected to the proxy; honor_labels keeps each one's own instance label.
+  - job_name: rsocket-connected
+    metrics_path: /metrics/connected
+    honor_labels: true
+    static_configs: [{targets: ['127.0.0.1:8080']}]
+  - job_name: rsocket-proxy
+    metrics_path: /metrics/proxy
+    static_configs: [{targets: ['127.0.0.1:8080']}]
 remote_write:
   - url: http://127.0.0.1:9201/api/v1/write
 YAML
   start prometheus prometheus --config.file="$state/prometheus.yml" --storage.tsdb.path="$state/data/prometheus" \
     --web.listen-address=127.0.0.1:9090
-  prometheus_line="Prometheus          http://127.0.0.1:9090  (remote-writes to the receiver, scrapes every service)"
+  prometheus_line="Prometheus          http://127.0.0.1:9090  (remote-writes to the receiver, scrapes every service and the proxy)"
 else
   prometheus_line="Prometheus          not installed (apt-get install prometheus), so nothing remote-writes yet"
 fi
@@ -112,13 +139,26 @@ Prometheus Relay is running (logs in $state/logs, data in $state/data):
   forwarder           relay tcp://127.0.0.1:9999           actuator :9998
   api-server-1        relay tcp://127.0.0.1:8070  gRPC :8091  actuator :8071   data $state/data/api-server-1 (latest -> newest segment)
   api-server-2        relay tcp://127.0.0.1:8170  gRPC :8191  actuator :8171   data $state/data/api-server-2
-Read the metrics back:
+  proxy-server        rsocket tcp://127.0.0.1:7001  ws://127.0.0.1:8081   http://127.0.0.1:8080/metrics/connected  /metrics/proxy
+  demo-app            connected to the proxy through the starter (its meters: demo_orders_total, demo_checkout_seconds, ...)
+Read the metrics back yourself:
   java -jar $(jar grpc-client) --lb-addr=$client_target --metric=up
-Press Ctrl-C to stop everything.
+Following '${FOLLOW_METRIC:-up}' as Prometheus remote-writes it (grpc-client --mode=follow); Ctrl-C stops everything.
+
 INFO
 
+# Until HAProxy has found healthy api-servers, a read is refused: wait for the first that succeeds.
+for _ in $(seq 1 30); do
+  java -Xmx128m -jar "$(jar grpc-client)" --lb-addr="$client_target" --metric=up --deadline=5s >/dev/null 2>&1 && break
+  sleep 1
+done
+# On this terminal, not a log; not watched: if it stops, the suite keeps running.
+java -Xmx128m -jar "$(jar grpc-client)" --lb-addr="$client_target" --metric="${FOLLOW_METRIC:-up}" --mode=follow &
+pids+=($!)
+echo "$! grpc-client" >> "$state/pids"
+
 while true; do
-  for pid in "${pids[@]}"; do
+  for pid in "${watched[@]}"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "A process exited (PID $pid); see $state/logs." >&2
       exit 1
