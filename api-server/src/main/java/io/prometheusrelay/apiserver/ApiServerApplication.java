@@ -17,7 +17,14 @@ public class ApiServerApplication {
 	public static final int DEFAULT_HTTP_PORT = 8071;
 
 	public static SpringApplication application() {
-		return PipelineApplications.create(ApiServerApplication.class, "api-server", DEFAULT_HTTP_PORT, Map.of());
+		// With Consul: registered under the name HAProxy resolves (_prometheus-api-server._tcp.service.consul)
+		// with the gRPC port as the service's port, the relay port in metadata, and the check on actuator.
+		return PipelineApplications.create(ApiServerApplication.class, "api-server", DEFAULT_HTTP_PORT, Map.of(
+				"spring.cloud.consul.discovery.service-name", "prometheus-api-server",
+				"spring.cloud.consul.discovery.port", "${relay.api-server.grpc.port:8090}",
+				"spring.cloud.consul.discovery.metadata.relay-port", "${relay.api-server.relay.port:8070}",
+				"spring.cloud.consul.discovery.health-check-url",
+				"http://${spring.cloud.consul.discovery.ip-address:${spring.cloud.client.ip-address}}:${server.port}/actuator/health"));
 	}
 
 	public static void main(String[] args) {

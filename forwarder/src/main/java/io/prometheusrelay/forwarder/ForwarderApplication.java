@@ -19,7 +19,9 @@ public class ForwarderApplication {
 	public static SpringApplication application() {
 		// Embedded default: one static api-server on this machine; Consul or more static instances replace it.
 		return PipelineApplications.create(ForwarderApplication.class, "forwarder", DEFAULT_HTTP_PORT,
-				Map.of("spring.cloud.discovery.client.simple.instances.api-server[0].uri", "http://127.0.0.1:8070"));
+				Map.of("spring.cloud.discovery.client.simple.instances.api-server[0].uri", "http://127.0.0.1:8070",
+						// With Consul: the relay port the receiver connects to, next to the actuator port.
+						"spring.cloud.consul.discovery.metadata.relay-port", "${relay.forwarder.relay.port:9999}"));
 	}
 
 	public static void main(String[] args) {

@@ -31,6 +31,8 @@ public final class PipelineApplications {
 		defaults.put("spring.cloud.discovery.client.composite-indicator.enabled", false);
 		defaults.put("management.metrics.tags.application", name);
 		defaults.put("spring.main.banner-mode", "off");
+		// Static discovery by default; the "consul" profile (application-consul.properties) turns Consul on.
+		defaults.put("spring.cloud.consul.enabled", false);
 		defaults.putAll(serviceDefaults);
 		SpringApplication application = new SpringApplication(mainClass);
 		application.setDefaultProperties(defaults);
