@@ -21,7 +21,9 @@ final class InProcessProxy implements AutoCloseable {
 	InProcessProxy() {
 		this.context = ProxyServerApplication.application()
 			.run("--server.port=0", "--relay.proxy.tcp-port=0", "--relay.proxy.websocket-port=0",
-					"--relay.proxy.host=127.0.0.1");
+					"--relay.proxy.host=127.0.0.1",
+					// This module's classpath has the pipeline's Consul discovery; the proxy's own jar does not.
+					"--spring.cloud.consul.enabled=false");
 	}
 
 	int rsocketPort() {

@@ -78,7 +78,8 @@ class RealPrometheusEndToEndTests {
 	private List<String> grpcClient(String... args) throws Exception {
 		List<String> command = new java.util.ArrayList<>(List.of(
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", ServiceProcess.classpath(),
-				"io.prometheusrelay.grpcclient.GrpcClientApplication"));
+				// This module's classpath has the pipeline's Consul discovery; grpc-client's own jar does not.
+				"-Dspring.cloud.consul.enabled=false", "io.prometheusrelay.grpcclient.GrpcClientApplication"));
 		command.addAll(List.of(args));
 		Path stdout = this.workDir.resolve("grpc-client.out");
 		Path stderr = this.workDir.resolve("grpc-client.err");
