@@ -52,13 +52,20 @@ final class HaproxyServer implements AutoCloseable {
 		ManagedProcess process = ManagedProcess.start("haproxy",
 				List.of(BINARY, "-db", "-f", config().toString()), environment, workDir);
 		HaproxyServer server = new HaproxyServer(process, port, statsPort);
-		await().atMost(Duration.ofSeconds(10)).until(() -> {
-			if (!process.isAlive()) {
-				throw new IllegalStateException("haproxy exited:\n" + process.tail(20));
-			}
-			return server.serverStatus("api-server-1").startsWith("UP")
-					&& server.serverStatus("api-server-2").startsWith("UP");
-		});
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				if (!process.isAlive()) {
+					throw new IllegalStateException("haproxy exited:\n" + process.tail(20));
+				}
+				return server.serverStatus("api-server-1").startsWith("UP")
+						&& server.serverStatus("api-server-2").startsWith("UP");
+			});
+		}
+		catch (RuntimeException ex) {
+			// Not yet handed to the test's closeables: stop it here, or it outlives the test.
+			process.stop(Duration.ofSeconds(10));
+			throw ex;
+		}
 		return server;
 	}
 
