@@ -25,8 +25,6 @@ public final class ClientScrape {
 
 	private final List<FamilyLines> families;
 
-	private final List<Map.Entry<String, String>> identity;
-
 	/** Each identity label as written: {@code name="value"}. */
 	private final byte[][] identityLabels;
 
@@ -48,7 +46,6 @@ public final class ClientScrape {
 		this.buffers = buffers;
 		this.recycler = recycler;
 		this.families = families;
-		this.identity = identity;
 		this.identityLabels = identity.stream()
 			.map(label -> (label.getKey() + "=\"" + label.getValue() + "\"").getBytes(StandardCharsets.UTF_8))
 			.toArray(byte[][]::new);
@@ -83,10 +80,6 @@ public final class ClientScrape {
 
 	List<FamilyLines> familyLines() {
 		return this.families;
-	}
-
-	List<Map.Entry<String, String>> identity() {
-		return this.identity;
 	}
 
 	byte[][] identityLabels() {

@@ -85,7 +85,7 @@ public final class ExpositionParser {
 			pos = lineEnd + 1;
 		}
 		families.endScrape();
-		return new ClientScrape(text, length, buffers, recycler, families.families(), List.copyOf(identity), dropped);
+		return new ClientScrape(text, length, buffers, recycler, families.families(), identity, dropped);
 	}
 
 	private static int indexOf(byte[] text, byte b, int from, int to) {
