@@ -24,7 +24,10 @@ public class ApiServerApplication {
 				"spring.cloud.consul.discovery.port", "${relay.api-server.grpc.port:8090}",
 				"spring.cloud.consul.discovery.metadata.relay-port", "${relay.api-server.relay.port:8070}",
 				"spring.cloud.consul.discovery.health-check-url",
-				"http://${spring.cloud.consul.discovery.ip-address:${spring.cloud.client.ip-address}}:${server.port}/actuator/health"));
+				"http://${spring.cloud.consul.discovery.ip-address:${spring.cloud.client.ip-address}}:${server.port}/actuator/health",
+				// HAProxy 2.6 health-checks the servers a server-template fills from DNS in HTTP/2, the gRPC
+				// port's protocol, whatever check-proto says: so actuator speaks h2c as well as HTTP/1.1.
+				"server.http2.enabled", true));
 	}
 
 	public static void main(String[] args) {

@@ -79,9 +79,16 @@ final class ConsulAgent implements AutoCloseable {
 
 	/** The arguments that point a pipeline service at this agent. */
 	List<String> serviceArgs() {
-		// Registered on loopback, where the test's services listen (not the machine's first address).
+		return serviceArgs("127.0.0.1");
+	}
+
+	/**
+	 * The arguments that point a pipeline service listening on {@code address} at this agent: it
+	 * registers that address, not the machine's first one.
+	 */
+	List<String> serviceArgs(String address) {
 		return List.of("--spring.profiles.active=consul", "--spring.cloud.consul.host=127.0.0.1",
-				"--spring.cloud.consul.port=" + this.httpPort, "--spring.cloud.consul.discovery.ip-address=127.0.0.1");
+				"--spring.cloud.consul.port=" + this.httpPort, "--spring.cloud.consul.discovery.ip-address=" + address);
 	}
 
 	String get(String path) {

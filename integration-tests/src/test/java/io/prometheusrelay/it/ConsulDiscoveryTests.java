@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import javax.naming.Context;
 import javax.naming.NamingEnumeration;
@@ -18,7 +20,8 @@ import javax.naming.directory.Attribute;
 import javax.naming.directory.DirContext;
 import javax.naming.directory.InitialDirContext;
 
-import io.prometheusrelay.apiserver.ApiServerApplication;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.prometheusrelay.forwarder.ForwarderApplication;
 import io.prometheusrelay.testsupport.Closeables;
 import io.prometheusrelay.testsupport.FreePorts;
@@ -32,8 +35,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Consul discovery against a real agent: the api-servers and the forwarder register with checks on
  * their actuator health; Consul's DNS answers the SRV query HAProxy makes with the api-servers' gRPC
- * ports; an api-server killed goes critical and leaves the forwarder's targets; one stopped
- * deregisters.
+ * ports, and Debian's HAProxy with haproxy/haproxy.cfg balances over them; an api-server killed
+ * goes critical and leaves the forwarder's targets; one stopped deregisters.
  */
 class ConsulDiscoveryTests {
 
@@ -57,13 +60,8 @@ class ConsulDiscoveryTests {
 		for (int i = 1; i <= 2; i++) {
 			int relayPort = FreePorts.next();
 			int grpcPort = FreePorts.next();
-			List<String> args = new ArrayList<>(List.of("--relay.api-server.relay.port=" + relayPort,
-					"--relay.api-server.relay.host=127.0.0.1", "--relay.api-server.grpc.port=" + grpcPort,
-					"--relay.api-server.grpc.host=127.0.0.1",
-					"--relay.api-server.store.data-dir=" + this.workDir.resolve("api-server-" + i)));
-			args.addAll(consul.serviceArgs());
-			apiServers.add(this.closeables.add(new ServiceProcess("api-server-" + i, ApiServerApplication.class,
-					FreePorts.next(), this.workDir, args)));
+			apiServers.add(this.closeables.add(Pipeline.apiServer("api-server-" + i, "127.0.0.1", FreePorts.next(),
+					this.workDir, this.workDir.resolve("api-server-" + i), relayPort, grpcPort, consul.serviceArgs())));
 			grpcPorts.add(grpcPort);
 			relayPorts.add(relayPort);
 		}
@@ -107,6 +105,43 @@ class ConsulDiscoveryTests {
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(consul.get("/v1/catalog/service/prometheus-api-server"))
 				.doesNotContainPattern("\"ServicePort\":\\s*" + grpcPorts.get(1) + "\\b"));
+	}
+
+	/**
+	 * haproxy/haproxy.cfg as docker-compose runs it: every api-server on an address of its own with
+	 * the same ports (127.0.0.2 and 127.0.0.3 stand in for two containers), found through Consul's
+	 * SRV records, and each call balanced on its own.
+	 */
+	@Test
+	void haproxyBalancesGrpcCallsOverTheApiServersConsulsDnsLists() throws Exception {
+		ConsulAgent.assumeBuilt();
+		HaproxyServer.assumeInstalled();
+		ConsulAgent consul = this.closeables.add(ConsulAgent.start(this.workDir));
+		int httpPort = FreePorts.next();
+		int relayPort = FreePorts.next();
+		int grpcPort = FreePorts.next();
+		List<ServiceProcess> apiServers = new ArrayList<>();
+		for (int i = 1; i <= 2; i++) {
+			String address = "127.0.0." + (i + 1);
+			apiServers.add(this.closeables.add(Pipeline.apiServer("api-server-" + i, address, httpPort, this.workDir,
+					this.workDir.resolve("api-server-" + i), relayPort, grpcPort, consul.serviceArgs(address)).start()));
+		}
+		for (int i = 1; i <= 2; i++) {
+			apiServers.get(i - 1).awaitHealthy(Pipeline.startupTimeout());
+			ApiServerCalls.store("127.0.0." + (i + 1), relayPort, "api-server-" + i);
+		}
+		HaproxyServer haproxy = this.closeables.add(HaproxyServer.overConsul(consul.dnsPort(), httpPort, 2, this.workDir));
+		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", haproxy.port()).usePlaintext().build();
+		this.closeables.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+
+		Map<String, Integer> answeredBy = ApiServerCalls.answeredBy(channel, 10);
+		assertThat(answeredBy).containsOnlyKeys("api-server-1", "api-server-2");
+		assertThat(answeredBy.values()).allMatch(calls -> calls >= 3);
+
+		// Killed: HAProxy's own check and Consul's answer both drop it; calls go to the other one.
+		apiServers.get(0).kill();
+		await().atMost(Duration.ofSeconds(30)).until(() -> haproxy.serversPassingChecks().size() == 1);
+		assertThat(ApiServerCalls.answeredBy(channel, 10)).isEqualTo(Map.of("api-server-2", 10));
 	}
 
 	private String health(ServiceProcess service) throws Exception {

@@ -2,22 +2,15 @@ package io.prometheusrelay.it;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheusrelay.protocol.api.GetMetricsRequest;
 import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
 import io.prometheusrelay.protocol.remotewrite.Label;
-import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
-import io.prometheusrelay.protocol.remotewrite.WriteRequest;
-import io.prometheusrelay.protocol.transport.BatchOutcome;
-import io.prometheusrelay.protocol.transport.RelayClient;
-import io.prometheusrelay.protocol.transport.RelayClientOptions;
 import io.prometheusrelay.testsupport.Closeables;
 import io.prometheusrelay.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
@@ -50,21 +43,21 @@ class HaproxyLoadBalancingTests {
 			servers[i] = this.closeables.add(Pipeline.apiServer("api-server-" + (i + 1), this.workDir,
 					this.workDir.resolve("data-" + (i + 1)), relayPort, grpcPorts[i]).start());
 			servers[i].awaitHealthy(Pipeline.startupTimeout());
-			store(relayPort, "api-server-" + (i + 1));
+			ApiServerCalls.store("127.0.0.1", relayPort, "api-server-" + (i + 1));
 		}
 		HaproxyServer haproxy = this.closeables.add(HaproxyServer.inFrontOf(grpcPorts[0], servers[0].httpPort(),
 				grpcPorts[1], servers[1].httpPort(), this.workDir));
 		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", haproxy.port()).usePlaintext().build();
 		this.closeables.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
 
-		Map<String, Integer> answeredBy = callsAnsweredBy(channel, 10);
+		Map<String, Integer> answeredBy = ApiServerCalls.answeredBy(channel, 10);
 		assertThat(answeredBy).as("calls over one client connection, each balanced on its own")
 			.containsOnlyKeys("api-server-1", "api-server-2");
 		assertThat(answeredBy.values()).allMatch(calls -> calls >= 3);
 
 		servers[0].kill();
 		await().atMost(Duration.ofSeconds(10)).until(() -> haproxy.serverStatus("api-server-1").startsWith("DOWN"));
-		assertThat(callsAnsweredBy(channel, 10)).isEqualTo(Map.of("api-server-2", 10));
+		assertThat(ApiServerCalls.answeredBy(channel, 10)).isEqualTo(Map.of("api-server-2", 10));
 	}
 
 	@Test
@@ -81,7 +74,7 @@ class HaproxyLoadBalancingTests {
 		}
 		for (int i = 0; i < 2; i++) {
 			servers[i].awaitHealthy(Pipeline.startupTimeout());
-			store(relayPorts[i], "api-server-" + (i + 1));
+			ApiServerCalls.store("127.0.0.1", relayPorts[i], "api-server-" + (i + 1));
 		}
 		HaproxyServer haproxy = this.closeables.add(HaproxyServer.inFrontOf(grpcPorts[0], servers[0].httpPort(),
 				grpcPorts[1], servers[1].httpPort(), this.workDir));
@@ -96,45 +89,9 @@ class HaproxyLoadBalancingTests {
 		// Silent for longer than the 50 s client/server timeouts of Debian's stock haproxy.cfg.
 		Thread.sleep(55_000);
 		for (int i = 0; i < 2; i++) {
-			store(relayPorts[i], "after-the-quiet");
+			ApiServerCalls.store("127.0.0.1", relayPorts[i], "after-the-quiet");
 		}
 		assertThat(stream.next().getLabelsList()).extracting(Label::getValue).contains("after-the-quiet");
-	}
-
-	/** Makes {@code calls} LATEST calls and counts which api-server's data each one returned. */
-	private static Map<String, Integer> callsAnsweredBy(ManagedChannel channel, int calls) {
-		Map<String, Integer> answeredBy = new HashMap<>();
-		for (int i = 0; i < calls; i++) {
-			TimeSeries series = PrometheusServiceGrpc.newBlockingStub(channel)
-				.withDeadlineAfter(10, TimeUnit.SECONDS)
-				.getMetrics(GetMetricsRequest.getDefaultInstance())
-				.next();
-			String server = series.getLabelsList()
-				.stream()
-				.filter(label -> label.getName().equals("server"))
-				.findFirst()
-				.orElseThrow()
-				.getValue();
-			answeredBy.merge(server, 1, Integer::sum);
-		}
-		return answeredBy;
-	}
-
-	/** Stores one series naming the server, through its relay port, as the forwarder would. */
-	private void store(int relayPort, String server) throws Exception {
-		RelayClientOptions options = new RelayClientOptions(1 << 20, 8, Duration.ofSeconds(10), Duration.ofSeconds(2),
-				Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(500));
-		try (RelayClient client = new RelayClient(server, "127.0.0.1", relayPort, options, new SimpleMeterRegistry())
-			.start()) {
-			await().atMost(Duration.ofSeconds(10)).until(client::isConnected);
-			WriteRequest request = WriteRequest.newBuilder()
-				.addTimeseries(TimeSeries.newBuilder()
-					.addLabels(Label.newBuilder().setName("__name__").setValue("haproxy_test"))
-					.addLabels(Label.newBuilder().setName("server").setValue(server))
-					.addSamples(Sample.newBuilder().setValue(1).setTimestamp(System.currentTimeMillis())))
-				.build();
-			assertThat(client.send(request.toByteArray()).block(Duration.ofSeconds(10))).isEqualTo(BatchOutcome.ack());
-		}
 	}
 
 }

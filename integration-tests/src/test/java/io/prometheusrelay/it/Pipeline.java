@@ -62,10 +62,17 @@ final class Pipeline implements AutoCloseable {
 
 	/** An api-server process on loopback with its own data directory, relay port and gRPC port. */
 	static ServiceProcess apiServer(String name, Path workDir, Path dataDir, int relayPort, int grpcPort) {
-		return new ServiceProcess(name, ApiServerApplication.class, FreePorts.next(), workDir,
-				List.of("--relay.api-server.relay.port=" + relayPort, "--relay.api-server.relay.host=127.0.0.1",
-						"--relay.api-server.store.data-dir=" + dataDir, "--relay.api-server.grpc.port=" + grpcPort,
-						"--relay.api-server.grpc.host=127.0.0.1"));
+		return apiServer(name, "127.0.0.1", FreePorts.next(), workDir, dataDir, relayPort, grpcPort, List.of());
+	}
+
+	/** An api-server with all its ports on {@code address}, and {@code extraArgs} after its own. */
+	static ServiceProcess apiServer(String name, String address, int httpPort, Path workDir, Path dataDir,
+			int relayPort, int grpcPort, List<String> extraArgs) {
+		List<String> args = new ArrayList<>(List.of("--relay.api-server.relay.port=" + relayPort,
+				"--relay.api-server.relay.host=" + address, "--relay.api-server.store.data-dir=" + dataDir,
+				"--relay.api-server.grpc.port=" + grpcPort, "--relay.api-server.grpc.host=" + address));
+		args.addAll(extraArgs);
+		return new ServiceProcess(name, ApiServerApplication.class, address, httpPort, workDir, args);
 	}
 
 	Pipeline start() {

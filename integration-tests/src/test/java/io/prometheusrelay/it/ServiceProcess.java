@@ -28,6 +28,8 @@ final class ServiceProcess implements AutoCloseable {
 
 	private final List<String> args;
 
+	private final String address;
+
 	private final int httpPort;
 
 	private final Path logDir;
@@ -35,8 +37,14 @@ final class ServiceProcess implements AutoCloseable {
 	private ManagedProcess process;
 
 	ServiceProcess(String name, Class<?> mainClass, int httpPort, Path logDir, List<String> args) {
+		this(name, mainClass, "127.0.0.1", httpPort, logDir, args);
+	}
+
+	/** Listening on {@code address}: any of 127.0.0.0/8, so instances can share ports as hosts do. */
+	ServiceProcess(String name, Class<?> mainClass, String address, int httpPort, Path logDir, List<String> args) {
 		this.name = name;
 		this.mainClass = mainClass.getName();
+		this.address = address;
 		this.httpPort = httpPort;
 		this.logDir = logDir;
 		this.args = List.copyOf(args);
@@ -53,7 +61,7 @@ final class ServiceProcess implements AutoCloseable {
 		command.add(classpath());
 		command.add(this.mainClass);
 		command.add("--server.port=" + this.httpPort);
-		command.add("--server.address=127.0.0.1");
+		command.add("--server.address=" + this.address);
 		command.addAll(this.args);
 		this.process = ManagedProcess.start(this.name, command, this.logDir);
 		return this;
@@ -88,7 +96,7 @@ final class ServiceProcess implements AutoCloseable {
 	}
 
 	String url(String path) {
-		return "http://127.0.0.1:" + this.httpPort + path;
+		return "http://" + this.address + ":" + this.httpPort + path;
 	}
 
 	int httpPort() {
