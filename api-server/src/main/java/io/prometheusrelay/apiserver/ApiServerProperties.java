@@ -20,7 +20,7 @@ public class ApiServerProperties {
 
 	/** Relay server that receives batches from the forwarder. */
 	@NestedConfigurationProperty
-	private final RelayServerProperties relay = new RelayServerProperties(DEFAULT_RELAY_PORT);
+	private final RelayServerProperties relay = RelayServerProperties.listeningOn(DEFAULT_RELAY_PORT);
 
 	private final Store store = new Store();
 

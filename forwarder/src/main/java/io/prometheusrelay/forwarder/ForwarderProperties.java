@@ -15,11 +15,11 @@ public class ForwarderProperties {
 
 	/** Relay server that receives batches from remote-receivers. */
 	@NestedConfigurationProperty
-	private final RelayServerProperties relay = new RelayServerProperties(DEFAULT_RELAY_PORT);
+	private final RelayServerProperties relay = RelayServerProperties.listeningOn(DEFAULT_RELAY_PORT);
 
 	/** The api-servers every batch is fanned out to. */
 	@NestedConfigurationProperty
-	private final RelayTargetsProperties targets = new RelayTargetsProperties("api-server");
+	private final RelayTargetsProperties targets = RelayTargetsProperties.following("api-server");
 
 	public RelayServerProperties getRelay() {
 		return this.relay;

@@ -57,7 +57,7 @@ final class HaproxyServer implements AutoCloseable {
 	 * once {@code servers} of them pass their checks on {@code checkPort}.
 	 */
 	static HaproxyServer overConsul(int dnsPort, int checkPort, int servers, Path workDir) {
-		return start("haproxy.cfg", Map.of("CONSUL_DNS", "127.0.0.1:" + dnsPort, "API_SERVER_CHECK_PORT",
+		return start("haproxy.cfg", Map.of("DNS_SERVER", "127.0.0.1:" + dnsPort, "API_SERVER_CHECK_PORT",
 				Integer.toString(checkPort)), servers, workDir);
 	}
 
@@ -91,7 +91,7 @@ final class HaproxyServer implements AutoCloseable {
 
 	/** A config of this repository (tests run in the module's directory). */
 	static Path config(String name) {
-		return Path.of("..", "haproxy", name).toAbsolutePath().normalize();
+		return Repository.path("haproxy/" + name);
 	}
 
 	int port() {

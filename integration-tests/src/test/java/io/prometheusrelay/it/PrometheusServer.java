@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
 import io.prometheusrelay.testsupport.FreePorts;
 import io.prometheusrelay.testsupport.ManagedProcess;
 import org.junit.jupiter.api.Assumptions;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Debian's {@code prometheus} binary, configured by the test, on a free port with a temporary data directory. */
@@ -39,6 +41,17 @@ final class PrometheusServer implements AutoCloseable {
 	static void assumeInstalled() {
 		Assumptions.assumeTrue(Files.isExecutable(Path.of(BINARY)),
 				"Debian's prometheus package is not installed (apt-get install -y prometheus); .ci/run installs it");
+	}
+
+	/** Debian's {@code promtool check config}: fails, with promtool's report, on a config Prometheus would refuse. */
+	static void checkConfig(Path config) throws Exception {
+		assumeInstalled();
+		Process process = new ProcessBuilder("/usr/bin/promtool", "check", "config", config.toString())
+			.redirectErrorStream(true)
+			.start();
+		String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as("promtool check config " + config + ":\n" + report).isZero();
 	}
 
 	/**

@@ -11,9 +11,12 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class ProxyServerApplication {
 
+	/** HTTP port of /metrics/connected, /metrics/proxy and the actuator. */
+	public static final int DEFAULT_HTTP_PORT = 8080;
+
 	public static SpringApplication application() {
 		SpringApplication application = new SpringApplication(ProxyServerApplication.class);
-		application.setDefaultProperties(Map.of("spring.application.name", "proxy-server", "server.port", 8080,
+		application.setDefaultProperties(Map.of("spring.application.name", "proxy-server", "server.port", DEFAULT_HTTP_PORT,
 				"management.endpoints.web.exposure.include", "health,info,prometheus",
 				"management.endpoint.health.probes.enabled", true, "spring.main.banner-mode", "off"));
 		return application;

@@ -27,7 +27,7 @@ public class ReceiverProperties {
 
 	/** The forwarders batches are relayed to; the first connected one is used, the others are failovers. */
 	@NestedConfigurationProperty
-	private final RelayTargetsProperties forwarders = new RelayTargetsProperties("forwarder");
+	private final RelayTargetsProperties forwarders = RelayTargetsProperties.following("forwarder");
 
 	public Duration getAckDeadline() {
 		return this.ackDeadline;

@@ -21,8 +21,14 @@ public class RelayTargetsProperties {
 	@NestedConfigurationProperty
 	private final RelayClientProperties client = new RelayClientProperties();
 
-	public RelayTargetsProperties(String defaultServiceId) {
-		this.serviceId = defaultServiceId;
+	/**
+	 * Following {@code defaultServiceId} unless configured otherwise. A factory, not a constructor:
+	 * a JavaBean's properties are what the configuration processor lists in the metadata.
+	 */
+	public static RelayTargetsProperties following(String defaultServiceId) {
+		RelayTargetsProperties properties = new RelayTargetsProperties();
+		properties.setServiceId(defaultServiceId);
+		return properties;
 	}
 
 	/** Starts following discovery and connecting to every instance found. */

@@ -23,8 +23,14 @@ public class RelayServerProperties {
 	/** A connection that sends nothing, not even a heartbeat, for this long is closed. */
 	private Duration idleTimeout = Duration.ofSeconds(60);
 
-	public RelayServerProperties(int defaultPort) {
-		this.port = defaultPort;
+	/**
+	 * Listening on {@code defaultPort} unless configured otherwise. A factory, not a constructor: a
+	 * JavaBean's properties are what the configuration processor lists in the metadata.
+	 */
+	public static RelayServerProperties listeningOn(int defaultPort) {
+		RelayServerProperties properties = new RelayServerProperties();
+		properties.setPort(defaultPort);
+		return properties;
 	}
 
 	public RelayServerOptions toOptions(String name) {

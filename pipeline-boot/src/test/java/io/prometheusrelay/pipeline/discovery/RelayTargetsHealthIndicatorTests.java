@@ -58,7 +58,7 @@ class RelayTargetsHealthIndicatorTests {
 			instances.add(instance);
 		}
 		discovery.getInstances().put("api-server", instances);
-		RelayTargetsProperties properties = new RelayTargetsProperties("api-server");
+		RelayTargetsProperties properties = RelayTargetsProperties.following("api-server");
 		return properties.connect(new SimpleDiscoveryClient(discovery), this.registry);
 	}
 
