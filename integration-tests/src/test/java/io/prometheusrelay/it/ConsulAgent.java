@@ -4,21 +4,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import io.prometheusrelay.testsupport.FreePorts;
 import io.prometheusrelay.testsupport.ManagedProcess;
-import org.junit.jupiter.api.Assumptions;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * A real Consul agent ({@code consul agent -dev}) on free loopback ports, built from HashiCorp's Go
- * module by {@code scripts/build-consul.sh} (which {@code .ci/run} runs) and cached outside the
- * repository.
+ * module (see {@link GoPeer}).
  */
 final class ConsulAgent implements AutoCloseable {
 
@@ -36,20 +33,8 @@ final class ConsulAgent implements AutoCloseable {
 		this.dnsPort = dnsPort;
 	}
 
-	/** Where build-consul.sh leaves the binary, unless CONSUL_BINARY says otherwise. */
-	static Path binary() {
-		String configured = System.getenv("CONSUL_BINARY");
-		if (configured != null && !configured.isBlank()) {
-			return Path.of(configured);
-		}
-		String cache = System.getenv().getOrDefault("PROMETHEUS_RELAY_CACHE",
-				Path.of(System.getProperty("user.home"), ".cache", "prometheus-relay").toString());
-		return Path.of(cache, "consul-" + System.getenv().getOrDefault("CONSUL_VERSION", "v1.22.0"), "consul");
-	}
-
 	static void assumeBuilt() {
-		Assumptions.assumeTrue(Files.isExecutable(binary()),
-				"No Consul agent at " + binary() + ": build it with scripts/build-consul.sh (needs Go; .ci/run does)");
+		GoPeer.CONSUL.assumeBuilt();
 	}
 
 	static ConsulAgent start(Path workDir) {
@@ -57,7 +42,7 @@ final class ConsulAgent implements AutoCloseable {
 		int dnsPort = FreePorts.next();
 		String ports = "ports { http = %d, dns = %d, server = %d, serf_lan = %d, serf_wan = %d, grpc = -1, grpc_tls = -1 }"
 			.formatted(httpPort, dnsPort, FreePorts.next(), FreePorts.next(), FreePorts.next());
-		ManagedProcess process = ManagedProcess.start("consul", List.of(binary().toString(), "agent", "-dev",
+		ManagedProcess process = ManagedProcess.start("consul", List.of(GoPeer.CONSUL.binary().toString(), "agent", "-dev",
 				"-bind=127.0.0.1", "-client=127.0.0.1", "-log-level=warn", "-hcl", ports), workDir);
 		ConsulAgent agent = new ConsulAgent(process, httpPort, dnsPort);
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
