@@ -43,14 +43,20 @@ stop_all() {
   trap - INT TERM EXIT
   echo
   echo "Stopping..."
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
+  # Newest first, each gone before the next: grpc-client, then Prometheus (which sends what its
+  # remote-write queue holds while the receiver is still up), and the pipeline from its front.
+  local i pid
+  for (( i = ${#pids[@]} - 1; i >= 0; i-- )); do
+    pid=${pids[i]}
+    kill "$pid" 2>/dev/null || continue
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$pid" 2>/dev/null || true
   done
   rm -f "$state/pids"
 }
-trap stop_all INT TERM EXIT
+# Ctrl-C or kill: stop everything and end there, before the watch below sees processes gone.
+trap 'stop_all; exit 130' INT TERM
+trap stop_all EXIT
 
 start() {
   local name=$1; shift
@@ -160,9 +166,10 @@ echo "$! grpc-client" >> "$state/pids"
 while true; do
   for pid in "${watched[@]}"; do
     if ! kill -0 "$pid" 2>/dev/null; then
-      echo "A process exited (PID $pid); see $state/logs." >&2
+      echo "$(grep "^$pid " "$state/pids" | cut -d' ' -f2) exited (PID $pid); see $state/logs." >&2
       exit 1
     fi
   done
-  sleep 2
+  # In the background and waited for, so that a signal runs its trap at once.
+  sleep 2 & wait $!
 done

@@ -7,6 +7,7 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /** The grpc-client command: a non-web Boot application whose exit code is the command's. */
@@ -18,7 +19,12 @@ public class GrpcClientApplication {
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setDefaultProperties(
 				Map.of("spring.main.banner-mode", "off", "spring.main.log-startup-info", "false"));
-		System.exit(SpringApplication.exit(application.run(args)));
+		ConfigurableApplicationContext context = application.run(args);
+		// Already closed: a signal is stopping the JVM (Ctrl-C during a follow), which ends once the
+		// shutdown hooks have run; asking the closed context for the exit code would only throw.
+		if (context.isActive()) {
+			System.exit(SpringApplication.exit(context));
+		}
 	}
 
 	@Bean
