@@ -99,18 +99,16 @@ class KubernetesManifestsTests {
 				.containsEntry("app.kubernetes.io/name", workload.name());
 			for (Container container : workload.containers()) {
 				assertThat(container.getResources().getRequests()).as(workload.name() + " requests").isNotEmpty();
+				// Everything that serves has readiness and liveness; grpc-client is a client.
+				if (!workload.name().equals("grpc-client")) {
+					assertThat(container.getReadinessProbe()).as(workload.name() + " readiness").isNotNull();
+					assertThat(container.getLivenessProbe()).as(workload.name() + " liveness").isNotNull();
+				}
 				for (Probe probe : probes(container)) {
 					IntOrString port = (probe.getHttpGet() != null) ? probe.getHttpGet().getPort()
 							: probe.getTcpSocket().getPort();
 					assertThat(workload.port(port)).as(workload.name() + " probes port " + port).isNotNull();
 				}
-			}
-		}
-		// Everything that serves has readiness and liveness; grpc-client is a client.
-		for (Workload workload : manifests.workloads()) {
-			if (!workload.name().equals("grpc-client")) {
-				assertThat(workload.containers().get(0).getReadinessProbe()).as(workload.name()).isNotNull();
-				assertThat(workload.containers().get(0).getLivenessProbe()).as(workload.name()).isNotNull();
 			}
 		}
 	}
