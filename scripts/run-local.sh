@@ -74,7 +74,7 @@ start api-server-2 java "${java_opts[@]}" -jar "$(jar api-server)" --server.port
   --relay.api-server.relay.port=8170 --relay.api-server.grpc.port=8191 \
   --relay.api-server.store.data-dir="$state/data/api-server-2"
 start forwarder java "${java_opts[@]}" -jar "$(jar forwarder)" --server.port=9998 \
-  --relay.forwarder.relay.port=9999 \
+  --relay.forwarder.relay.port=9999 --relay.forwarder.handoff.dir="$state/data/forwarder" \
   --spring.cloud.discovery.client.simple.instances.api-server[0].uri=http://127.0.0.1:8070 \
   --spring.cloud.discovery.client.simple.instances.api-server[1].uri=http://127.0.0.1:8170
 start remote-receiver java "${java_opts[@]}" -jar "$(jar remote-receiver)" --server.port=9201 \

@@ -73,6 +73,7 @@ final class SystemUnderTest implements AutoCloseable {
 		List<String> forwarderArgs = new ArrayList<>(targets);
 		forwarderArgs.add("--relay.forwarder.relay.port=" + forwarderRelay);
 		forwarderArgs.add("--relay.forwarder.relay.host=127.0.0.1");
+		forwarderArgs.add("--relay.forwarder.handoff.dir=" + workDir.resolve("forwarder"));
 		system.startJava("forwarder", repo, "forwarder", workDir, FreePorts.next(),
 				forwarderArgs.toArray(String[]::new));
 		system.startReceiver(repo, workDir, forwarderRelay);
@@ -84,7 +85,7 @@ final class SystemUnderTest implements AutoCloseable {
 	static SystemUnderTest receiverAlone(Path repo, Path workDir, List<String> jvmArgs) throws IOException {
 		SystemUnderTest system = new SystemUnderTest(jvmArgs);
 		RelayServer acking = RelayServer.start(
-				new RelayServerOptions("acking-forwarder", "127.0.0.1", 0, 256 << 20, 1024, Duration.ofMinutes(5)),
+				new RelayServerOptions("acking-forwarder", "127.0.0.1", 0, 256 << 20, 1024, Duration.ofMinutes(5), Duration.ofSeconds(5)),
 				batch -> Mono.just(BatchOutcome.ack()), new SimpleMeterRegistry());
 		system.inProcess.add(acking);
 		system.startReceiver(repo, workDir, acking.port());

@@ -1,5 +1,6 @@
 package io.prometheusrelay.forwarder;
 
+import io.prometheusrelay.forwarder.handoff.HandoffProperties;
 import io.prometheusrelay.pipeline.discovery.RelayTargetsProperties;
 import io.prometheusrelay.pipeline.relay.RelayServerProperties;
 
@@ -21,12 +22,20 @@ public class ForwarderProperties {
 	@NestedConfigurationProperty
 	private final RelayTargetsProperties targets = RelayTargetsProperties.following("api-server");
 
+	/** The hand-off: the durable log every batch is delivered to each api-server from. */
+	@NestedConfigurationProperty
+	private final HandoffProperties handoff = new HandoffProperties();
+
 	public RelayServerProperties getRelay() {
 		return this.relay;
 	}
 
 	public RelayTargetsProperties getTargets() {
 		return this.targets;
+	}
+
+	public HandoffProperties getHandoff() {
+		return this.handoff;
 	}
 
 }

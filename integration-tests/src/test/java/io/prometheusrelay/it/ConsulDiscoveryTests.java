@@ -67,7 +67,8 @@ class ConsulDiscoveryTests {
 		}
 		List<String> forwarderArgs = new ArrayList<>(List.of("--relay.forwarder.relay.port=" + FreePorts.next(),
 				"--relay.forwarder.relay.host=127.0.0.1", "--relay.forwarder.targets.refresh-interval=1s",
-				"--relay.forwarder.targets.client.max-backoff=1s"));
+				"--relay.forwarder.targets.client.max-backoff=1s",
+				"--relay.forwarder.handoff.dir=" + this.workDir.resolve("forwarder")));
 		forwarderArgs.addAll(consul.serviceArgs());
 		ServiceProcess forwarder = this.closeables.add(new ServiceProcess("forwarder", ForwarderApplication.class,
 				FreePorts.next(), this.workDir, forwarderArgs));

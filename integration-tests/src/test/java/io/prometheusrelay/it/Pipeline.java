@@ -40,7 +40,8 @@ final class Pipeline implements AutoCloseable {
 		this.workDir = workDir;
 		List<String> forwarderArgs = new ArrayList<>(List.of("--relay.forwarder.relay.port=" + this.forwarderRelayPort,
 				"--relay.forwarder.relay.host=127.0.0.1", "--relay.forwarder.targets.refresh-interval=1s",
-				"--relay.forwarder.targets.client.max-backoff=1s", "--relay.forwarder.targets.client.ack-timeout=5s"));
+				"--relay.forwarder.targets.client.max-backoff=1s", "--relay.forwarder.targets.client.ack-timeout=5s",
+				"--relay.forwarder.handoff.dir=" + workDir.resolve("forwarder")));
 		for (int i = 0; i < 2; i++) {
 			int relayPort = FreePorts.next();
 			int grpcPort = FreePorts.next();

@@ -29,8 +29,6 @@ final class SegmentFormat {
 
 	static final String LATEST_LINK = "latest";
 
-	static final String LOCK_FILE = ".lock";
-
 	private static final DateTimeFormatter NAME_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
 		.withZone(ZoneOffset.UTC);
 

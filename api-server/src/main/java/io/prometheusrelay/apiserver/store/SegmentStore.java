@@ -11,8 +11,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,7 @@ import java.util.function.Consumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheusrelay.pipeline.storage.DataDirectoryLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,9 @@ public final class SegmentStore implements AutoCloseable {
 	private final DataDirectoryLock lock;
 
 	private final LatestIndex index = new LatestIndex();
+
+	/** Writer thread only (and recovery, before the writer starts). */
+	private final RecentBatches recentBatches;
 
 	private final BlockingQueue<Append> queue;
 
@@ -83,9 +89,12 @@ public final class SegmentStore implements AutoCloseable {
 		this.options = options;
 		this.clock = clock;
 		Files.createDirectories(options.dataDir());
-		this.lock = DataDirectoryLock.acquire(options.dataDir());
+		this.lock = DataDirectoryLock.acquire(options.dataDir(), "api-server");
+		this.recentBatches = new RecentBatches(options.dedupBatches());
 		try {
 			this.recovery = StoreRecovery.recover(listSegments(options.dataDir()), this.index);
+			// After recovery: only what survived the cut of torn tails counts as stored.
+			this.recentBatches.rememberNewest(listSegments(options.dataDir()));
 			for (Path segment : listSegments(options.dataDir())) {
 				this.closedSegments.addLast(segment);
 				this.closedBytes += Files.size(segment);
@@ -117,13 +126,15 @@ public final class SegmentStore implements AutoCloseable {
 	}
 
 	/**
-	 * Appends one batch (an encoded WriteRequest).
+	 * Appends one batch (an encoded WriteRequest), unless a batch with the same {@link BatchId} was
+	 * stored within the deduplication window: then it completes as stored without a second copy.
 	 * @return completes when the batch is stored as the fsync policy promises; fails with
 	 * {@link StoreBusyException} when the store cannot take it now, or with the I/O error that
 	 * prevented the write
 	 */
 	public CompletableFuture<Void> append(byte[] writeRequest) {
-		Append append = new Append(writeRequest);
+		// Hashed here, on the caller's thread, so the single writer thread only compares.
+		Append append = new Append(writeRequest, BatchId.of(writeRequest));
 		if (this.closing) {
 			append.done.completeExceptionally(new StoreBusyException("store is closing"));
 		}
@@ -182,6 +193,11 @@ public final class SegmentStore implements AutoCloseable {
 		}
 	}
 
+	/** Batch identities remembered for deduplication. */
+	int rememberedBatches() {
+		return this.recentBatches.size();
+	}
+
 	int queuedAppends() {
 		return this.queue.size();
 	}
@@ -213,21 +229,26 @@ public final class SegmentStore implements AutoCloseable {
 	}
 
 	private void commit(List<Append> group) {
+		List<Append> fresh = withoutDuplicates(group);
 		try {
 			rollIfDue();
-			ByteBuffer[] buffers = new ByteBuffer[group.size() * 2];
+			ByteBuffer[] buffers = new ByteBuffer[fresh.size() * 2];
 			long bytes = 0;
-			for (int i = 0; i < group.size(); i++) {
-				byte[] payload = group.get(i).payload;
+			for (int i = 0; i < fresh.size(); i++) {
+				byte[] payload = fresh.get(i).payload;
 				buffers[2 * i] = SegmentFormat.recordHeader(payload);
 				buffers[2 * i + 1] = ByteBuffer.wrap(payload);
 				bytes += SegmentFormat.RECORD_HEADER_BYTES + payload.length;
 			}
-			this.active.append(buffers);
+			if (!fresh.isEmpty()) {
+				this.active.append(buffers);
+			}
 			if (this.options.fsyncPolicy() == FsyncPolicy.BATCH) {
+				// A duplicate's first copy may still be waiting for this group's fsync: force regardless.
 				fsync();
 			}
-			this.metrics.committed(group.size(), bytes);
+			this.metrics.committed(fresh.size(), bytes);
+			this.metrics.duplicates.increment(group.size() - fresh.size());
 			this.lastWriteFailure = null;
 		}
 		catch (IOException ex) {
@@ -237,14 +258,15 @@ public final class SegmentStore implements AutoCloseable {
 			group.forEach(append -> append.done.completeExceptionally(ex));
 			return;
 		}
-		for (Append append : group) {
+		for (Append append : fresh) {
+			this.recentBatches.add(append.id);
 			indexBatch(append.payload);
 			// Durable already; followers hear of it no later than the sender gets its ACK.
 			for (Consumer<byte[]> listener : this.commitListeners) {
 				listener.accept(append.payload);
 			}
-			append.done.complete(null);
 		}
+		group.forEach(append -> append.done.complete(null));
 		// After the ACKs: a failed deletion must not turn stored batches into NACKs.
 		try {
 			applyRetention();
@@ -252,6 +274,18 @@ public final class SegmentStore implements AutoCloseable {
 		catch (IOException ex) {
 			logger.warn("Store {}: retention failed: {}", this.options.dataDir(), ex.getMessage());
 		}
+	}
+
+	/** The appends of a group whose batch is neither stored within the window nor earlier in the group. */
+	private List<Append> withoutDuplicates(List<Append> group) {
+		List<Append> fresh = new ArrayList<>(group.size());
+		Set<BatchId> inGroup = new HashSet<>();
+		for (Append append : group) {
+			if (!this.recentBatches.contains(append.id) && inGroup.add(append.id)) {
+				fresh.add(append);
+			}
+		}
+		return fresh;
 	}
 
 	private void indexBatch(byte[] payload) {
@@ -382,10 +416,13 @@ public final class SegmentStore implements AutoCloseable {
 
 		final byte[] payload;
 
+		final BatchId id;
+
 		final CompletableFuture<Void> done = new CompletableFuture<>();
 
-		Append(byte[] payload) {
+		Append(byte[] payload, BatchId id) {
 			this.payload = payload;
+			this.id = id;
 		}
 
 	}

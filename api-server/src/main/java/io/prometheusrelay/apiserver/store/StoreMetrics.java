@@ -36,6 +36,8 @@ final class StoreMetrics {
 
 	final Counter unindexable;
 
+	final Counter duplicates;
+
 	private final Counter recoveryTruncations;
 
 	private final Counter recoveryTruncatedBytes;
@@ -69,6 +71,12 @@ final class StoreMetrics {
 			.register(registry));
 		this.unindexable = add(Counter.builder("relay.store.unindexable")
 			.description("Stored batches that could not be read into the latest-sample index")
+			.register(registry));
+		this.duplicates = add(Counter.builder("relay.store.duplicates")
+			.description("Batches delivered again within the deduplication window, acknowledged without a second copy")
+			.register(registry));
+		add(Gauge.builder("relay.store.dedup.batches", store, SegmentStore::rememberedBatches)
+			.description("Batch identities remembered for deduplication")
 			.register(registry));
 		this.recoveryTruncations = add(Counter.builder("relay.store.recovery.truncations")
 			.description("Segments whose torn or corrupt tail was cut off at start")

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.pipeline.storage.DataDirectoryLock;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
@@ -126,6 +127,54 @@ class SegmentStoreTests {
 		this.clock.advance(Duration.ofMillis(1));
 		append(store, request("newer", 3, 3));
 		await().atMost(Duration.ofSeconds(5)).until(() -> !store.segments().contains(oldest));
+	}
+
+	@Test
+	void storesABatchDeliveredAgainOnceAndAcknowledgesEveryDelivery() throws Exception {
+		SegmentStore store = open(options());
+		byte[] batch = request("a", 1, 1).toByteArray();
+		CompletableFuture<Void> first = store.append(batch);
+		CompletableFuture<Void> sameGroup = store.append(batch.clone());
+		first.get(10, TimeUnit.SECONDS);
+		sameGroup.get(10, TimeUnit.SECONDS);
+		store.append(batch.clone()).get(10, TimeUnit.SECONDS);
+		append(store, request("b", 2, 2));
+		assertThat(readAll(this.dataDir)).containsExactly(request("a", 1, 1), request("b", 2, 2));
+		assertThat(this.registry.get("relay.store.duplicates").counter().count()).isEqualTo(2);
+		assertThat(this.registry.get("relay.store.batches").counter().count()).isEqualTo(2);
+	}
+
+	@Test
+	void remembersTheNewestBatchesAcrossARestartSoAReplayAfterAnOutageIsNotStoredTwice() throws Exception {
+		SegmentStore before = open(options().segmentMaxBytes(200).build());
+		for (int i = 0; i < 6; i++) {
+			this.clock.advance(Duration.ofMillis(1));
+			append(before, request("m" + i, i, i));
+		}
+		before.close();
+		this.opened.remove(before);
+		this.clock.advance(Duration.ofHours(5));
+		SegmentStore after = open(options().segmentMaxBytes(200).dedupBatches(4).build());
+		for (int i = 2; i < 6; i++) {
+			append(after, request("m" + i, i, i));
+		}
+		append(after, request("m1", 1, 1));
+		// The newest four are remembered from the segments; the one before them fell out of the window.
+		assertThat(readAll(this.dataDir)).extracting(r -> r.getTimeseries(0).getLabels(0).getValue())
+			.containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m1");
+		assertThat(this.registry.get("relay.store.dedup.batches").gauge().value()).isEqualTo(4);
+	}
+
+	@Test
+	void forgetsTheOldestIdentitiesPastTheBound() throws Exception {
+		SegmentStore store = open(options().dedupBatches(2).build());
+		append(store, request("a", 1, 1));
+		append(store, request("b", 2, 2));
+		append(store, request("c", 3, 3));
+		append(store, request("c", 3, 3));
+		append(store, request("a", 1, 1));
+		assertThat(readAll(this.dataDir)).extracting(r -> r.getTimeseries(0).getLabels(0).getValue())
+			.containsExactly("a", "b", "c", "a");
 	}
 
 	@Test
@@ -290,6 +339,8 @@ class SegmentStoreTests {
 
 		private int maxQueuedAppends = 1024;
 
+		private int dedupBatches = 1024;
+
 		OptionsBuilder(Path dataDir) {
 			this.dataDir = dataDir;
 		}
@@ -314,6 +365,11 @@ class SegmentStoreTests {
 			return this;
 		}
 
+		OptionsBuilder dedupBatches(int batches) {
+			this.dedupBatches = batches;
+			return this;
+		}
+
 		OptionsBuilder maxQueuedAppends(int appends) {
 			this.maxQueuedAppends = appends;
 			return this;
@@ -321,7 +377,7 @@ class SegmentStoreTests {
 
 		StoreOptions build() {
 			return new StoreOptions(this.dataDir, FsyncPolicy.BATCH, Duration.ofSeconds(1), this.segmentMaxBytes,
-					this.segmentMaxAge, this.retentionMaxAge, this.retentionMaxBytes, this.maxQueuedAppends);
+					this.segmentMaxAge, this.retentionMaxAge, this.retentionMaxBytes, this.maxQueuedAppends, this.dedupBatches);
 		}
 
 	}

@@ -1,24 +1,30 @@
 package io.prometheusrelay.forwarder.fanout;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.forwarder.handoff.HandoffDelivery;
+import io.prometheusrelay.forwarder.handoff.HandoffOptions;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
-import io.prometheusrelay.protocol.transport.BatchHandler;
 import io.prometheusrelay.protocol.transport.BatchOutcome;
 import io.prometheusrelay.protocol.transport.RelayClientOptions;
 import io.prometheusrelay.protocol.transport.RelayServer;
 import io.prometheusrelay.protocol.transport.RelayServerOptions;
-import io.prometheusrelay.testsupport.FreePorts;
 import io.prometheusrelay.testsupport.Closeables;
+import io.prometheusrelay.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 
-import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.simple.InstanceProperties;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClient;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
@@ -26,102 +32,221 @@ import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperti
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+/**
+ * The forwarder's answer upstream, and what each replica ends up with: every acknowledged batch on
+ * every replica, whether it was in sync, down, busy or new when the batch was acknowledged.
+ */
 class FanOutHandlerTests {
-
-	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
 	@RegisterExtension
 	final Closeables closeables = new Closeables();
 
-	/** The targets of the handler under test. */
-	private RelayTargets targets;
+	@TempDir
+	Path handoffDir;
 
-	/** Discovery as the services use it by default: Spring Cloud's simple (static) instances. */
+	private SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
 	private final SimpleDiscoveryProperties discovery = new SimpleDiscoveryProperties();
 
 	private final List<InstanceProperties> instances = new CopyOnWriteArrayList<>();
 
+	private RelayTargets targets;
+
+	private HandoffDelivery delivery;
+
+	private long maxBytes = 1 << 30;
+
+	private long memoryBytes = 1 << 20;
+
 	@Test
-	void acksOnceEveryTargetHasAckedAndEachGotTheBatch() {
-		List<byte[]> first = new CopyOnWriteArrayList<>();
-		List<byte[]> second = new CopyOnWriteArrayList<>();
-		apiServer(recording(first));
-		apiServer(recording(second));
-		FanOutHandler handler = handler(2, Duration.ofSeconds(5));
+	void acksOnceEveryReplicaInSyncHasAckedAndEachGotTheBatch() {
+		FakeApiServer first = apiServer();
+		FakeApiServer second = apiServer();
+		FanOutHandler handler = handler(2);
 		assertThat(handler.handle(new byte[] { 7 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
-		assertThat(first).containsExactly(new byte[] { 7 });
-		assertThat(second).containsExactly(new byte[] { 7 });
+		assertThat(first.received()).containsExactly(List.of((byte) 7));
+		assertThat(second.received()).containsExactly(List.of((byte) 7));
 	}
 
 	@Test
-	void nacksRetryableWhenNoTargetIsHealthy() {
+	void nacksRetryableWhenNoReplicaIsInSync() {
 		this.instances.add(instance(FreePorts.next()));
-		FanOutHandler handler = handler(0, Duration.ofSeconds(5));
+		FanOutHandler handler = handler(0);
 		BatchOutcome outcome = handler.handle(new byte[] { 1 }).block(Duration.ofSeconds(5));
 		assertThat(outcome.acked()).isFalse();
 		assertThat(outcome.retryable()).isTrue();
-		assertThat(outcome.reason()).isEqualTo("no healthy api-server to relay to");
+		assertThat(outcome.reason()).isEqualTo("no api-server in sync to relay to (1 known)");
 	}
 
 	@Test
-	void dropsATargetThatTimesOutAndAcksWithTheOthers() {
-		List<byte[]> healthy = new CopyOnWriteArrayList<>();
-		apiServer(recording(healthy));
-		apiServer(batch -> Mono.never());
-		FanOutHandler handler = handler(2, Duration.ofMillis(500));
+	void aReplicaThatWasDownWhenBatchesWereAckedGetsThemAllWhenItReturns() throws Exception {
+		this.memoryBytes = 16;
+		FakeApiServer survivor = apiServer();
+		FakeApiServer victim = apiServer();
+		FanOutHandler handler = handler(2);
+		send(handler, 0, 5);
+		victim.stop();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.targets.connected().size() == 1);
+		send(handler, 5, 30);
+		await().atMost(Duration.ofSeconds(5)).until(() -> lagBatches(victim) == 25);
+		victim.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> victim.received().size() >= 25);
+		assertThat(survivor.received()).containsExactlyElementsOf(batches(0, 30));
+		assertThat(victim.receivedBefore()).containsExactlyElementsOf(batches(0, 5));
+		assertThat(victim.received()).containsExactlyInAnyOrderElementsOf(batches(5, 30));
+		await().atMost(Duration.ofSeconds(5)).until(() -> lagBatches(victim) == 0);
+		assertThat(this.registry.get("relay.forwarder.replica.replayed").tag("target", victim.name()).counter().count())
+			.as("batches read back from disk").isPositive();
+	}
+
+	@Test
+	void aReplicaThatDoesNotAnswerStaysBehindWithoutHoldingUpstreamAndCatchesUpLater() {
+		FakeApiServer healthy = apiServer();
+		AtomicInteger silentFor = new AtomicInteger(3);
+		FakeApiServer slow = apiServer(batch -> (silentFor.getAndDecrement() > 0) ? Mono.never()
+				: Mono.just(BatchOutcome.ack()));
+		FanOutHandler handler = handler(2);
 		assertThat(handler.handle(new byte[] { 3 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
-		assertThat(healthy).hasSize(1);
-		assertThat(this.registry.get("relay.forwarder.targets.dropped").counter().count()).isEqualTo(1);
+		assertThat(healthy.received()).hasSize(1);
+		await().atMost(Duration.ofSeconds(15)).until(() -> slow.acked().contains(List.of((byte) 3)));
 	}
 
 	@Test
-	void nacksWhenAHealthyTargetNacksSoTheSenderRetries() {
-		apiServer(recording(new CopyOnWriteArrayList<>()));
-		apiServer(batch -> Mono.just(BatchOutcome.nack("store queue full", true)));
-		FanOutHandler handler = handler(2, Duration.ofSeconds(5));
+	void acksWhenOneReplicaIsBusyAndDeliversToItOnceItTakesBatchesAgain() {
+		FakeApiServer healthy = apiServer();
+		AtomicInteger busyFor = new AtomicInteger(3);
+		FakeApiServer busy = apiServer(batch -> Mono.just((busyFor.getAndDecrement() > 0)
+				? BatchOutcome.nack("store queue full", true) : BatchOutcome.ack()));
+		FanOutHandler handler = handler(2);
+		assertThat(handler.handle(new byte[] { 1 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
+		assertThat(healthy.received()).hasSize(1);
+		await().atMost(Duration.ofSeconds(5)).until(() -> busy.acked().contains(List.of((byte) 1)));
+	}
+
+	@Test
+	void nacksForGoodWhenAReplicaRefusesTheBatchForGood() {
+		apiServer();
+		apiServer(batch -> Mono.just(BatchOutcome.nack("frame too large", false)));
+		FanOutHandler handler = handler(2);
 		BatchOutcome outcome = handler.handle(new byte[] { 1 }).block(Duration.ofSeconds(5));
 		assertThat(outcome.acked()).isFalse();
-		assertThat(outcome.retryable()).isTrue();
-		assertThat(outcome.reason()).endsWith(": store queue full");
+		assertThat(outcome.retryable()).isFalse();
+		assertThat(outcome.reason()).endsWith(": frame too large");
 	}
 
 	@Test
-	void followsDiscoveryWhenATargetAppears() {
-		List<byte[]> first = new CopyOnWriteArrayList<>();
-		apiServer(recording(first));
-		FanOutHandler handler = handler(1, Duration.ofSeconds(5));
-		List<byte[]> late = new CopyOnWriteArrayList<>();
-		apiServer(recording(late));
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.targets.connected().size() == 2);
-		assertThat(handler.handle(new byte[] { 9 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
-		assertThat(late).hasSize(1);
+	void aReplicaFirstSeenLaterGetsEverythingTheLogHolds() {
+		FakeApiServer first = apiServer();
+		FanOutHandler handler = handler(1);
+		send(handler, 0, 10);
+		FakeApiServer late = apiServer();
+		await().atMost(Duration.ofSeconds(10)).until(() -> late.received().size() == 10);
+		assertThat(late.received()).containsExactlyInAnyOrderElementsOf(batches(0, 10));
+		assertThat(first.received()).hasSize(10);
 	}
 
-	private static BatchHandler recording(List<byte[]> received) {
-		return batch -> {
-			received.add(batch);
-			return Mono.just(BatchOutcome.ack());
-		};
+	@Test
+	void aRestartedForwarderDeliversWhatItAckedToTheReplicaThatWasDown() throws Exception {
+		FakeApiServer survivor = apiServer();
+		FakeApiServer victim = apiServer();
+		FanOutHandler handler = handler(2);
+		victim.stop();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.targets.connected().size() == 1);
+		send(handler, 0, 20);
+		this.delivery.close();
+		this.targets.close();
+
+		this.registry = new SimpleMeterRegistry();
+		victim.start();
+		handler(2);
+		await().atMost(Duration.ofSeconds(10)).until(() -> victim.received().size() >= 20);
+		assertThat(victim.received()).containsExactlyInAnyOrderElementsOf(batches(0, 20));
+		assertThat(survivor.received()).hasSize(20);
 	}
 
-	private void apiServer(BatchHandler handler) {
-		RelayServer server = RelayServer.start(
-				new RelayServerOptions("api-server", "127.0.0.1", 0, 1 << 20, 64, Duration.ofSeconds(30)), handler,
-				this.registry);
+	@Test
+	void countsWhatAReplicaWillNeverGetWhenTheLogDropsItOverItsLimit() throws Exception {
+		this.maxBytes = 4096;
+		FakeApiServer survivor = apiServer();
+		FakeApiServer victim = apiServer();
+		FanOutHandler handler = handler(2);
+		victim.stop();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.targets.connected().size() == 1);
+		for (int i = 0; i < 40; i++) {
+			assertThat(handler.handle(new byte[200]).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> missingBatches(victim) > 0);
+		assertThat(survivor.received()).hasSize(40);
+		victim.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> lagBatches(victim) == 0);
+		assertThat(victim.received().size() + missingBatches(victim)).isEqualTo(40);
+		HandoffDelivery.ReplicaStatus status = this.delivery.status()
+			.stream()
+			.filter(replica -> replica.name().equals(victim.name()))
+			.findFirst()
+			.orElseThrow();
+		assertThat(status.missingBatches()).isEqualTo((long) missingBatches(victim));
+	}
+
+	private void send(FanOutHandler handler, int from, int to) {
+		for (List<Byte> batch : batches(from, to)) {
+			byte[] payload = new byte[batch.size()];
+			for (int i = 0; i < payload.length; i++) {
+				payload[i] = batch.get(i);
+			}
+			assertThat(handler.handle(payload).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
+		}
+	}
+
+	private static List<List<Byte>> batches(int from, int to) {
+		List<List<Byte>> batches = new ArrayList<>();
+		for (int i = from; i < to; i++) {
+			batches.add(List.of((byte) i, (byte) (i >> 8)));
+		}
+		return batches;
+	}
+
+	private double lagBatches(FakeApiServer server) {
+		return this.registry.get("relay.forwarder.replica.lag.batches").tag("target", server.name()).gauge().value();
+	}
+
+	private int missingBatches(FakeApiServer server) {
+		return (int) this.registry.get("relay.forwarder.replica.missing.batches")
+			.tag("target", server.name())
+			.gauge()
+			.value();
+	}
+
+	private FakeApiServer apiServer() {
+		return apiServer(batch -> Mono.just(BatchOutcome.ack()));
+	}
+
+	private FakeApiServer apiServer(Function<byte[], Mono<BatchOutcome>> behaviour) {
+		FakeApiServer server = new FakeApiServer(FreePorts.next(), behaviour);
 		this.closeables.add(server);
-		this.instances.add(instance(server.port()));
+		server.start();
+		this.instances.add(instance(server.port));
+		return server;
 	}
 
-	private FanOutHandler handler(int expectedConnected, Duration ackTimeout) {
+	private FanOutHandler handler(int expectedConnected) {
 		this.discovery.getInstances().put("api-server", this.instances);
-		DiscoveryClient discovery = new SimpleDiscoveryClient(this.discovery);
-		RelayClientOptions options = new RelayClientOptions(1 << 20, 64, ackTimeout, Duration.ofSeconds(1),
-				Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500));
-		RelayTargets targets = this.closeables
-			.add(new RelayTargets("api-server", discovery, options, this.registry, Duration.ofMillis(200)));
-		this.targets = targets;
-		await().atMost(Duration.ofSeconds(5)).until(() -> targets.connected().size() == expectedConnected);
-		return new FanOutHandler(targets, this.registry);
+		RelayClientOptions options = new RelayClientOptions(1 << 20, 64, Duration.ofMillis(500), Duration.ofSeconds(1),
+				Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(200));
+		this.targets = this.closeables.add(new RelayTargets("api-server", new SimpleDiscoveryClient(this.discovery),
+				options, this.registry, Duration.ofMillis(200)));
+		HandoffOptions handoff = new HandoffOptions(this.handoffDir, true, this.maxBytes, Duration.ofHours(1),
+				Math.min(1024, this.maxBytes), Duration.ofMinutes(1), this.memoryBytes, Duration.ofSeconds(2), Duration.ofHours(1));
+		try {
+			this.delivery = this.closeables.add(HandoffDelivery.start(handoff, this.targets, 64, Clock.systemUTC(),
+					this.registry));
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.targets.connected().size() == expectedConnected
+				&& this.delivery.status().stream().filter(r -> r.state().equals("in-sync")).count() == expectedConnected);
+		return new FanOutHandler(this.delivery, this.targets, this.registry);
 	}
 
 	private static InstanceProperties instance(int port) {
@@ -129,6 +254,76 @@ class FanOutHandlerTests {
 		instance.setServiceId("api-server");
 		instance.setUri(URI.create("http://127.0.0.1:" + port));
 		return instance;
+	}
+
+	/** An api-server's relay port that can go away and come back on the same port, recording what it got. */
+	private final class FakeApiServer implements AutoCloseable {
+
+		final int port;
+
+		private final Function<byte[], Mono<BatchOutcome>> behaviour;
+
+		private final List<List<Byte>> received = new CopyOnWriteArrayList<>();
+
+		private final List<List<Byte>> acked = new CopyOnWriteArrayList<>();
+
+		private List<List<Byte>> receivedBefore = List.of();
+
+		private RelayServer server;
+
+		FakeApiServer(int port, Function<byte[], Mono<BatchOutcome>> behaviour) {
+			this.port = port;
+			this.behaviour = behaviour;
+		}
+
+		String name() {
+			return "127.0.0.1:" + this.port;
+		}
+
+		void start() {
+			this.server = RelayServer.start(new RelayServerOptions("api-server", "127.0.0.1", this.port, 1 << 20, 64,
+					Duration.ofSeconds(30), Duration.ofSeconds(1)), batch -> {
+						List<Byte> bytes = new ArrayList<>();
+						for (byte b : batch) {
+							bytes.add(b);
+						}
+						this.received.add(bytes);
+						return this.behaviour.apply(batch).doOnNext(outcome -> {
+							if (outcome.acked()) {
+								this.acked.add(bytes);
+							}
+						});
+					}, FanOutHandlerTests.this.registry);
+		}
+
+		/** Goes away; what it received so far is kept apart from what it receives once started again. */
+		void stop() {
+			this.server.close();
+			this.server = null;
+			this.receivedBefore = List.copyOf(this.received);
+			this.received.clear();
+			this.acked.clear();
+		}
+
+		List<List<Byte>> received() {
+			return this.received;
+		}
+
+		List<List<Byte>> receivedBefore() {
+			return this.receivedBefore;
+		}
+
+		List<List<Byte>> acked() {
+			return this.acked;
+		}
+
+		@Override
+		public void close() {
+			if (this.server != null) {
+				this.server.close();
+			}
+		}
+
 	}
 
 }

@@ -24,6 +24,12 @@ public class RelayServerProperties {
 	private Duration idleTimeout = Duration.ofSeconds(60);
 
 	/**
+	 * On shutdown, how long batches in progress may take to be answered before the connections are
+	 * closed; batches arriving meanwhile are NACKed as retryable.
+	 */
+	private Duration drainTimeout = Duration.ofSeconds(15);
+
+	/**
 	 * Listening on {@code defaultPort} unless configured otherwise. A factory, not a constructor: a
 	 * JavaBean's properties are what the configuration processor lists in the metadata.
 	 */
@@ -35,7 +41,7 @@ public class RelayServerProperties {
 
 	public RelayServerOptions toOptions(String name) {
 		return new RelayServerOptions(name, this.host, this.port, Math.toIntExact(this.maxFrameSize.toBytes()),
-				this.maxInFlightPerConnection, this.idleTimeout);
+				this.maxInFlightPerConnection, this.idleTimeout, this.drainTimeout);
 	}
 
 	public String getHost() {
@@ -68,6 +74,14 @@ public class RelayServerProperties {
 
 	public void setMaxInFlightPerConnection(int maxInFlightPerConnection) {
 		this.maxInFlightPerConnection = maxInFlightPerConnection;
+	}
+
+	public Duration getDrainTimeout() {
+		return this.drainTimeout;
+	}
+
+	public void setDrainTimeout(Duration drainTimeout) {
+		this.drainTimeout = drainTimeout;
 	}
 
 	public Duration getIdleTimeout() {

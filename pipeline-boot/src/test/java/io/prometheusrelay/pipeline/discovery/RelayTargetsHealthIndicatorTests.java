@@ -29,7 +29,7 @@ class RelayTargetsHealthIndicatorTests {
 	void isUpWhileATargetIsConnectedAndNamesEveryTarget() {
 		int deadPort = FreePorts.next();
 		try (RelayServer server = RelayServer.start(
-				new RelayServerOptions("api-server", "127.0.0.1", 0, 1 << 20, 8, Duration.ofSeconds(30)),
+				new RelayServerOptions("api-server", "127.0.0.1", 0, 1 << 20, 8, Duration.ofSeconds(30), Duration.ofSeconds(5)),
 				batch -> Mono.just(BatchOutcome.ack()), this.registry);
 				RelayTargets targets = targets(server.port(), deadPort)) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> targets.connected().size() == 1);

@@ -37,6 +37,8 @@ public final class RelayServer implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelayServer.class);
 
+	private static final BatchOutcome SHUTTING_DOWN = BatchOutcome.nack("shutting down", true);
+
 	private final RelayServerOptions options;
 
 	private final BatchHandler handler;
@@ -45,8 +47,11 @@ public final class RelayServer implements AutoCloseable {
 
 	private final DisposableServer server;
 
-	/** Every open connection, so that closing the server closes them too, as a process exit would. */
+	/** Every open connection, so that closing the server closes them too, once they are drained. */
 	private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+	/** Set on close: batches that arrive from now on are NACKed (retryable) so the sender sends them elsewhere. */
+	private volatile boolean draining;
 
 	private RelayServer(RelayServerOptions options, BatchHandler handler, MeterRegistry registry) {
 		this.options = options;
@@ -100,6 +105,10 @@ public final class RelayServer implements AutoCloseable {
 			this.metrics.rejected("unexpected_frame").increment();
 			return Mono.just(RelayFrame.nack(frame.batchId(), "unexpected " + frame.type() + " frame", false));
 		}
+		if (this.draining) {
+			this.metrics.batches(SHUTTING_DOWN).increment();
+			return Mono.just(RelayFrame.nack(frame.batchId(), SHUTTING_DOWN.reason(), true));
+		}
 		this.metrics.inFlight.incrementAndGet();
 		return Mono.defer(() -> this.handler.handle(frame.payload()))
 			.onErrorResume(ex -> {
@@ -127,9 +136,33 @@ public final class RelayServer implements AutoCloseable {
 		return Mono.just(RelayFrame.nack(rejected.batchId(), rejected.reason(), rejected.retryable()));
 	}
 
+	/**
+	 * Drains, then closes: stops accepting connections, NACKs (retryable) batches that arrive from
+	 * now on, waits up to the drain timeout for the batches in progress to be answered, and only then
+	 * closes the connections. A sender thus gets an answer for every batch it had sent, and a graceful
+	 * restart leaves nothing half-done.
+	 */
 	@Override
 	public void close() {
-		// Connections first: with a channel group, disposing the server waits for them to end.
+		this.draining = true;
+		this.server.channel().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+		long deadline = System.nanoTime() + this.options.drainTimeout().toNanos();
+		while (this.metrics.inFlight.get() > 0 && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		int unanswered = this.metrics.inFlight.get();
+		if (unanswered > 0) {
+			logger.warn("Relay server '{}': closing with {} batches unanswered after {}", this.options.name(), unanswered,
+					this.options.drainTimeout());
+		}
+		// The answers just written must leave before the connections close.
+		this.connections.flush();
 		this.connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
 		this.server.disposeNow(Duration.ofSeconds(10));
 	}

@@ -13,14 +13,17 @@ import java.util.Objects;
  * @param maxInFlightPerConnection batches of one connection handled at once; past it, the server
  * stops reading from that connection
  * @param idleTimeout a connection that sends nothing (not even a heartbeat) for this long is closed
+ * @param drainTimeout on close, how long batches in progress may take to be answered before the
+ * connections are closed anyway
  */
 public record RelayServerOptions(String name, String host, int port, int maxFrameBytes, int maxInFlightPerConnection,
-		Duration idleTimeout) {
+		Duration idleTimeout, Duration drainTimeout) {
 
 	public RelayServerOptions {
 		Objects.requireNonNull(name, "name");
 		Objects.requireNonNull(host, "host");
 		Objects.requireNonNull(idleTimeout, "idleTimeout");
+		Objects.requireNonNull(drainTimeout, "drainTimeout");
 		if (maxInFlightPerConnection < 1) {
 			throw new IllegalArgumentException("maxInFlightPerConnection must be positive");
 		}

@@ -122,6 +122,41 @@ class RelayTransportTests {
 		assertThat(client.send(new byte[] { 2 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
 	}
 
+	@Test
+	void drainsOnCloseAnsweringTheBatchesInProgressAndNackingNewOnesRetryable() throws Exception {
+		reactor.core.publisher.Sinks.One<BatchOutcome> slow = reactor.core.publisher.Sinks.one();
+		AtomicInteger handled = new AtomicInteger();
+		RelayServer server = RelayServer.start(options(0), batch -> {
+			handled.incrementAndGet();
+			return (batch[0] == 1) ? slow.asMono() : Mono.just(BatchOutcome.ack());
+		}, this.registry);
+		RelayClient client = connectedClient(server.port(), Duration.ofSeconds(10));
+		Mono<BatchOutcome> inProgress = client.send(new byte[] { 1 }).cache();
+		inProgress.subscribe(o -> {
+		}, e -> {
+		});
+		await().until(() -> handled.get() == 1);
+		Thread closing = new Thread(server::close);
+		closing.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> !isListening(server.port()));
+		assertThat(client.send(new byte[] { 2 }).block(Duration.ofSeconds(5)))
+			.isEqualTo(BatchOutcome.nack("shutting down", true));
+		slow.tryEmitValue(BatchOutcome.ack());
+		assertThat(inProgress.block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
+		closing.join(5000);
+		assertThat(closing.isAlive()).isFalse();
+		assertThat(handled).hasValue(1);
+	}
+
+	private static boolean isListening(int port) {
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+			return true;
+		}
+		catch (java.io.IOException ex) {
+			return false;
+		}
+	}
+
 	private RelayServer server(int port, BatchHandler handler) {
 		RelayServer server = RelayServer.start(options(port), handler, this.registry);
 		this.closeables.add(server);
@@ -129,7 +164,7 @@ class RelayTransportTests {
 	}
 
 	private static RelayServerOptions options(int port) {
-		return new RelayServerOptions("test", "127.0.0.1", port, 16 * 1024, 64, Duration.ofSeconds(30));
+		return new RelayServerOptions("test", "127.0.0.1", port, 16 * 1024, 64, Duration.ofSeconds(30), Duration.ofSeconds(1));
 	}
 
 	private RelayClient client(int port, Duration ackTimeout) {

@@ -102,7 +102,7 @@ class ForwarderRelayTests {
 
 	private RelayServer forwarder(BatchHandler handler) {
 		RelayServer server = RelayServer.start(
-				new RelayServerOptions("forwarder", "127.0.0.1", 0, 1 << 20, 64, Duration.ofSeconds(30)), handler,
+				new RelayServerOptions("forwarder", "127.0.0.1", 0, 1 << 20, 64, Duration.ofSeconds(30), Duration.ofSeconds(5)), handler,
 				this.registry);
 		this.closeables.add(server);
 		// Discovery order is preference order: the forwarder started first is listed, and tried, first.

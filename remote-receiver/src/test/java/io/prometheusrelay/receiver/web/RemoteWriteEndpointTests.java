@@ -62,7 +62,7 @@ class RemoteWriteEndpointTests {
 	@BeforeAll
 	void start() {
 		this.forwarderServer = RelayServer.start(
-				new RelayServerOptions("forwarder", "127.0.0.1", 0, 64 << 20, 64, Duration.ofSeconds(60)), batch -> {
+				new RelayServerOptions("forwarder", "127.0.0.1", 0, 64 << 20, 64, Duration.ofSeconds(60), Duration.ofSeconds(5)), batch -> {
 					try {
 						this.relayed.add(WriteRequest.parseFrom(batch));
 					}

@@ -1,4 +1,4 @@
-package io.prometheusrelay.apiserver.store;
+package io.prometheusrelay.pipeline.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,10 +11,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An exclusive OS lock on {@code <data-dir>/.lock}, held for the store's life, so that two
- * api-servers never write one directory. The OS drops it when the process dies, even by SIGKILL.
+ * An exclusive OS lock on {@code <data-dir>/.lock}, held for the life of what owns the directory
+ * (an api-server's store, a forwarder's hand-off log), so that two instances never write one
+ * directory. The OS drops it when the process dies, even by SIGKILL.
  */
-final class DataDirectoryLock implements AutoCloseable {
+public final class DataDirectoryLock implements AutoCloseable {
+
+	/** The lock file's name in the directory. */
+	public static final String LOCK_FILE = ".lock";
 
 	private final FileChannel channel;
 
@@ -25,8 +29,13 @@ final class DataDirectoryLock implements AutoCloseable {
 		this.lock = lock;
 	}
 
-	static DataDirectoryLock acquire(Path dataDir) throws IOException {
-		Path lockFile = dataDir.resolve(SegmentFormat.LOCK_FILE);
+	/**
+	 * Locks {@code dataDir} for this process.
+	 * @param owner what the directory belongs to, for the error message ("api-server")
+	 * @throws DataDirectoryInUseException if another instance holds the lock
+	 */
+	public static DataDirectoryLock acquire(Path dataDir, String owner) throws IOException {
+		Path lockFile = dataDir.resolve(LOCK_FILE);
 		FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
 				StandardOpenOption.WRITE);
 		FileLock lock;
@@ -39,7 +48,7 @@ final class DataDirectoryLock implements AutoCloseable {
 		if (lock == null) {
 			String holder = Files.readString(lockFile, StandardCharsets.UTF_8).trim();
 			channel.close();
-			throw new DataDirectoryInUseException(dataDir, holder);
+			throw new DataDirectoryInUseException(dataDir, owner, holder);
 		}
 		channel.truncate(0);
 		channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -56,8 +65,8 @@ final class DataDirectoryLock implements AutoCloseable {
 	/** Another process (or another store in this one) owns the directory. */
 	public static final class DataDirectoryInUseException extends IOException {
 
-		DataDirectoryInUseException(Path dataDir, String holder) {
-			super("Data directory " + dataDir + " is in use by another api-server"
+		DataDirectoryInUseException(Path dataDir, String owner, String holder) {
+			super("Data directory " + dataDir + " is in use by another " + owner
 					+ (holder.isEmpty() ? "" : " (" + holder + ")") + "; give each instance its own directory");
 		}
 

@@ -1,0 +1,498 @@
+package io.prometheusrelay.forwarder.handoff;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.prometheusrelay.pipeline.storage.DataDirectoryLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable part of the hand-off: every batch taken from upstream, appended under the next
+ * sequence number to segment files in one directory. One writer thread owns the files: it writes
+ * every waiting append as one group, forces the group to disk once, and only then completes the
+ * group's futures. It also rolls segments and deletes those the delivery no longer needs.
+ * <p>
+ * A failed write is never followed by appends to the same file: the group is cut off again, the
+ * segment is closed, and the next group starts a new one. The failed sequences are holes that
+ * delivery skips (their senders were NACKed and retry).
+ */
+final class HandoffLog implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(HandoffLog.class);
+
+	private static final int MAX_GROUP = 512;
+
+	private final HandoffOptions options;
+
+	private final Clock clock;
+
+	private final DataDirectoryLock lock;
+
+	/** Segments by first sequence; the last one may be active. Read by delivery, changed by the writer. */
+	private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+
+	/** Sequences whose write failed: never on disk, skipped by delivery. */
+	private final ConcurrentSkipListSet<Long> holes = new ConcurrentSkipListSet<>();
+
+	private final BlockingQueue<Append> queue = new LinkedBlockingQueue<>();
+
+	private final Thread writer;
+
+	private final HandoffMetrics metrics;
+
+	/** The last batch given a sequence. Delivery thread only. */
+	private LoggedBatch last;
+
+	private @Nullable Segment active;
+
+	/** Sequences given out before a crash that never reached the disk (set at start only). */
+	private volatile long skippedFrom = Long.MAX_VALUE;
+
+	private volatile long skippedThrough = -1;
+
+	private volatile long deliveredEverywhere;
+
+	private volatile long deliveredSomewhere;
+
+	private volatile @Nullable Consumer<Segment> onDropped;
+
+	private volatile boolean closing;
+
+	private HandoffLog(HandoffOptions options, Clock clock, HandoffMetrics metrics) throws IOException {
+		this.options = options;
+		this.clock = clock;
+		this.metrics = metrics;
+		Files.createDirectories(options.dir());
+		this.lock = DataDirectoryLock.acquire(options.dir(), "forwarder");
+		try {
+			this.last = recover();
+		}
+		catch (IOException | RuntimeException ex) {
+			this.lock.close();
+			throw ex;
+		}
+		this.writer = new Thread(this::runWriter, "handoff-writer");
+		this.writer.start();
+	}
+
+	static HandoffLog open(HandoffOptions options, Clock clock, HandoffMetrics metrics) throws IOException {
+		return new HandoffLog(options, clock, metrics);
+	}
+
+	/** Reads every segment, cuts torn tails, and returns the last batch held (or the origin). */
+	private LoggedBatch recover() throws IOException {
+		LoggedBatch newest = LoggedBatch.ORIGIN;
+		for (Path file : list(this.options.dir())) {
+			Segment segment = new Segment(file, HandoffLogFormat.firstSequence(file.getFileName().toString()));
+			try (HandoffSegmentReader reader = new HandoffSegmentReader(file)) {
+				LoggedBatch batch;
+				while ((batch = reader.next()) != null) {
+					segment.lastSequence = batch.sequence();
+					segment.last = batch.position();
+					segment.firstAppendedAt = Math.min(segment.firstAppendedAt, batch.appendedAtMillis());
+					newest = batch.position();
+				}
+				if (reader.tornReason() != null) {
+					logger.warn("Hand-off segment {}: {}; cutting {} bytes", file.getFileName(), reader.tornReason(),
+							reader.fileSize() - reader.validLength());
+					this.metrics.truncations.increment();
+					try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+						channel.truncate(Math.max(reader.validLength(), 0));
+					}
+				}
+			}
+			if (segment.lastSequence < segment.firstSequence) {
+				Files.delete(file);
+				continue;
+			}
+			segment.size = Files.size(file);
+			this.segments.put(segment.firstSequence, segment);
+		}
+		if (!this.segments.isEmpty()) {
+			logger.info("Hand-off log {}: {} segments, batches {} to {}", this.options.dir(), this.segments.size(),
+					this.segments.firstKey(), newest.sequence());
+		}
+		return newest;
+	}
+
+	/**
+	 * Makes sure the next sequence is past {@code sequence}: a replica may have acknowledged batches
+	 * that a crash kept from reaching this disk, and their numbers must not be given out again.
+	 */
+	void skipPast(LoggedBatch position) {
+		if (position.sequence() > this.last.sequence()) {
+			this.skippedFrom = Math.min(this.skippedFrom, this.last.sequence() + 1);
+			this.skippedThrough = position.sequence();
+			this.last = position.position();
+		}
+	}
+
+	/** Called with every segment dropped before all replicas had it, on the writer thread. */
+	void onDropped(Consumer<Segment> listener) {
+		this.onDropped = listener;
+	}
+
+	/** The last batch given a sequence. Delivery thread only. */
+	LoggedBatch last() {
+		return this.last;
+	}
+
+	/** The oldest sequence held on disk, or the next one when the log is empty. */
+	long firstHeld() {
+		Map.Entry<Long, Segment> first = this.segments.firstEntry();
+		return (first != null) ? first.getKey() : this.last.sequence() + 1;
+	}
+
+	/** Whether the log never held {@code sequence}: its write failed, or a crash lost it. */
+	boolean isHole(long sequence) {
+		return this.holes.contains(sequence) || (sequence >= this.skippedFrom && sequence <= this.skippedThrough);
+	}
+
+	/**
+	 * Whether the log is at its size limit with nothing it may drop (the oldest segment is on no
+	 * replica yet): new batches must be refused.
+	 */
+	boolean isFull() {
+		if (totalBytes() < this.options.maxBytes()) {
+			return false;
+		}
+		Map.Entry<Long, Segment> oldest = this.segments.firstEntry();
+		return oldest == null || oldest.getValue() == this.active
+				|| oldest.getValue().lastSequence > this.deliveredSomewhere;
+	}
+
+	/**
+	 * Gives {@code payload} the next sequence and queues it for the writer. Delivery thread only.
+	 * @return the batch, and a future completed once it is on disk as the options promise
+	 */
+	Append append(byte[] payload) {
+		LoggedBatch batch = this.last.next(this.clock.millis(), payload);
+		this.last = batch.position();
+		Append append = new Append(batch);
+		if (this.closing) {
+			append.written.completeExceptionally(new IOException("hand-off log is closing"));
+		}
+		else {
+			this.queue.add(append);
+		}
+		return append;
+	}
+
+	/**
+	 * What delivery has achieved: every replica has every batch through {@code everywhere}, and at
+	 * least one has every batch through {@code somewhere}. The writer deletes segments accordingly.
+	 */
+	void delivered(long everywhere, long somewhere) {
+		this.deliveredEverywhere = everywhere;
+		this.deliveredSomewhere = somewhere;
+		this.holes.headSet(everywhere, true).clear();
+	}
+
+	/** The segment holding {@code sequence}, if the log still has it. */
+	@Nullable Segment segmentOf(long sequence) {
+		Map.Entry<Long, Segment> floor = this.segments.floorEntry(sequence);
+		if (floor == null || floor.getValue().lastSequence < sequence) {
+			return null;
+		}
+		return floor.getValue();
+	}
+
+	long totalBytes() {
+		long total = 0;
+		for (Segment segment : this.segments.values()) {
+			total += segment.size;
+		}
+		return total;
+	}
+
+	int segmentCount() {
+		return this.segments.size();
+	}
+
+	int queued() {
+		return this.queue.size();
+	}
+
+	private void runWriter() {
+		List<Append> group = new ArrayList<>(MAX_GROUP);
+		while (!this.closing || !this.queue.isEmpty()) {
+			try {
+				Append first = this.queue.poll(100, TimeUnit.MILLISECONDS);
+				if (first != null) {
+					group.add(first);
+					this.queue.drainTo(group, MAX_GROUP - 1);
+					write(group);
+					group.clear();
+				}
+				housekeeping();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.error("Hand-off writer failed unexpectedly", ex);
+				group.forEach(append -> append.written.completeExceptionally(ex));
+				group.clear();
+			}
+		}
+	}
+
+	private void write(List<Append> group) {
+		Segment segment;
+		try {
+			segment = activeSegment(group.get(0).batch.sequence());
+		}
+		catch (IOException ex) {
+			failed(group, ex);
+			return;
+		}
+		ByteBuffer[] buffers = new ByteBuffer[group.size() * 2];
+		long bytes = 0;
+		for (int i = 0; i < group.size(); i++) {
+			LoggedBatch batch = group.get(i).batch;
+			buffers[2 * i] = HandoffLogFormat.recordHeader(batch);
+			buffers[2 * i + 1] = ByteBuffer.wrap(batch.payload());
+			bytes += HandoffLogFormat.RECORD_HEADER_BYTES + batch.payload().length;
+		}
+		long before = segment.size;
+		try {
+			while (buffers[buffers.length - 1].hasRemaining()) {
+				segment.channel().write(buffers);
+			}
+			if (this.options.fsync()) {
+				long start = System.nanoTime();
+				segment.channel().force(false);
+				this.metrics.fsync.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			}
+		}
+		catch (IOException ex) {
+			abandon(segment, before);
+			failed(group, ex);
+			return;
+		}
+		segment.size = before + bytes;
+		LoggedBatch lastOfGroup = group.get(group.size() - 1).batch;
+		segment.lastSequence = lastOfGroup.sequence();
+		segment.last = lastOfGroup.position();
+		segment.firstAppendedAt = Math.min(segment.firstAppendedAt, group.get(0).batch.appendedAtMillis());
+		this.metrics.appended.increment(group.size());
+		group.forEach(append -> append.written.complete(null));
+	}
+
+	private Segment activeSegment(long firstSequence) throws IOException {
+		Segment current = this.active;
+		if (current != null && !dueToRoll(current)) {
+			return current;
+		}
+		if (current != null) {
+			current.close();
+			this.active = null;
+		}
+		Path file = this.options.dir().resolve(HandoffLogFormat.fileName(firstSequence));
+		FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+		try {
+			channel.write(ByteBuffer.wrap(HandoffLogFormat.HEADER));
+		}
+		catch (IOException ex) {
+			channel.close();
+			Files.deleteIfExists(file);
+			throw ex;
+		}
+		Segment segment = new Segment(file, firstSequence);
+		segment.open(channel, this.clock.millis());
+		segment.size = HandoffLogFormat.HEADER.length;
+		this.segments.put(firstSequence, segment);
+		this.active = segment;
+		return segment;
+	}
+
+	private boolean dueToRoll(Segment segment) {
+		return segment.size >= this.options.segmentBytes()
+				|| this.clock.millis() - segment.openedAt >= this.options.segmentAge().toMillis();
+	}
+
+	/** Cuts a failed group off again and closes the segment: no append ever follows a failed one in a file. */
+	private void abandon(Segment segment, long validLength) {
+		this.metrics.writeErrors.increment();
+		try {
+			segment.channel().truncate(validLength);
+		}
+		catch (IOException ex) {
+			logger.warn("Hand-off segment {}: could not cut a failed write off: {}", segment.file.getFileName(),
+					ex.getMessage());
+		}
+		segment.close();
+		this.active = null;
+		if (segment.lastSequence < segment.firstSequence) {
+			this.segments.remove(segment.firstSequence);
+			deleteQuietly(segment.file);
+		}
+	}
+
+	private void failed(List<Append> group, IOException ex) {
+		logger.warn("Hand-off log {}: write of {} batches failed: {}", this.options.dir(), group.size(), ex.getMessage());
+		for (Append append : group) {
+			this.holes.add(append.batch.sequence());
+			append.written.completeExceptionally(ex);
+		}
+	}
+
+	/** Deletes closed segments that every replica has, then, over the limits, those that some replica has. */
+	private void housekeeping() throws IOException {
+		Segment current = this.active;
+		if (current != null && !this.closing && dueToRoll(current) && current.lastSequence >= current.firstSequence) {
+			current.close();
+			this.active = null;
+		}
+		for (Segment segment : this.segments.values()) {
+			if (segment == this.active) {
+				return;
+			}
+			boolean everywhere = segment.lastSequence <= this.deliveredEverywhere;
+			boolean overLimit = totalBytes() > this.options.maxBytes()
+					|| this.clock.millis() - segment.firstAppendedAt > this.options.maxAge().toMillis();
+			if (!everywhere && !(overLimit && segment.lastSequence <= this.deliveredSomewhere)) {
+				return;
+			}
+			this.segments.remove(segment.firstSequence);
+			Files.deleteIfExists(segment.file);
+			if (!everywhere) {
+				this.metrics.droppedSegments.increment();
+				logger.warn("Hand-off log {}: over its limits, dropped batches {} to {} that not every replica has",
+						this.options.dir(), segment.firstSequence, segment.lastSequence);
+				Consumer<Segment> listener = this.onDropped;
+				if (listener != null) {
+					listener.accept(segment);
+				}
+			}
+		}
+	}
+
+	private static void deleteQuietly(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			logger.warn("Could not delete {}: {}", file, ex.getMessage());
+		}
+	}
+
+	static List<Path> list(Path dir) throws IOException {
+		List<Path> files = new ArrayList<>();
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+				entry -> HandoffLogFormat.isSegment(entry.getFileName().toString()))) {
+			entries.forEach(files::add);
+		}
+		files.sort(null);
+		return files;
+	}
+
+	/** Writes what is queued, closes the files and releases the directory. */
+	@Override
+	public void close() throws IOException {
+		if (this.closing) {
+			return;
+		}
+		this.closing = true;
+		try {
+			this.writer.join(30_000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		Segment current = this.active;
+		if (current != null) {
+			current.close();
+		}
+		this.lock.close();
+	}
+
+	/** A batch on its way to disk. */
+	static final class Append {
+
+		final LoggedBatch batch;
+
+		final CompletableFuture<Void> written = new CompletableFuture<>();
+
+		Append(LoggedBatch batch) {
+			this.batch = batch;
+		}
+
+	}
+
+	/** One segment file: which sequences it holds, and, while active, its open channel. */
+	static final class Segment {
+
+		final Path file;
+
+		final long firstSequence;
+
+		volatile long lastSequence;
+
+		volatile long size;
+
+		volatile long firstAppendedAt = Long.MAX_VALUE;
+
+		/** The position of the last batch written. */
+		volatile LoggedBatch last = LoggedBatch.ORIGIN;
+
+		private @Nullable FileChannel channel;
+
+		private long openedAt;
+
+		Segment(Path file, long firstSequence) {
+			this.file = file;
+			this.firstSequence = firstSequence;
+			this.lastSequence = firstSequence - 1;
+		}
+
+		void open(FileChannel channel, long openedAt) {
+			this.channel = channel;
+			this.openedAt = openedAt;
+		}
+
+		FileChannel channel() throws IOException {
+			FileChannel open = this.channel;
+			if (open == null) {
+				throw new IOException("segment " + this.file.getFileName() + " is closed");
+			}
+			return open;
+		}
+
+		void close() {
+			FileChannel open = this.channel;
+			this.channel = null;
+			if (open == null) {
+				return;
+			}
+			try {
+				open.force(false);
+				open.close();
+			}
+			catch (IOException ex) {
+				logger.warn("Hand-off segment {}: close failed: {}", this.file.getFileName(), ex.getMessage());
+			}
+		}
+
+	}
+
+}

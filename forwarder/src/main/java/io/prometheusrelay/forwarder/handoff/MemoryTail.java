@@ -1,0 +1,87 @@
+package io.prometheusrelay.forwarder.handoff;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The newest batches of the log, kept in memory so that delivery to replicas in sync never reads
+ * the disk. Bounded in bytes; a batch leaves only once its write has ended, so anything older than
+ * the tail can be read from disk. Delivery thread only.
+ */
+final class MemoryTail {
+
+	/** A batch, the answer waiting for its replicas (if any), and whether its write has ended. */
+	static final class Entry {
+
+		final LoggedBatch batch;
+
+		final @Nullable UpstreamAnswer answer;
+
+		/** 0 while being written, 1 written, -1 failed (a hole). */
+		volatile int written;
+
+		Entry(LoggedBatch batch, @Nullable UpstreamAnswer answer) {
+			this.batch = batch;
+			this.answer = answer;
+		}
+
+		boolean failed() {
+			return this.written < 0;
+		}
+
+	}
+
+	private final long budgetBytes;
+
+	private final Map<Long, Entry> entries = new HashMap<>();
+
+	private long first = 1;
+
+	private long last;
+
+	private long bytes;
+
+	MemoryTail(long budgetBytes) {
+		this.budgetBytes = budgetBytes;
+	}
+
+	void add(Entry entry) {
+		long sequence = entry.batch.sequence();
+		if (this.entries.isEmpty()) {
+			this.first = sequence;
+		}
+		this.entries.put(sequence, entry);
+		this.last = sequence;
+		this.bytes += entry.batch.payload().length;
+		while (this.bytes > this.budgetBytes && this.first < this.last) {
+			Entry oldest = this.entries.get(this.first);
+			if (oldest != null && oldest.written == 0) {
+				return;
+			}
+			evictFirst();
+		}
+	}
+
+	private void evictFirst() {
+		Entry oldest = this.entries.remove(this.first++);
+		if (oldest != null) {
+			this.bytes -= oldest.batch.payload().length;
+		}
+	}
+
+	@Nullable Entry get(long sequence) {
+		return this.entries.get(sequence);
+	}
+
+	/** More than twice the budget is waiting for the disk: the writer is behind, take nothing more. */
+	boolean isOverloaded() {
+		return this.bytes > 2 * this.budgetBytes;
+	}
+
+	long bytes() {
+		return this.bytes;
+	}
+
+}
