@@ -93,11 +93,13 @@ class ConsulDiscoveryTests {
 		// What HAProxy resolves: both gRPC ports in the SRV answer.
 		await().atMost(Duration.ofSeconds(10)).until(() -> srvPorts(consul).equals(Set.copyOf(grpcPorts)));
 
-		// Killed: its check goes critical, Consul stops listing it, the forwarder drops it.
+		// Killed: its check goes critical, Consul stops listing it, the forwarder drops its connection but
+		// keeps its place in the hand-off, so it gets what it missed when it is back.
 		apiServers.get(0).kill();
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 			assertThat(srvPorts(consul)).containsExactly(grpcPorts.get(1));
-			assertThat(health(forwarder)).doesNotContain("127.0.0.1:" + relayPorts.get(0) + "\"")
+			assertThat(health(forwarder)).doesNotContain("127.0.0.1:" + relayPorts.get(0) + "\":\"")
+				.contains("127.0.0.1:" + relayPorts.get(0) + "\":{\"state\":\"not-discovered\"")
 				.contains("127.0.0.1:" + relayPorts.get(1) + "\":\"connected");
 		});
 
