@@ -3,8 +3,8 @@ package io.prometheusrelay.apiserver.store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /** The segment being appended to. Used by the store's writer thread only. */
@@ -20,6 +20,8 @@ final class ActiveSegment implements AutoCloseable {
 
 	private boolean dirty;
 
+	private boolean failed;
+
 	private ActiveSegment(Path path, Instant createdAt, FileChannel channel, long size) {
 		this.path = path;
 		this.createdAt = createdAt;
@@ -27,10 +29,21 @@ final class ActiveSegment implements AutoCloseable {
 		this.size = size;
 	}
 
-	static ActiveSegment create(Path path, Instant createdAt) throws IOException {
-		FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-		writeFully(channel, new ByteBuffer[] { ByteBuffer.wrap(SegmentFormat.HEADER) });
-		channel.force(true);
+	/**
+	 * Creates the file and writes its header. A failure (a full disk) leaves neither the file nor an
+	 * open descriptor behind, however often the roll is retried.
+	 */
+	static ActiveSegment create(Path path, Instant createdAt, SegmentChannels channels) throws IOException {
+		FileChannel channel = channels.create(path);
+		try {
+			writeFully(channel, new ByteBuffer[] { ByteBuffer.wrap(SegmentFormat.HEADER) });
+			channel.force(true);
+		}
+		catch (IOException ex) {
+			closeQuietly(channel);
+			Files.deleteIfExists(path);
+			throw ex;
+		}
 		return new ActiveSegment(path, createdAt, channel, SegmentFormat.HEADER.length);
 	}
 
@@ -64,6 +77,37 @@ final class ActiveSegment implements AutoCloseable {
 		return written;
 	}
 
+	/**
+	 * After a failed write or fsync: cuts the records since {@code validLength} off (what an fsync
+	 * failure left in the page cache is not to be trusted) and closes the file for good. The store
+	 * then appends to a new segment, so nothing ever follows a failed write in a file.
+	 */
+	void abandon(long validLength) {
+		this.failed = true;
+		try {
+			this.channel.truncate(validLength);
+			this.size = validLength;
+		}
+		catch (IOException ex) {
+			// Recovery cuts the rest at the next start, as a torn tail.
+		}
+		this.dirty = false;
+		closeQuietly(this.channel);
+	}
+
+	boolean isFailed() {
+		return this.failed;
+	}
+
+	private static void closeQuietly(FileChannel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			// Nothing more to lose.
+		}
+	}
+
 	/** Forces appended records to disk, if any were appended since the last force. */
 	boolean force() throws IOException {
 		if (!this.dirty) {
@@ -92,6 +136,9 @@ final class ActiveSegment implements AutoCloseable {
 
 	@Override
 	public void close() throws IOException {
+		if (this.failed) {
+			return;
+		}
 		force();
 		this.channel.close();
 	}

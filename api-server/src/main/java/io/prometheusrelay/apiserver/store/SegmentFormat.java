@@ -35,10 +35,14 @@ final class SegmentFormat {
 	private SegmentFormat() {
 	}
 
-	/** The name of a segment created at {@code created}; {@code sequence} breaks ties within a millisecond. */
+	/**
+	 * The name of a segment created at {@code created}; {@code sequence} breaks ties within a
+	 * millisecond (a roll right after a failed write), as {@code _001}, which sorts after the plain
+	 * name ('_' after '.') and in order up to 999.
+	 */
 	static String fileName(Instant created, int sequence) {
 		String base = NAME_FORMAT.format(created);
-		return (sequence == 0) ? base + SUFFIX : base + "-" + sequence + SUFFIX;
+		return (sequence == 0) ? base + SUFFIX : base + String.format("_%03d", sequence) + SUFFIX;
 	}
 
 	static boolean isSegment(String fileName) {

@@ -13,9 +13,13 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the records of one segment in order, verifying each checksum. Stops at the first record
- * that is incomplete or corrupt and remembers where the valid part ended, so recovery can truncate
- * there: a crash mid-append leaves exactly such a torn tail.
+ * Reads the records of one segment in order, verifying each checksum, and stops at the first record
+ * that is incomplete or corrupt with nothing valid after it, remembering where the valid part ended,
+ * so recovery can truncate there: a crash mid-append leaves exactly such a torn tail.
+ * <p>
+ * A corrupt record whose length still leads to valid records (a payload damaged on disk, not a
+ * torn write) is skipped and counted instead, so the acknowledged records after it are kept. The
+ * store never appends after a failed write, so a torn record is always the last one.
  */
 public final class SegmentReader implements AutoCloseable {
 
@@ -28,6 +32,11 @@ public final class SegmentReader implements AutoCloseable {
 	private long validLength;
 
 	private @Nullable String tornReason;
+
+	private long skippedRecords;
+
+	/** Consecutive corrupt records looked past before the rest of the file counts as torn. */
+	private static final int MAX_SKIPPED_IN_A_ROW = 16;
 
 	private SegmentReader(Path file) throws IOException {
 		this.file = file;
@@ -58,22 +67,35 @@ public final class SegmentReader implements AutoCloseable {
 		if (this.tornReason != null || this.validLength == this.fileSize) {
 			return Optional.empty();
 		}
-		long remaining = this.fileSize - this.validLength;
-		if (remaining < SegmentFormat.RECORD_HEADER_BYTES) {
-			return torn("record header incomplete (" + remaining + " bytes)");
+		long position = this.validLength;
+		String firstProblem = null;
+		for (int corrupt = 0; corrupt <= MAX_SKIPPED_IN_A_ROW; corrupt++) {
+			long remaining = this.fileSize - position;
+			if (remaining < SegmentFormat.RECORD_HEADER_BYTES) {
+				return torn((firstProblem != null) ? firstProblem : "record header incomplete (" + remaining + " bytes)");
+			}
+			long length = Integer.toUnsignedLong(this.in.readInt());
+			int expectedChecksum = this.in.readInt();
+			if (length > remaining - SegmentFormat.RECORD_HEADER_BYTES) {
+				return torn((firstProblem != null) ? firstProblem
+						: "record of " + length + " bytes extends past the end of the file");
+			}
+			byte[] payload = new byte[(int) length];
+			this.in.readFully(payload);
+			position += SegmentFormat.RECORD_HEADER_BYTES + length;
+			if (SegmentFormat.checksum(payload, 0, payload.length) == expectedChecksum) {
+				this.skippedRecords += corrupt;
+				this.validLength = position;
+				return Optional.of(payload);
+			}
+			firstProblem = (firstProblem != null) ? firstProblem : "record checksum mismatch";
 		}
-		long length = Integer.toUnsignedLong(this.in.readInt());
-		int expectedChecksum = this.in.readInt();
-		if (length > remaining - SegmentFormat.RECORD_HEADER_BYTES) {
-			return torn("record of " + length + " bytes extends past the end of the file");
-		}
-		byte[] payload = new byte[(int) length];
-		this.in.readFully(payload);
-		if (SegmentFormat.checksum(payload, 0, payload.length) != expectedChecksum) {
-			return torn("record checksum mismatch");
-		}
-		this.validLength += SegmentFormat.RECORD_HEADER_BYTES + length;
-		return Optional.of(payload);
+		return torn(firstProblem);
+	}
+
+	/** Corrupt records skipped because valid records follow them. */
+	public long skippedRecords() {
+		return this.skippedRecords;
 	}
 
 	private Optional<byte[]> torn(String reason) {

@@ -85,9 +85,13 @@ public final class SegmentStore implements AutoCloseable {
 
 	private Instant lastHousekeeping;
 
-	private SegmentStore(StoreOptions options, Clock clock, MeterRegistry registry) throws IOException {
+	private final SegmentChannels channels;
+
+	private SegmentStore(StoreOptions options, Clock clock, MeterRegistry registry, SegmentChannels channels)
+			throws IOException {
 		this.options = options;
 		this.clock = clock;
+		this.channels = channels;
 		Files.createDirectories(options.dataDir());
 		this.lock = DataDirectoryLock.acquire(options.dataDir(), "api-server");
 		this.recentBatches = new RecentBatches(options.dedupBatches());
@@ -122,7 +126,13 @@ public final class SegmentStore implements AutoCloseable {
 	 * @throws DataDirectoryLock.DataDirectoryInUseException if another instance owns the directory
 	 */
 	public static SegmentStore open(StoreOptions options, Clock clock, MeterRegistry registry) throws IOException {
-		return new SegmentStore(options, clock, registry);
+		return new SegmentStore(options, clock, registry, SegmentChannels.FILES);
+	}
+
+	/** Opens the store with segments written through {@code channels} (tests inject disk faults). */
+	static SegmentStore open(StoreOptions options, Clock clock, MeterRegistry registry, SegmentChannels channels)
+			throws IOException {
+		return new SegmentStore(options, clock, registry, channels);
 	}
 
 	/**
@@ -230,8 +240,10 @@ public final class SegmentStore implements AutoCloseable {
 
 	private void commit(List<Append> group) {
 		List<Append> fresh = withoutDuplicates(group);
+		long validLength = -1;
 		try {
 			rollIfDue();
+			validLength = this.active.size();
 			ByteBuffer[] buffers = new ByteBuffer[fresh.size() * 2];
 			long bytes = 0;
 			for (int i = 0; i < fresh.size(); i++) {
@@ -252,6 +264,10 @@ public final class SegmentStore implements AutoCloseable {
 			this.lastWriteFailure = null;
 		}
 		catch (IOException ex) {
+			if (validLength >= 0) {
+				// Never append after a failed write or fsync: the next group goes to a new segment.
+				this.active.abandon(validLength);
+			}
 			logger.warn("Store {}: write of {} batches failed: {}", this.options.dataDir(), group.size(), ex.getMessage());
 			this.metrics.writeErrors.increment();
 			this.lastWriteFailure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
@@ -309,6 +325,10 @@ public final class SegmentStore implements AutoCloseable {
 	}
 
 	private void rollIfDue() throws IOException {
+		if (this.active.isFailed()) {
+			roll();
+			return;
+		}
 		if (this.active.isEmpty()) {
 			return;
 		}
@@ -339,25 +359,34 @@ public final class SegmentStore implements AutoCloseable {
 			path = this.options.dataDir().resolve(SegmentFormat.fileName(now, sequence++));
 		}
 		while (Files.exists(path));
-		ActiveSegment segment = ActiveSegment.create(path, now);
+		ActiveSegment segment = ActiveSegment.create(path, now, this.channels);
 		LatestLink.pointAt(path);
 		return segment;
 	}
 
 	private void housekeeping() {
 		Instant now = this.clock.instant();
-		try {
-			if (this.options.fsyncPolicy() == FsyncPolicy.INTERVAL
-					&& Duration.between(this.lastFsync, now).compareTo(this.options.fsyncInterval()) >= 0) {
+		if (this.options.fsyncPolicy() == FsyncPolicy.INTERVAL
+				&& Duration.between(this.lastFsync, now).compareTo(this.options.fsyncInterval()) >= 0) {
+			try {
 				fsync();
 			}
-			if (Duration.between(this.lastHousekeeping, now).compareTo(HOUSEKEEPING_INTERVAL) >= 0) {
-				this.lastHousekeeping = now;
-				applyRetention();
+			catch (IOException ex) {
+				// What was acknowledged may or may not be on disk; appending more to this file would not help.
+				logger.warn("Store {}: interval fsync failed: {}", this.options.dataDir(), ex.getMessage());
+				this.metrics.writeErrors.increment();
+				this.lastWriteFailure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+				this.active.abandon(this.active.size());
 			}
 		}
-		catch (IOException ex) {
-			logger.warn("Store {}: housekeeping failed: {}", this.options.dataDir(), ex.getMessage());
+		if (Duration.between(this.lastHousekeeping, now).compareTo(HOUSEKEEPING_INTERVAL) >= 0) {
+			this.lastHousekeeping = now;
+			try {
+				applyRetention();
+			}
+			catch (IOException ex) {
+				logger.warn("Store {}: retention failed: {}", this.options.dataDir(), ex.getMessage());
+			}
 		}
 	}
 

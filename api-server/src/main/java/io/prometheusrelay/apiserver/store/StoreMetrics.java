@@ -44,6 +44,8 @@ final class StoreMetrics {
 
 	private final Counter recoveryRecords;
 
+	private final Counter recoverySkipped;
+
 	StoreMetrics(MeterRegistry registry, SegmentStore store) {
 		this.registry = registry;
 		this.fsync = add(Timer.builder("relay.store.fsync")
@@ -85,6 +87,9 @@ final class StoreMetrics {
 			.baseUnit(BaseUnits.BYTES)
 			.description("Bytes cut off torn segment tails at start")
 			.register(registry));
+		this.recoverySkipped = add(Counter.builder("relay.store.recovery.skipped")
+			.description("Corrupt records in the middle of a segment left out at start; the records after them are kept")
+			.register(registry));
 		this.recoveryRecords = add(Counter.builder("relay.store.recovery.records")
 			.description("Records replayed into the index at start")
 			.register(registry));
@@ -118,6 +123,7 @@ final class StoreMetrics {
 		this.recoveryRecords.increment(report.records());
 		this.recoveryTruncations.increment(report.truncatedSegments());
 		this.recoveryTruncatedBytes.increment(report.truncatedBytes());
+		this.recoverySkipped.increment(report.skippedRecords());
 	}
 
 	void remove() {

@@ -27,12 +27,18 @@ final class StoreRecovery {
 		long records = 0;
 		int truncatedSegments = 0;
 		long truncatedBytes = 0;
+		long skippedRecords = 0;
 		for (Path segment : segments) {
 			try (SegmentReader reader = SegmentReader.open(segment)) {
 				Optional<byte[]> record;
 				while ((record = reader.next()).isPresent()) {
 					replay(segment, record.get(), index);
 					records++;
+				}
+				if (reader.skippedRecords() > 0) {
+					logger.warn("Segment {}: {} corrupt records skipped; the valid records after them are kept",
+							segment.getFileName(), reader.skippedRecords());
+					skippedRecords += reader.skippedRecords();
 				}
 				Optional<String> torn = reader.tornReason();
 				if (torn.isPresent()) {
@@ -51,7 +57,7 @@ final class StoreRecovery {
 				}
 			}
 		}
-		return new RecoveryReport(segments.size(), records, truncatedSegments, truncatedBytes);
+		return new RecoveryReport(segments.size(), records, truncatedSegments, truncatedBytes, skippedRecords);
 	}
 
 	private static void replay(Path segment, byte[] record, LatestIndex index) {
