@@ -38,10 +38,26 @@ final class LoadGenerator {
 
 	private final long baseTimestamp = System.currentTimeMillis() - 60_000;
 
+	private volatile boolean stopped;
+
+	/** Nanoseconds between two requests of all threads together; 0 sends as fast as answers come. */
+	private final long pacingNanos;
+
 	LoadGenerator(SeriesSet series, int samplesPerRequest, int concurrency) {
+		this(series, samplesPerRequest, concurrency, 0);
+	}
+
+	/** Paced to {@code samplesPerSecond} in all (0: as fast as the receiver answers). */
+	LoadGenerator(SeriesSet series, int samplesPerRequest, int concurrency, double samplesPerSecond) {
 		this.series = series;
 		this.samplesPerRequest = samplesPerRequest;
 		this.concurrency = concurrency;
+		this.pacingNanos = (samplesPerSecond > 0) ? (long) (1e9 * samplesPerRequest / samplesPerSecond) : 0;
+	}
+
+	/** Ends a run early: the requests in progress finish, no new ones start. */
+	void stop() {
+		this.stopped = true;
 	}
 
 	/** Sends for {@code warmup} unmeasured, then for {@code measured}, and reports the measured part. */
@@ -72,10 +88,16 @@ final class LoadGenerator {
 				try {
 					while (true) {
 						long now = System.nanoTime();
-						if (now >= end) {
+						if (now >= end || this.stopped) {
 							break;
 						}
 						long n = next.getAndIncrement();
+						if (this.pacingNanos > 0) {
+							long due = start + n * this.pacingNanos;
+							if (due > now) {
+								Thread.sleep((due - now) / 1_000_000, (int) ((due - now) % 1_000_000));
+							}
+						}
 						long round = n / chunks;
 						int first = (int) ((n % chunks) * this.samplesPerRequest);
 						builder.build(first, this.samplesPerRequest, this.baseTimestamp + round, round);

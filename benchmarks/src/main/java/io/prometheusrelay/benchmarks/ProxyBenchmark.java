@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -71,10 +70,7 @@ public final class ProxyBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = new HashMap<>();
-		for (String arg : args) {
-			options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-		}
+		Map<String, String> options = Options.parse(args).asMap();
 		ProxyBenchmark benchmark = new ProxyBenchmark(options);
 		List<String> runs = List.of(options.getOrDefault("runs", "micrometer,relay,relay-legacy").split(","));
 		List<Result> results = new ArrayList<>();

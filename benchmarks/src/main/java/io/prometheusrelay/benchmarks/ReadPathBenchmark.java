@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -44,10 +43,7 @@ public final class ReadPathBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = new HashMap<>();
-		for (String arg : args) {
-			options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-		}
+		Map<String, String> options = Options.parse(args).asMap();
 		int seriesCount = Integer.parseInt(options.getOrDefault("series", "1000000"));
 		int runs = Integer.parseInt(options.getOrDefault("runs", "3"));
 		String heap = options.getOrDefault("heap", "2g");

@@ -22,8 +22,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>
  * Usage: {@code java -jar benchmarks/target/benchmarks-<version>-exec.jar [--series=100000]
  * [--samples-per-request=2000] [--concurrency=4,16] [--warmup=10s] [--duration=30s]
- * [--systems=reference,pipeline,receiver] [--heap=256m] [--service-jvm-args="-XX:+UseParallelGC"] [--repo=.]}; in
- * service JVM arguments, {@code {name}} becomes the process's name (for per-process profiling files).
+ * [--systems=reference,pipeline,receiver] [--heap=256m] [--service-jvm-args="-XX:+UseParallelGC"] [--repo=.]
+ * [--baseline-repo=path]}; in service JVM arguments, {@code {name}} becomes the process's name (for
+ * per-process profiling files). The system {@code baseline} is the pipeline built from another
+ * checkout ({@code --baseline-repo}, e.g. the commit before a change), so a change's cost is a ratio
+ * taken in the same run.
  */
 public final class RemoteWriteBenchmark {
 
@@ -31,7 +34,7 @@ public final class RemoteWriteBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = parse(args);
+		Map<String, String> options = Options.parse(args).asMap();
 		int seriesCount = Integer.parseInt(options.getOrDefault("series", "100000"));
 		int samplesPerRequest = Integer.parseInt(options.getOrDefault("samples-per-request", "2000"));
 		List<Integer> concurrencies = new ArrayList<>();
@@ -50,6 +53,7 @@ public final class RemoteWriteBenchmark {
 			jvmArgs.addAll(List.of(extra.trim().split("\\s+")));
 		}
 		Path repo = Path.of(options.getOrDefault("repo", ".")).toAbsolutePath().normalize();
+		Path baselineRepo = Path.of(options.getOrDefault("baseline-repo", ".")).toAbsolutePath().normalize();
 
 		SeriesSet series = new SeriesSet(seriesCount);
 		System.out.printf("# Remote-write benchmark, %s%n", Instant.now());
@@ -62,11 +66,13 @@ public final class RemoteWriteBenchmark {
 		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
 		boolean lost = false;
 		Map<Integer, Double> reference = new HashMap<>();
+		Map<String, Double> throughput = new LinkedHashMap<>();
 		for (int concurrency : concurrencies) {
 			for (String system : systems) {
 				Path workDir = Files.createTempDirectory("relay-bench-" + system + "-");
-				try (SystemUnderTest sut = start(system.trim(), repo, workDir, jvmArgs)) {
+				try (SystemUnderTest sut = start(system.trim(), repo, baselineRepo, workDir, jvmArgs)) {
 					Row row = measure(sut, new LoadGenerator(series, samplesPerRequest, concurrency), warmup, duration);
+					throughput.put(system.trim() + "@" + concurrency, row.result.samplesPerSecond());
 					if (system.trim().equals("reference")) {
 						reference.put(concurrency, row.result.samplesPerSecond());
 					}
@@ -91,6 +97,13 @@ public final class RemoteWriteBenchmark {
 				}
 			}
 		}
+		for (int concurrency : concurrencies) {
+			Double pipeline = throughput.get("pipeline@" + concurrency);
+			Double baseline = throughput.get("baseline@" + concurrency);
+			if (pipeline != null && baseline != null && baseline > 0) {
+				System.out.printf("%npipeline / baseline at C=%d: %.3f×%n", concurrency, pipeline / baseline);
+			}
+		}
 		if (lost) {
 			System.out.println();
 			System.out.println("LOSS: an api-server stored fewer batches than were acknowledged");
@@ -98,11 +111,12 @@ public final class RemoteWriteBenchmark {
 		}
 	}
 
-	private static SystemUnderTest start(String system, Path repo, Path workDir, List<String> jvmArgs)
-			throws Exception {
+	private static SystemUnderTest start(String system, Path repo, Path baselineRepo, Path workDir,
+			List<String> jvmArgs) throws Exception {
 		return switch (system) {
 			case "reference" -> SystemUnderTest.prometheusReceiver(workDir);
 			case "pipeline" -> SystemUnderTest.pipeline(repo, workDir, jvmArgs);
+			case "baseline" -> SystemUnderTest.pipeline(baselineRepo, workDir, jvmArgs);
 			case "receiver" -> SystemUnderTest.receiverAlone(repo, workDir, jvmArgs);
 			default -> throw new IllegalArgumentException("Unknown system '" + system + "'");
 		};
@@ -112,6 +126,7 @@ public final class RemoteWriteBenchmark {
 		return switch (system) {
 			case "reference" -> "Prometheus 2.42 receiver (reference)";
 			case "pipeline" -> "receiver → forwarder → 2 api-servers (fsync before ACK)";
+			case "baseline" -> "the same, built from --baseline-repo";
 			case "receiver" -> "receiver alone (forwarder ACKs at once)";
 			default -> system;
 		};
@@ -158,18 +173,7 @@ public final class RemoteWriteBenchmark {
 		return new Row(result, measured, generatorCpu);
 	}
 
-	private static Map<String, String> parse(String[] args) {
-		Map<String, String> options = new HashMap<>();
-		for (String arg : args) {
-			if (!arg.startsWith("--") || !arg.contains("=")) {
-				throw new IllegalArgumentException("Options are --name=value, got '" + arg + "'");
-			}
-			options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-		}
-		return options;
-	}
-
-	private static void deleteRecursively(Path dir) throws java.io.IOException {
+	static void deleteRecursively(Path dir) throws java.io.IOException {
 		try (var paths = Files.walk(dir)) {
 			paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
 		}

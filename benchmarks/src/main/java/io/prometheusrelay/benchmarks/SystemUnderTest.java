@@ -116,8 +116,33 @@ final class SystemUnderTest implements AutoCloseable {
 		this.httpPorts.put(name, httpPort);
 	}
 
+	private final Map<String, List<String>> commands = new LinkedHashMap<>();
+
+	private Path logDir;
+
 	private void start(String name, Path workDir, List<String> command) {
-		this.processes.put(name, ManagedProcess.start(name, command, workDir.resolve("logs")));
+		this.logDir = workDir.resolve("logs");
+		this.commands.put(name, List.copyOf(command));
+		this.processes.put(name, ManagedProcess.start(name, command, this.logDir));
+	}
+
+	/** Stops one process (SIGTERM, as an orchestrator does), leaving the others running. */
+	void stop(String name) {
+		this.processes.get(name).stop(Duration.ofSeconds(30));
+	}
+
+	/** Starts a stopped process again with the same command, and waits until it is healthy. */
+	void restart(String name) {
+		this.processes.put(name, ManagedProcess.start(name, this.commands.get(name), this.logDir));
+		awaitHttp(name, "http://127.0.0.1:" + this.httpPorts.get(name) + "/actuator/health");
+	}
+
+	/** One process's own metrics, in the Prometheus text format. */
+	String metrics(String name) throws IOException, InterruptedException {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPorts.get(name) + "/actuator/prometheus"))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+			.body();
 	}
 
 	private void awaitAllHealthy() {
