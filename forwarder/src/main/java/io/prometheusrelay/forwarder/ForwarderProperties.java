@@ -1,18 +1,21 @@
 package io.prometheusrelay.forwarder;
 
 import io.prometheusrelay.forwarder.handoff.HandoffProperties;
+import io.prometheusrelay.pipeline.discovery.NextHopSettings;
 import io.prometheusrelay.pipeline.discovery.RelayTargetsProperties;
+import io.prometheusrelay.pipeline.relay.PipelinePorts;
 import io.prometheusrelay.pipeline.relay.RelayServerProperties;
+import io.prometheusrelay.pipeline.relay.RelayServerSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /** Configuration of the forwarder, under {@code relay.forwarder}. */
 @ConfigurationProperties("relay.forwarder")
-public class ForwarderProperties {
+public class ForwarderProperties implements NextHopSettings, RelayServerSettings {
 
 	/** Default port of the relay server that receives batches from remote-receivers. */
-	public static final int DEFAULT_RELAY_PORT = 9999;
+	public static final int DEFAULT_RELAY_PORT = PipelinePorts.FORWARDER_RELAY;
 
 	/** Relay server that receives batches from remote-receivers. */
 	@NestedConfigurationProperty
@@ -26,8 +29,19 @@ public class ForwarderProperties {
 	@NestedConfigurationProperty
 	private final HandoffProperties handoff = new HandoffProperties();
 
+	@Override
 	public RelayServerProperties getRelay() {
 		return this.relay;
+	}
+
+	@Override
+	public String relayServerName() {
+		return "forwarder";
+	}
+
+	@Override
+	public RelayTargetsProperties nextHop() {
+		return this.targets;
 	}
 
 	public RelayTargetsProperties getTargets() {

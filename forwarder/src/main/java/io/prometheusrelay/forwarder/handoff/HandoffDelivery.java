@@ -167,12 +167,15 @@ public final class HandoffDelivery implements AutoCloseable {
 		}
 		HandoffLog.Append append = this.log.append(payload);
 		MemoryTail.Entry entry = new MemoryTail.Entry(append.batch, answer);
-		append.written.whenComplete((ignored, failure) -> {
-			entry.written = (failure != null) ? -1 : 1;
-			answer.written(failure);
+		append.written.whenComplete((ignored, failure) -> entry.written = (failure != null) ? -1 : 1);
+		append.durable.whenComplete((ignored, failure) -> {
+			if (failure != null) {
+				entry.written = -1;
+			}
+			answer.durable(failure);
 		});
 		this.tail.add(entry);
-		answer.await(inSync);
+		answer.await(inSync, this.replicas.size(), this.log::requestForce);
 		for (Replica replica : this.replicas.values()) {
 			if (inSync.contains(replica.name)) {
 				pump(replica, now);
@@ -241,6 +244,7 @@ public final class HandoffDelivery implements AutoCloseable {
 			if (answer != null) {
 				answer.acked(replica.name);
 			}
+			updateDelivered();
 		}
 		else if (!outcome.retryable()) {
 			// It will never take this batch; holding on to it would stop the replica for good.
@@ -395,7 +399,9 @@ public final class HandoffDelivery implements AutoCloseable {
 			somewhere = Math.max(somewhere, acknowledged);
 		}
 		// With no replica known yet, nothing is delivered anywhere: keep everything.
-		this.log.delivered(this.replicas.isEmpty() ? 0 : everywhere, somewhere);
+		long delivered = this.replicas.isEmpty() ? 0 : everywhere;
+		this.log.delivered(delivered, somewhere);
+		this.tail.delivered(delivered);
 	}
 
 	private void save(long now) {

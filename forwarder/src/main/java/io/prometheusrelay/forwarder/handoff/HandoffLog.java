@@ -27,8 +27,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The durable part of the hand-off: every batch taken from upstream, appended under the next
  * sequence number to segment files in one directory. One writer thread owns the files: it writes
- * every waiting append as one group, forces the group to disk once, and only then completes the
- * group's futures. It also rolls segments and deletes those the delivery no longer needs.
+ * every waiting append as one group, and rolls and deletes segments.
+ * <p>
+ * Forcing to disk is on demand. A batch every replica acknowledged needs no copy here, so in the
+ * common case nothing is forced and the log costs a write to the page cache; when a batch's answer
+ * needs the log (a replica is behind or failed), {@link #requestForce()} has the writer force every
+ * written batch at once, a group commit, and complete their {@link Append#durable} futures. Batches
+ * are forced within a second in any case, and before their segment is closed.
  * <p>
  * A failed write is never followed by appends to the same file: the group is cut off again, the
  * segment is closed, and the next group starts a new one. The failed sequences are holes that
@@ -53,6 +58,26 @@ final class HandoffLog implements AutoCloseable {
 	private final ConcurrentSkipListSet<Long> holes = new ConcurrentSkipListSet<>();
 
 	private final BlockingQueue<Append> queue = new LinkedBlockingQueue<>();
+
+	/** Put in the queue to wake the writer for a force; never written. */
+	private static final Append WAKE = new Append(LoggedBatch.ORIGIN);
+
+	private static final long FORCE_AT_LEAST_EVERY_MILLIS = 1000;
+
+	/**
+	 * Written to the active segment and not forced yet, oldest first: their sequences and durable
+	 * futures, not their payloads, which should die young. Writer thread only.
+	 */
+	private final List<Unforced> unforced = new ArrayList<>();
+
+	/** The active segment's length, and its last batch, as of the last force. Writer thread only. */
+	private long forcedLength;
+
+	private LoggedBatch forcedThrough = LoggedBatch.ORIGIN;
+
+	private long oldestUnforcedAt;
+
+	private volatile boolean forceRequested;
 
 	private final Thread writer;
 
@@ -188,12 +213,20 @@ final class HandoffLog implements AutoCloseable {
 		this.last = batch.position();
 		Append append = new Append(batch);
 		if (this.closing) {
-			append.written.completeExceptionally(new IOException("hand-off log is closing"));
+			append.fail(new IOException("hand-off log is closing"));
 		}
 		else {
 			this.queue.add(append);
 		}
 		return append;
+	}
+
+	/** Asks the writer to force what it has written: some answer needs a batch on disk. */
+	void requestForce() {
+		if (!this.forceRequested) {
+			this.forceRequested = true;
+			this.queue.offer(WAKE);
+		}
 	}
 
 	/**
@@ -239,8 +272,15 @@ final class HandoffLog implements AutoCloseable {
 				if (first != null) {
 					group.add(first);
 					this.queue.drainTo(group, MAX_GROUP - 1);
-					write(group);
+					group.removeIf(append -> append == WAKE);
+					if (!group.isEmpty()) {
+						write(group);
+					}
 					group.clear();
+				}
+				if (this.forceRequested || !this.unforced.isEmpty()
+						&& this.clock.millis() - this.oldestUnforcedAt >= FORCE_AT_LEAST_EVERY_MILLIS) {
+					force();
 				}
 				housekeeping();
 			}
@@ -250,9 +290,45 @@ final class HandoffLog implements AutoCloseable {
 			}
 			catch (IOException | RuntimeException ex) {
 				logger.error("Hand-off writer failed unexpectedly", ex);
-				group.forEach(append -> append.written.completeExceptionally(ex));
+				group.forEach(append -> append.fail(ex));
 				group.clear();
 			}
+		}
+		force();
+	}
+
+	/** Forces every written batch to disk and completes their durable futures; on failure, cuts them off. */
+	private void force() {
+		this.forceRequested = false;
+		Segment segment = this.active;
+		if (this.unforced.isEmpty() || segment == null) {
+			return;
+		}
+		List<Unforced> forcing = new ArrayList<>(this.unforced);
+		this.unforced.clear();
+		try {
+			if (this.options.fsync()) {
+				long start = System.nanoTime();
+				segment.channel().force(false);
+				this.metrics.fsync.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			}
+			this.forcedLength = segment.size;
+			this.forcedThrough = segment.last;
+			forcing.forEach(batch -> batch.durable.complete(null));
+		}
+		catch (IOException ex) {
+			// What an fsync failure left in the page cache is not to be trusted: cut it all off.
+			abandon(segment);
+			lost(forcing, ex);
+		}
+	}
+
+	private void lost(List<Unforced> batches, IOException ex) {
+		logger.warn("Hand-off log {}: {} batches not forced to disk: {}", this.options.dir(), batches.size(),
+				ex.getMessage());
+		for (Unforced batch : batches) {
+			this.holes.add(batch.sequence);
+			batch.durable.completeExceptionally(ex);
 		}
 	}
 
@@ -278,14 +354,13 @@ final class HandoffLog implements AutoCloseable {
 			while (buffers[buffers.length - 1].hasRemaining()) {
 				segment.channel().write(buffers);
 			}
-			if (this.options.fsync()) {
-				long start = System.nanoTime();
-				segment.channel().force(false);
-				this.metrics.fsync.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-			}
 		}
 		catch (IOException ex) {
-			abandon(segment, before);
+			// Cut back to what was forced: the unforced batches before this group go too, as after an fsync failure.
+			abandon(segment);
+			List<Unforced> earlier = new ArrayList<>(this.unforced);
+			this.unforced.clear();
+			lost(earlier, ex);
 			failed(group, ex);
 			return;
 		}
@@ -295,6 +370,10 @@ final class HandoffLog implements AutoCloseable {
 		segment.last = lastOfGroup.position();
 		segment.firstAppendedAt = Math.min(segment.firstAppendedAt, group.get(0).batch.appendedAtMillis());
 		this.metrics.appended.increment(group.size());
+		if (this.unforced.isEmpty()) {
+			this.oldestUnforcedAt = this.clock.millis();
+		}
+		group.forEach(append -> this.unforced.add(new Unforced(append.batch.sequence(), append.durable)));
 		group.forEach(append -> append.written.complete(null));
 	}
 
@@ -304,6 +383,7 @@ final class HandoffLog implements AutoCloseable {
 			return current;
 		}
 		if (current != null) {
+			force();
 			current.close();
 			this.active = null;
 		}
@@ -322,6 +402,8 @@ final class HandoffLog implements AutoCloseable {
 		segment.size = HandoffLogFormat.HEADER.length;
 		this.segments.put(firstSequence, segment);
 		this.active = segment;
+		this.forcedLength = segment.size;
+		this.forcedThrough = segment.last;
 		return segment;
 	}
 
@@ -330,11 +412,17 @@ final class HandoffLog implements AutoCloseable {
 				|| this.clock.millis() - segment.openedAt >= this.options.segmentAge().toMillis();
 	}
 
-	/** Cuts a failed group off again and closes the segment: no append ever follows a failed one in a file. */
-	private void abandon(Segment segment, long validLength) {
+	/**
+	 * Cuts everything after the last force off again and closes the segment: no append ever follows a
+	 * failed one in a file.
+	 */
+	private void abandon(Segment segment) {
 		this.metrics.writeErrors.increment();
+		segment.size = this.forcedLength;
+		segment.last = this.forcedThrough;
+		segment.lastSequence = Math.max(this.forcedThrough.sequence(), segment.firstSequence - 1);
 		try {
-			segment.channel().truncate(validLength);
+			segment.channel().truncate(this.forcedLength);
 		}
 		catch (IOException ex) {
 			logger.warn("Hand-off segment {}: could not cut a failed write off: {}", segment.file.getFileName(),
@@ -352,7 +440,7 @@ final class HandoffLog implements AutoCloseable {
 		logger.warn("Hand-off log {}: write of {} batches failed: {}", this.options.dir(), group.size(), ex.getMessage());
 		for (Append append : group) {
 			this.holes.add(append.batch.sequence());
-			append.written.completeExceptionally(ex);
+			append.fail(ex);
 		}
 	}
 
@@ -360,6 +448,7 @@ final class HandoffLog implements AutoCloseable {
 	private void housekeeping() throws IOException {
 		Segment current = this.active;
 		if (current != null && !this.closing && dueToRoll(current) && current.lastSequence >= current.firstSequence) {
+			force();
 			current.close();
 			this.active = null;
 		}
@@ -426,15 +515,28 @@ final class HandoffLog implements AutoCloseable {
 		this.lock.close();
 	}
 
+	/** A written batch waiting for a force. */
+	private record Unforced(long sequence, CompletableFuture<Void> durable) {
+	}
+
 	/** A batch on its way to disk. */
 	static final class Append {
 
 		final LoggedBatch batch;
 
+		/** Completed once the batch is written to its segment (the page cache). */
 		final CompletableFuture<Void> written = new CompletableFuture<>();
+
+		/** Completed once the batch is forced to disk (with fsync off: once written). */
+		final CompletableFuture<Void> durable = new CompletableFuture<>();
 
 		Append(LoggedBatch batch) {
 			this.batch = batch;
+		}
+
+		void fail(Throwable failure) {
+			this.written.completeExceptionally(failure);
+			this.durable.completeExceptionally(failure);
 		}
 
 	}

@@ -30,8 +30,12 @@ public class HandoffProperties {
 	/** A segment is rolled once it is this old, so that what every replica has can be deleted. */
 	private Duration segmentAge = Duration.ofMinutes(1);
 
-	/** Newest batches kept in memory, so that replicas in sync are sent them without reading the disk. */
-	private DataSize memorySize = DataSize.ofMegabytes(64);
+	/**
+	 * Newest batches kept in memory, so that replicas in sync and briefly failed ones are sent them
+	 * without reading the disk. A batch leaves as soon as every replica has it; the budget only
+	 * matters while one is behind (kept small: long-lived payloads cost old-generation GCs).
+	 */
+	private DataSize memorySize = DataSize.ofMegabytes(16);
 
 	/**
 	 * How long a batch waits for the answers of the replicas in sync before upstream is answered with

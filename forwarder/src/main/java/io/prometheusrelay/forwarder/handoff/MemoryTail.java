@@ -71,6 +71,20 @@ final class MemoryTail {
 		}
 	}
 
+	/**
+	 * Every replica has every batch through {@code sequence}: those that are written leave now, so
+	 * that in the common case a batch's payload dies young instead of waiting for the budget.
+	 */
+	void delivered(long sequence) {
+		while (this.first <= Math.min(sequence, this.last)) {
+			Entry oldest = this.entries.get(this.first);
+			if (oldest != null && oldest.written == 0) {
+				return;
+			}
+			evictFirst();
+		}
+	}
+
 	@Nullable Entry get(long sequence) {
 		return this.entries.get(sequence);
 	}

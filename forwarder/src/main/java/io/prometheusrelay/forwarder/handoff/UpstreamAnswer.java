@@ -8,11 +8,13 @@ import io.prometheusrelay.protocol.transport.BatchOutcome;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The answer upstream gets for one batch: ACK once the batch is on the hand-off log's disk, at least
- * one replica acknowledged it, and every replica in sync when it arrived answered or failed. A
- * replica that failed gets the batch from the hand-off later; one that refused it for good (a
- * non-retryable NACK) makes the answer a non-retryable NACK, as it would have been without a
- * hand-off. Verdicts come from the delivery and writer threads, hence the lock.
+ * The answer upstream gets for one batch: ACK once every replica in sync when it arrived answered or
+ * failed, at least one acknowledged it, and the batch is safe for the others: on the hand-off log's
+ * disk, or on every known replica already (then the log's fsync is not waited for, which keeps it
+ * off the latency of the common case). A replica that failed gets the batch from the hand-off
+ * later; one that refused it for good (a non-retryable NACK) makes the answer a non-retryable NACK,
+ * as it would have been without a hand-off. Verdicts come from the delivery and writer threads,
+ * hence the lock.
  */
 final class UpstreamAnswer {
 
@@ -22,9 +24,17 @@ final class UpstreamAnswer {
 
 	private boolean awaiting;
 
-	private boolean written;
+	/** Replicas known when the batch arrived: when all of them acknowledged it, the log need not be waited for. */
+	private int known;
+
+	private boolean durable;
 
 	private @Nullable String writeFailure;
+
+	private Runnable requestDurability = () -> {
+	};
+
+	private boolean durabilityRequested;
 
 	private int acks;
 
@@ -36,19 +46,37 @@ final class UpstreamAnswer {
 		return this.outcome;
 	}
 
-	/** The replicas whose answers count: those in sync when the batch arrived. */
-	synchronized void await(Set<String> replicas) {
+	/**
+	 * The replicas whose answers count: those in sync when the batch arrived, of {@code known} in all.
+	 * {@code requestDurability} asks the log to force the batch to disk, once it is clear that the
+	 * answer needs it.
+	 */
+	synchronized void await(Set<String> replicas, int known, Runnable requestDurability) {
 		this.awaited.addAll(replicas);
+		this.known = known;
+		this.requestDurability = requestDurability;
 		this.awaiting = true;
+		if (replicas.size() < known) {
+			// A replica is behind: it will get this batch from the log, so the log must keep it.
+			needDurability();
+		}
 		completeIfDecided();
 	}
 
-	synchronized void written(@Nullable Throwable failure) {
-		this.written = true;
+	/** The log has the batch on disk, or failed to put it there. */
+	synchronized void durable(@Nullable Throwable failure) {
+		this.durable = true;
 		if (failure != null) {
 			this.writeFailure = failure.getMessage();
 		}
 		completeIfDecided();
+	}
+
+	private void needDurability() {
+		if (!this.durabilityRequested) {
+			this.durabilityRequested = true;
+			this.requestDurability.run();
+		}
 	}
 
 	synchronized void acked(String replica) {
@@ -61,6 +89,7 @@ final class UpstreamAnswer {
 	synchronized void failed(String replica, String reason) {
 		if (this.awaited.remove(replica)) {
 			this.failure = (this.failure != null) ? this.failure : replica + ": " + reason;
+			needDurability();
 			completeIfDecided();
 		}
 	}
@@ -68,14 +97,15 @@ final class UpstreamAnswer {
 	synchronized void rejected(String replica, String reason) {
 		if (this.awaited.remove(replica)) {
 			this.rejection = replica + ": " + reason;
+			needDurability();
 			completeIfDecided();
 		}
 	}
 
 	/** Upstream cannot wait longer: answer with what has come. */
 	synchronized BatchOutcome decideNow() {
-		BatchOutcome decided = this.written ? decide()
-				: BatchOutcome.nack("hand-off log write still in progress", true);
+		BatchOutcome decided = (this.durable || onEveryReplica()) ? decide()
+				: BatchOutcome.nack("hand-off log not yet on disk", true);
 		this.outcome.complete(decided);
 		return this.outcome.join();
 	}
@@ -86,13 +116,23 @@ final class UpstreamAnswer {
 	}
 
 	private void completeIfDecided() {
-		if (this.awaiting && this.written && this.awaited.isEmpty()) {
+		if (!this.awaiting || !this.awaited.isEmpty()) {
+			return;
+		}
+		if (this.durable || onEveryReplica()) {
 			this.outcome.complete(decide());
+		}
+		else {
+			needDurability();
 		}
 	}
 
+	private boolean onEveryReplica() {
+		return this.awaiting && this.acks == this.known && this.rejection == null;
+	}
+
 	private BatchOutcome decide() {
-		if (this.writeFailure != null) {
+		if (this.writeFailure != null && !onEveryReplica()) {
 			return BatchOutcome.nack("hand-off log write failed: " + this.writeFailure, true);
 		}
 		if (this.rejection != null) {

@@ -66,6 +66,18 @@ class FanOutHandlerTests {
 		assertThat(handler.handle(new byte[] { 7 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
 		assertThat(first.received()).containsExactly(List.of((byte) 7));
 		assertThat(second.received()).containsExactly(List.of((byte) 7));
+		assertThat(fsyncs()).as("a batch every replica has needs no fsync of the hand-off").isZero();
+	}
+
+	@Test
+	void forcesTheHandoffToDiskBeforeAckingWhatAReplicaLacks() throws Exception {
+		apiServer();
+		FakeApiServer victim = apiServer();
+		FanOutHandler handler = handler(2);
+		victim.stop();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.targets.connected().size() == 1);
+		send(handler, 0, 3);
+		assertThat(fsyncs()).isPositive();
 	}
 
 	@Test
@@ -146,6 +158,24 @@ class FanOutHandlerTests {
 	}
 
 	@Test
+	void aNewEmptyReplicaReportsExactlyTheBatchesTheHandoffNoLongerHolds() {
+		FakeApiServer first = apiServer();
+		FanOutHandler handler = handler(1);
+		for (int i = 0; i < 40; i++) {
+			assertThat(handler.handle(new byte[100]).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
+		}
+		// Every batch is on the only replica, so the log deletes the segments it has rolled.
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.get("relay.forwarder.handoff.segments")
+			.gauge()
+			.value() <= 1);
+		FakeApiServer added = apiServer();
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> lagBatches(added) == 0);
+		assertThat(first.received()).hasSize(40);
+		assertThat(missingBatches(added)).as("reported missing").isPositive();
+		assertThat(added.received().size() + missingBatches(added)).as("received plus reported missing").isEqualTo(40);
+	}
+
+	@Test
 	void aRestartedForwarderDeliversWhatItAckedToTheReplicaThatWasDown() throws Exception {
 		FakeApiServer survivor = apiServer();
 		FakeApiServer victim = apiServer();
@@ -204,6 +234,10 @@ class FanOutHandlerTests {
 			batches.add(List.of((byte) i, (byte) (i >> 8)));
 		}
 		return batches;
+	}
+
+	private long fsyncs() {
+		return this.registry.get("relay.forwarder.handoff.fsync").timer().count();
 	}
 
 	private double lagBatches(FakeApiServer server) {
