@@ -9,12 +9,15 @@ import io.prometheusrelay.apiserver.grpc.PrometheusGrpcService;
 import io.prometheusrelay.apiserver.relay.StoreBatchHandler;
 import io.prometheusrelay.apiserver.store.SegmentStore;
 import io.prometheusrelay.apiserver.store.StoreHealthIndicator;
-import io.prometheusrelay.protocol.transport.RelayServer;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The store, and the relay server that feeds it. */
+/**
+ * The store, the handler that feeds it relayed batches, and the gRPC read API. The relay server
+ * (relay.api-server.relay) is the pipeline's auto-configuration's, from {@link ApiServerProperties};
+ * it depends on the handler, so it drains before the store closes.
+ */
 @Configuration(proxyBeanMethods = false)
 class ApiServerConfiguration {
 
@@ -36,9 +39,9 @@ class ApiServerConfiguration {
 				grpc.getShutdownGracePeriod());
 	}
 
-	@Bean(destroyMethod = "close")
-	RelayServer relayServer(ApiServerProperties properties, SegmentStore store, MeterRegistry registry) {
-		return RelayServer.start(properties.getRelay().toOptions("api-server"), new StoreBatchHandler(store), registry);
+	@Bean
+	StoreBatchHandler storeBatchHandler(SegmentStore store) {
+		return new StoreBatchHandler(store);
 	}
 
 }

@@ -5,7 +5,9 @@ import java.time.Duration;
 
 import io.prometheusrelay.apiserver.store.FsyncPolicy;
 import io.prometheusrelay.apiserver.store.StoreOptions;
+import io.prometheusrelay.pipeline.relay.PipelinePorts;
 import io.prometheusrelay.pipeline.relay.RelayServerProperties;
+import io.prometheusrelay.pipeline.relay.RelayServerSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -13,10 +15,10 @@ import org.springframework.util.unit.DataSize;
 
 /** Configuration of the api-server, under {@code relay.api-server}. */
 @ConfigurationProperties("relay.api-server")
-public class ApiServerProperties {
+public class ApiServerProperties implements RelayServerSettings {
 
 	/** Default port of the relay server that receives batches from the forwarder. */
-	public static final int DEFAULT_RELAY_PORT = 8070;
+	public static final int DEFAULT_RELAY_PORT = PipelinePorts.API_SERVER_RELAY;
 
 	/** Relay server that receives batches from the forwarder. */
 	@NestedConfigurationProperty
@@ -26,8 +28,14 @@ public class ApiServerProperties {
 
 	private final Grpc grpc = new Grpc();
 
+	@Override
 	public RelayServerProperties getRelay() {
 		return this.relay;
+	}
+
+	@Override
+	public String relayServerName() {
+		return "api-server";
 	}
 
 	public Grpc getGrpc() {
@@ -41,7 +49,7 @@ public class ApiServerProperties {
 		private String host = "0.0.0.0";
 
 		/** Port of the gRPC server; 0 picks a free one. */
-		private int port = 8090;
+		private int port = PipelinePorts.API_SERVER_GRPC;
 
 		/** Streaming calls at once; more are refused with RESOURCE_EXHAUSTED. */
 		private int maxConcurrentCalls = 256;

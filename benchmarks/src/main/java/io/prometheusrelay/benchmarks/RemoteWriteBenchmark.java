@@ -66,13 +66,14 @@ public final class RemoteWriteBenchmark {
 		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
 		boolean lost = false;
 		Map<Integer, Double> reference = new HashMap<>();
-		Map<String, Double> throughput = new LinkedHashMap<>();
+		Map<String, List<Double>> throughput = new LinkedHashMap<>();
 		for (int concurrency : concurrencies) {
 			for (String system : systems) {
 				Path workDir = Files.createTempDirectory("relay-bench-" + system + "-");
 				try (SystemUnderTest sut = start(system.trim(), repo, baselineRepo, workDir, jvmArgs)) {
 					Row row = measure(sut, new LoadGenerator(series, samplesPerRequest, concurrency), warmup, duration);
-					throughput.put(system.trim() + "@" + concurrency, row.result.samplesPerSecond());
+					throughput.computeIfAbsent(system.trim() + "@" + concurrency, key -> new ArrayList<>())
+						.add(row.result.samplesPerSecond());
 					if (system.trim().equals("reference")) {
 						reference.put(concurrency, row.result.samplesPerSecond());
 					}
@@ -98,10 +99,13 @@ public final class RemoteWriteBenchmark {
 			}
 		}
 		for (int concurrency : concurrencies) {
-			Double pipeline = throughput.get("pipeline@" + concurrency);
-			Double baseline = throughput.get("baseline@" + concurrency);
-			if (pipeline != null && baseline != null && baseline > 0) {
-				System.out.printf("%npipeline / baseline at C=%d: %.3f×%n", concurrency, pipeline / baseline);
+			// Systems may be listed more than once (alternated, against drift): compare their means.
+			double pipeline = mean(throughput.get("pipeline@" + concurrency));
+			double baseline = mean(throughput.get("baseline@" + concurrency));
+			if (pipeline > 0 && baseline > 0) {
+				System.out.printf("%npipeline / baseline at C=%d: %.3f× (means of %d and %d runs)%n", concurrency,
+						pipeline / baseline, throughput.get("pipeline@" + concurrency).size(),
+						throughput.get("baseline@" + concurrency).size());
 			}
 		}
 		if (lost) {
@@ -171,6 +175,10 @@ public final class RemoteWriteBenchmark {
 		atEnd.forEach((name, stat) -> measured.put(name, stat.minus(atStart.get().get(name))));
 		double generatorCpu = ProcessStats.of(self).minus(generatorAtStart.get()).cpuSeconds();
 		return new Row(result, measured, generatorCpu);
+	}
+
+	private static double mean(List<Double> values) {
+		return (values == null) ? 0 : values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
 	}
 
 	static void deleteRecursively(Path dir) throws java.io.IOException {

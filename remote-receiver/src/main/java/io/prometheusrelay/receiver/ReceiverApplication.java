@@ -3,6 +3,7 @@ package io.prometheusrelay.receiver;
 import java.util.Map;
 
 import io.prometheusrelay.pipeline.relay.PipelineApplications;
+import io.prometheusrelay.pipeline.relay.PipelinePorts;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -14,12 +15,13 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class ReceiverApplication {
 
 	/** HTTP port of the remote-write endpoint and the actuator. */
-	public static final int DEFAULT_HTTP_PORT = 9201;
+	public static final int DEFAULT_HTTP_PORT = PipelinePorts.RECEIVER_HTTP;
 
 	public static SpringApplication application() {
 		// Embedded default: one static forwarder on this machine; Consul or more static instances replace it.
 		return PipelineApplications.create(ReceiverApplication.class, "remote-receiver", DEFAULT_HTTP_PORT,
-				Map.of("spring.cloud.discovery.client.simple.instances.forwarder[0].uri", "http://127.0.0.1:9999"));
+				Map.of("spring.cloud.discovery.client.simple.instances.forwarder[0].uri",
+						PipelinePorts.onThisMachine(PipelinePorts.FORWARDER_RELAY)));
 	}
 
 	public static void main(String[] args) {

@@ -2,6 +2,7 @@ package io.prometheusrelay.receiver;
 
 import java.time.Duration;
 
+import io.prometheusrelay.pipeline.discovery.NextHopSettings;
 import io.prometheusrelay.pipeline.discovery.RelayTargetsProperties;
 import io.prometheusrelay.receiver.decode.RemoteWriteLimits;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +13,7 @@ import org.springframework.util.unit.DataSize;
 
 /** Configuration of the remote-receiver, under {@code relay.receiver}. */
 @ConfigurationProperties("relay.receiver")
-public class ReceiverProperties {
+public class ReceiverProperties implements NextHopSettings {
 
 	/**
 	 * How long a request waits for the forwarder's ACK or NACK before it is answered 503. Keep it
@@ -50,6 +51,11 @@ public class ReceiverProperties {
 	}
 
 	public RelayTargetsProperties getForwarders() {
+		return this.forwarders;
+	}
+
+	@Override
+	public RelayTargetsProperties nextHop() {
 		return this.forwarders;
 	}
 

@@ -1,0 +1,63 @@
+package io.prometheusrelay.pipeline.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheusrelay.pipeline.discovery.NextHopSettings;
+import io.prometheusrelay.pipeline.discovery.RelayTargets;
+import io.prometheusrelay.pipeline.discovery.RelayTargetsHealthIndicator;
+import io.prometheusrelay.pipeline.relay.RelayServerSettings;
+import io.prometheusrelay.protocol.transport.BatchHandler;
+import io.prometheusrelay.protocol.transport.RelayServer;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The relay wiring every pipeline service shares. A service declares its settings (its properties
+ * implement {@link NextHopSettings} and/or {@link RelayServerSettings}) and, if it takes batches,
+ * its {@link BatchHandler}; this configures the rest. Each bean backs off when the service defines
+ * its own.
+ * <ul>
+ * <li>with {@link NextHopSettings}: the {@link RelayTargets} (one connection per discovered instance
+ * of the next hop) and their health, the {@code nextHop} component;</li>
+ * <li>with {@link RelayServerSettings} and a {@link BatchHandler}: the {@link RelayServer}, which
+ * drains before it closes; it depends on the handler, so it is closed before what the handler uses.</li>
+ * </ul>
+ */
+@AutoConfiguration
+public final class PipelineRelayAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(NextHopSettings.class)
+	static class NextHopConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		RelayTargets relayTargets(NextHopSettings settings, DiscoveryClient discovery, MeterRegistry registry) {
+			return settings.nextHop().connect(discovery, registry);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "nextHopHealthIndicator")
+		RelayTargetsHealthIndicator nextHopHealthIndicator(RelayTargets relayTargets) {
+			return new RelayTargetsHealthIndicator(relayTargets);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean({ RelayServerSettings.class, BatchHandler.class })
+	static class RelayServerConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		RelayServer relayServer(RelayServerSettings settings, BatchHandler handler, MeterRegistry registry) {
+			return RelayServer.start(settings.getRelay().toOptions(settings.relayServerName()), handler, registry);
+		}
+
+	}
+
+}
