@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
+import io.prometheusrelay.testsupport.RealPeers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +55,7 @@ class DockerComposeTests {
 	@Test
 	void debiansDockerComposeAcceptsTheFile() throws Exception {
 		Path binary = Path.of("/usr/bin/docker-compose");
-		Assumptions.assumeTrue(Files.isExecutable(binary),
+		RealPeers.require(Files.isExecutable(binary),
 				"Debian's docker-compose is not installed (apt-get install -y --no-install-recommends docker-compose); .ci/run installs it");
 		Path errors = this.workDir.resolve("stderr");
 		Process process = new ProcessBuilder(binary.toString(), "-f", COMPOSE.toString(), "config", "--quiet")

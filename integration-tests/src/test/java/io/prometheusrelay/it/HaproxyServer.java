@@ -13,7 +13,7 @@ import java.util.Map;
 
 import io.prometheusrelay.testsupport.FreePorts;
 import io.prometheusrelay.testsupport.ManagedProcess;
-import org.junit.jupiter.api.Assumptions;
+import io.prometheusrelay.testsupport.RealPeers;
 
 import static org.awaitility.Awaitility.await;
 
@@ -41,7 +41,7 @@ final class HaproxyServer implements AutoCloseable {
 	}
 
 	static void assumeInstalled() {
-		Assumptions.assumeTrue(Files.isExecutable(Path.of(BINARY)),
+		RealPeers.require(Files.isExecutable(Path.of(BINARY)),
 				"Debian's haproxy package is not installed (apt-get install -y haproxy); .ci/run installs it");
 	}
 

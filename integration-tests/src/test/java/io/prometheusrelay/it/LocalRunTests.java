@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.prometheusrelay.testsupport.ManagedProcess;
-import org.junit.jupiter.api.Assumptions;
+import io.prometheusrelay.testsupport.RealPeers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +37,7 @@ class LocalRunTests {
 
 	@Test
 	void startsTheWholeSuiteAndStopsEveryProcessItStarted() throws Exception {
-		Assumptions.assumeTrue(onPath("prometheus") && onPath("haproxy"),
+		RealPeers.require(onPath("prometheus") && onPath("haproxy"),
 				"Debian's prometheus and haproxy are needed (apt-get install prometheus haproxy)");
 		for (String module : List.of("remote-receiver", "forwarder", "api-server", "grpc-client", "proxy-server", "demo-app")) {
 			assertThat(hasExecJar(module)).as(module + " built (./mvnw install builds every exec jar)").isTrue();
