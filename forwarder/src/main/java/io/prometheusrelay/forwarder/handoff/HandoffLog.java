@@ -186,9 +186,14 @@ final class HandoffLog implements AutoCloseable {
 		return (first != null) ? first.getKey() : this.last.sequence() + 1;
 	}
 
-	/** Whether the log never held {@code sequence}: its write failed, or a crash lost it. */
+	/**
+	 * Whether the log never held {@code sequence}, or never will again: its write failed (now, or
+	 * before a restart: it falls between two segments), or a crash lost it. Delivery skips it.
+	 */
 	boolean isHole(long sequence) {
-		return this.holes.contains(sequence) || (sequence >= this.skippedFrom && sequence <= this.skippedThrough);
+		return this.holes.contains(sequence) || (sequence >= this.skippedFrom && sequence <= this.skippedThrough)
+				|| (segmentOf(sequence) == null && this.segments.higherKey(sequence) != null
+						&& sequence >= firstHeld());
 	}
 
 	/**
