@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -231,7 +232,7 @@ public final class HandoffDelivery implements AutoCloseable {
 		try {
 			this.executor.execute(task);
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			// Closed: the cursors are saved, and what was in flight is sent again after the restart.
 		}
 	}

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -54,7 +55,7 @@ final class HandoffSegmentReader implements AutoCloseable {
 		}
 		byte[] header = new byte[HandoffLogFormat.RECORD_HEADER_BYTES];
 		this.in.readFully(header);
-		java.nio.ByteBuffer fields = java.nio.ByteBuffer.wrap(header);
+		ByteBuffer fields = ByteBuffer.wrap(header);
 		long length = Integer.toUnsignedLong(fields.getInt());
 		int checksum = fields.getInt();
 		if (length > remaining - HandoffLogFormat.RECORD_HEADER_BYTES) {

@@ -1,6 +1,7 @@
 package io.prometheusrelay.forwarder.handoff;
 
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -202,7 +203,7 @@ final class Replica {
 		IN_SYNC, CATCHING_UP, DISCONNECTED, NOT_DISCOVERED;
 
 		String label() {
-			return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+			return name().toLowerCase(Locale.ROOT).replace('_', '-');
 		}
 
 	}
