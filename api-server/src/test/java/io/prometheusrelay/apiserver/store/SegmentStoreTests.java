@@ -22,6 +22,7 @@ import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequest;
+import io.prometheusrelay.testsupport.SmallFileSystem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -305,7 +306,7 @@ class SegmentStoreTests {
 				}
 			}
 			assertThat(full).as("the disk filled up").isNotNull();
-			long descriptors = openDescriptors();
+			long descriptors = SmallFileSystem.openDescriptors();
 			int segments = SegmentFiles.list(data).size();
 			for (int i = 0; i < 50; i++) {
 				// Each retry rolls, or tries to: that must not leave a file or a descriptor behind.
@@ -314,7 +315,7 @@ class SegmentStoreTests {
 				assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
 					.isThrownBy(() -> append(store, request));
 			}
-			assertThat(openDescriptors()).isLessThanOrEqualTo(descriptors + 2);
+			assertThat(SmallFileSystem.openDescriptors()).isLessThanOrEqualTo(descriptors + 2);
 			assertThat(SegmentFiles.list(data)).hasSizeLessThanOrEqualTo(segments + 1);
 
 			Files.delete(filler);
@@ -327,12 +328,6 @@ class SegmentStoreTests {
 			assertThat(readAll(data)).containsExactlyElementsOf(acked);
 			reopened.close();
 			this.opened.remove(reopened);
-		}
-	}
-
-	private static long openDescriptors() throws IOException {
-		try (var entries = Files.list(Path.of("/proc/self/fd"))) {
-			return entries.count();
 		}
 	}
 

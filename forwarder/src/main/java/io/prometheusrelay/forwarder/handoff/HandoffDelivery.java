@@ -136,7 +136,8 @@ public final class HandoffDelivery implements AutoCloseable {
 				return Mono.just(BatchOutcome.nack("forwarder is shutting down", true));
 			}
 			this.executor.execute(() -> accept(payload, answer));
-			return Mono.fromFuture(answer.outcome())
+			// suppressCancel: the timeout must not cancel the answer it is about to complete itself.
+			return Mono.fromFuture(answer.outcome(), true)
 				.timeout(this.options.ackWait(), Mono.fromSupplier(answer::decideNow));
 		});
 	}
@@ -210,7 +211,13 @@ public final class HandoffDelivery implements AutoCloseable {
 			else {
 				batch = replica.reader.read(sequence);
 				if (batch == null) {
-					// Dropped by the limits (the drop is on its way to this thread) or not on disk yet.
+					long firstHeld = this.log.firstHeld();
+					if (sequence < firstHeld) {
+						// Gone from the log before this replica had it: count it as missing, never wait for it.
+						loseBefore(replica, firstHeld);
+						continue;
+					}
+					// Not on disk yet: look again on the next pump.
 					replica.putBack(sequence);
 					return;
 				}
@@ -272,6 +279,13 @@ public final class HandoffDelivery implements AutoCloseable {
 			answer.failed(replica.name, String.valueOf(failure.getMessage()));
 		}
 		pump(replica, this.clock.millis());
+	}
+
+	private void loseBefore(Replica replica, long firstHeld) {
+		long before = replica.missing();
+		replica.lose(replica.acknowledgedPosition().sequence() + 1, positionBefore(firstHeld));
+		logger.warn("Replica {} will not get {} batches the hand-off no longer holds; it lacks {} in all",
+				replica.name, replica.missing() - before, replica.missing());
 	}
 
 	/** The log dropped a segment before every replica had it. */

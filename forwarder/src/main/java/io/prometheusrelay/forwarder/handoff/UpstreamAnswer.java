@@ -102,12 +102,16 @@ final class UpstreamAnswer {
 		}
 	}
 
-	/** Upstream cannot wait longer: answer with what has come. */
+	/** Upstream cannot wait longer: answer with what has come (the answer already given, if any). */
 	synchronized BatchOutcome decideNow() {
+		BatchOutcome given = this.outcome.getNow(null);
+		if (given != null) {
+			return given;
+		}
 		BatchOutcome decided = (this.durable || onEveryReplica()) ? decide()
 				: BatchOutcome.nack("hand-off log not yet on disk", true);
 		this.outcome.complete(decided);
-		return this.outcome.join();
+		return decided;
 	}
 
 	/** Answered without being logged or sent. */

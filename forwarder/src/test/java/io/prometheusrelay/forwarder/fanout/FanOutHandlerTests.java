@@ -1,6 +1,7 @@
 package io.prometheusrelay.forwarder.fanout;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import io.prometheusrelay.protocol.transport.RelayServer;
 import io.prometheusrelay.protocol.transport.RelayServerOptions;
 import io.prometheusrelay.testsupport.Closeables;
 import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.testsupport.SmallFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -216,6 +218,69 @@ class FanOutHandlerTests {
 			.findFirst()
 			.orElseThrow();
 		assertThat(status.missingBatches()).isEqualTo((long) missingBatches(victim));
+	}
+
+	@Test
+	void aFullDiskNacksWhatTheHandoffCannotKeepLeaksNothingAndRecoversAndTheReplicaGetsWhatWasAcked()
+			throws Exception {
+		try (SmallFileSystem disk = SmallFileSystem.mount(this.handoffDir.resolve("small"), "256k")) {
+			Path filler = disk.path().resolve("filler");
+			Files.write(filler, new byte[64 * 1024]);
+			this.handoffDir = disk.path().resolve("handoff");
+			apiServer();
+			FakeApiServer victim = apiServer();
+			FanOutHandler handler = handler(2);
+			victim.stop();
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.targets.connected().size() == 1);
+			// The victim lacks every batch from now on, so each must be on the hand-off's disk before its ACK.
+			List<List<Byte>> acked = new ArrayList<>();
+			BatchOutcome refused = null;
+			for (int i = 0; refused == null && i < 200; i++) {
+				byte[] batch = new byte[4096];
+				batch[0] = (byte) i;
+				BatchOutcome outcome = handler.handle(batch).block(Duration.ofSeconds(10));
+				if (outcome.acked()) {
+					acked.add(bytes(batch));
+				}
+				else {
+					refused = outcome;
+				}
+			}
+			assertThat(refused).as("the disk filled up").isNotNull();
+			assertThat(acked).as("acknowledged before it did").hasSizeGreaterThan(10);
+			assertThat(refused.retryable()).isTrue();
+			assertThat(refused.reason()).contains("hand-off log");
+			long descriptors = SmallFileSystem.openDescriptors();
+			long segments = segmentFiles(this.handoffDir);
+			for (int i = 0; i < 30; i++) {
+				assertThat(handler.handle(new byte[4096]).block(Duration.ofSeconds(10)).acked()).isFalse();
+			}
+			assertThat(SmallFileSystem.openDescriptors()).isLessThanOrEqualTo(descriptors + 2);
+			assertThat(segmentFiles(this.handoffDir)).isLessThanOrEqualTo(segments + 1);
+
+			Files.delete(filler);
+			byte[] afterSpaceReturned = new byte[4096];
+			afterSpaceReturned[0] = 77;
+			assertThat(handler.handle(afterSpaceReturned).block(Duration.ofSeconds(10))).isEqualTo(BatchOutcome.ack());
+			acked.add(bytes(afterSpaceReturned));
+			victim.start();
+			await().atMost(Duration.ofSeconds(15)).until(() -> victim.acked().containsAll(acked));
+			this.delivery.close();
+		}
+	}
+
+	private static long segmentFiles(Path dir) throws java.io.IOException {
+		try (var files = Files.list(dir)) {
+			return files.filter(file -> file.toString().endsWith(".hlog")).count();
+		}
+	}
+
+	private static List<Byte> bytes(byte[] batch) {
+		List<Byte> bytes = new ArrayList<>();
+		for (byte b : batch) {
+			bytes.add(b);
+		}
+		return bytes;
 	}
 
 	private void send(FanOutHandler handler, int from, int to) {

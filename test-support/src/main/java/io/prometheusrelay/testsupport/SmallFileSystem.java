@@ -1,4 +1,4 @@
-package io.prometheusrelay.apiserver.store;
+package io.prometheusrelay.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,15 +6,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.prometheusrelay.testsupport.RealPeers;
-
 /**
  * A tmpfs of a few hundred KiB, mounted for one test so that a disk really fills up (ENOSPC), and
  * unmounted after (lazily, so a store that a failed test left open cannot keep it mounted).
  * Mounting needs root: elsewhere the test is skipped with a message, except under CI=true, where CI
  * runs as root and a missing mount is a failure.
  */
-final class SmallFileSystem implements AutoCloseable {
+public final class SmallFileSystem implements AutoCloseable {
 
 	private final Path path;
 
@@ -22,7 +20,8 @@ final class SmallFileSystem implements AutoCloseable {
 		this.path = path;
 	}
 
-	static SmallFileSystem mount(Path path, String size) throws IOException, InterruptedException {
+	/** Mounts a tmpfs of {@code size} (as mount's {@code -o size=}, e.g. {@code 256k}) on {@code path}. */
+	public static SmallFileSystem mount(Path path, String size) throws IOException, InterruptedException {
 		Files.createDirectories(path);
 		Process mount = new ProcessBuilder(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", path.toString()))
 			.redirectErrorStream(true)
@@ -33,7 +32,14 @@ final class SmallFileSystem implements AutoCloseable {
 		return new SmallFileSystem(path);
 	}
 
-	Path path() {
+	/** File descriptors this process has open: what a leak on every failed write would grow. */
+	public static long openDescriptors() throws IOException {
+		try (var entries = Files.list(Path.of("/proc/self/fd"))) {
+			return entries.count();
+		}
+	}
+
+	public Path path() {
 		return this.path;
 	}
 
