@@ -46,6 +46,7 @@ public final class HandoffBenchmark {
 				+ "outage %ds (SIGTERM), service heap %s, %d cores%n", seriesCount, samplesPerRequest, rate, concurrency,
 				warmup.toSeconds(), outage.toSeconds(), heap, Runtime.getRuntime().availableProcessors());
 		Path workDir = Files.createTempDirectory("relay-handoff-bench-");
+		boolean failed;
 		try (SystemUnderTest sut = SystemUnderTest.pipeline(repo, workDir, jvmArgs)) {
 			LoadGenerator generator = new LoadGenerator(new SeriesSet(seriesCount), samplesPerRequest, concurrency, rate);
 			Duration total = warmup.plus(outage).plus(Duration.ofMinutes(5));
@@ -98,14 +99,16 @@ public final class HandoffBenchmark {
 			if (!result.errorSample().isEmpty()) {
 				System.out.println("<!-- first non-2xx: " + result.errorSample().replace("--", "-") + " -->");
 			}
-			if (converged < 0 || records1 != records2 || result.errors() > 0) {
-				System.out.println();
-				System.out.println("NOT CONVERGED: the replicas differ, or a request failed");
-				System.exit(1);
-			}
+			failed = converged < 0 || records1 != records2 || result.errors() > 0;
 		}
 		finally {
+			// The processes are stopped by now (try-with-resources); only then is it safe to exit.
 			RemoteWriteBenchmark.deleteRecursively(workDir);
+		}
+		if (failed) {
+			System.out.println();
+			System.out.println("NOT CONVERGED: the replicas differ, or a request failed");
+			System.exit(1);
 		}
 	}
 

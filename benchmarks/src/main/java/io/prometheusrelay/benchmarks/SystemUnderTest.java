@@ -36,8 +36,12 @@ final class SystemUnderTest implements AutoCloseable {
 	/** JVM options of every service process (heap, profiling). */
 	private final List<String> jvmArgs;
 
+	/** Stops what this run started when the benchmark itself is stopped (Ctrl-C, SIGTERM) mid-run. */
+	private final Thread stopOnExit = new Thread(this::stopProcesses, "benchmark-stop-on-exit");
+
 	private SystemUnderTest(List<String> jvmArgs) {
 		this.jvmArgs = List.copyOf(jvmArgs);
+		Runtime.getRuntime().addShutdownHook(this.stopOnExit);
 	}
 
 	/** Prometheus 2.42's own receiver: {@code prometheus --web.enable-remote-write-receiver}. */
@@ -237,12 +241,18 @@ final class SystemUnderTest implements AutoCloseable {
 
 	@Override
 	public void close() throws Exception {
+		Runtime.getRuntime().removeShutdownHook(this.stopOnExit);
+		stopProcesses();
+		for (AutoCloseable closeable : this.inProcess) {
+			closeable.close();
+		}
+	}
+
+	/** Stops every process, newest first, each by its PID. */
+	private void stopProcesses() {
 		List<String> names = new ArrayList<>(this.processes.keySet());
 		for (int i = names.size() - 1; i >= 0; i--) {
 			this.processes.get(names.get(i)).stop(Duration.ofSeconds(20));
-		}
-		for (AutoCloseable closeable : this.inProcess) {
-			closeable.close();
 		}
 	}
 
