@@ -196,19 +196,13 @@ final class SystemUnderTest implements AutoCloseable {
 	 */
 	Map<String, Long> storedBatches() throws IOException, InterruptedException {
 		Map<String, Long> stored = new LinkedHashMap<>();
-		HttpClient http = HttpClient.newHttpClient();
-		for (Map.Entry<String, Integer> service : this.httpPorts.entrySet()) {
-			if (!service.getKey().startsWith("api-server")) {
+		for (String service : this.httpPorts.keySet()) {
+			if (!service.startsWith("api-server")) {
 				continue;
 			}
-			String metrics = http.send(
-					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.getValue() + "/actuator/prometheus"))
-						.build(),
-					java.net.http.HttpResponse.BodyHandlers.ofString())
-				.body();
-			for (String line : metrics.split("\n")) {
+			for (String line : metrics(service).split("\n")) {
 				if (line.startsWith("relay_store_batches_total{")) {
-					stored.put(service.getKey(), (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+					stored.put(service, (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
 				}
 			}
 		}

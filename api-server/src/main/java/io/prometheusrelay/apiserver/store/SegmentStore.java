@@ -256,7 +256,7 @@ public final class SegmentStore implements AutoCloseable {
 				this.active.append(buffers);
 			}
 			if (this.options.fsyncPolicy() == FsyncPolicy.BATCH) {
-				// A duplicate's first copy may still be waiting for this group's fsync: force regardless.
+				// A group of duplicates only wrote nothing: force() is then a no-op.
 				fsync();
 			}
 			this.metrics.committed(fresh.size(), bytes);

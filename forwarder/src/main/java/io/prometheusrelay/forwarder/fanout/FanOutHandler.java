@@ -36,7 +36,7 @@ public final class FanOutHandler implements BatchHandler {
 			.description("Api-server targets, by state")
 			.register(registry);
 		Gauge.builder("relay.forwarder.targets", delivery,
-				d -> d.status().stream().filter(replica -> replica.state().equals("in-sync")).count())
+				d -> d.status().stream().filter(HandoffDelivery.ReplicaStatus::inSync).count())
 			.tag("state", "in_sync")
 			.description("Api-server targets, by state")
 			.register(registry);

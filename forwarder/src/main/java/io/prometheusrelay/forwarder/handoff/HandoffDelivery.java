@@ -14,7 +14,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
 import io.prometheusrelay.protocol.transport.BatchOutcome;
@@ -66,8 +65,6 @@ public final class HandoffDelivery implements AutoCloseable {
 	/** Known replicas, discovered now or earlier, in the order first seen. */
 	private final Map<String, Replica> replicas = new LinkedHashMap<>();
 
-	private final Map<String, Counter> replayed = new LinkedHashMap<>();
-
 	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
 		Thread thread = new Thread(runnable, "handoff-delivery");
 		thread.setDaemon(true);
@@ -95,7 +92,7 @@ public final class HandoffDelivery implements AutoCloseable {
 			Replica replica = new Replica(known.name(), known.acknowledged(), known.missing(), known.lastSeenMillis(),
 					new HandoffReader(log));
 			this.replicas.put(known.name(), replica);
-			this.replayed.put(known.name(), metrics.replica(replica));
+			metrics.replica(replica);
 			log.skipPast(known.acknowledged());
 			logger.info("Replica {}: resuming after batch {}", known.name(), known.acknowledged().sequence());
 		}
@@ -214,14 +211,14 @@ public final class HandoffDelivery implements AutoCloseable {
 					long firstHeld = this.log.firstHeld();
 					if (sequence < firstHeld) {
 						// Gone from the log before this replica had it: count it as missing, never wait for it.
-						loseBefore(replica, firstHeld);
+						lose(replica, replica.acknowledgedPosition().sequence() + 1, positionBefore(firstHeld));
 						continue;
 					}
 					// Not on disk yet: look again on the next pump.
 					replica.putBack(sequence);
 					return;
 				}
-				this.replayed.get(replica.name).increment();
+				replica.replayed();
 			}
 			send(replica, client, batch, answer);
 		}
@@ -281,22 +278,20 @@ public final class HandoffDelivery implements AutoCloseable {
 		pump(replica, this.clock.millis());
 	}
 
-	private void loseBefore(Replica replica, long firstHeld) {
-		long before = replica.missing();
-		replica.lose(replica.acknowledgedPosition().sequence() + 1, positionBefore(firstHeld));
-		logger.warn("Replica {} will not get {} batches the hand-off no longer holds; it lacks {} in all",
-				replica.name, replica.missing() - before, replica.missing());
-	}
-
 	/** The log dropped a segment before every replica had it. */
 	private void dropped(HandoffLog.Segment segment) {
 		for (Replica replica : this.replicas.values()) {
-			long before = replica.missing();
-			replica.lose(segment.firstSequence, segment.last);
-			if (replica.missing() > before) {
-				logger.warn("Replica {} will not get {} batches from the hand-off (dropped by its limits); "
-						+ "it lacks {} in all", replica.name, replica.missing() - before, replica.missing());
-			}
+			lose(replica, segment.firstSequence, segment.last);
+		}
+	}
+
+	/** The log no longer holds {@code first} to {@code last}: what the replica lacks of them is missing for good. */
+	private void lose(Replica replica, long first, LoggedBatch last) {
+		long before = replica.missing();
+		replica.lose(first, last);
+		if (replica.missing() > before) {
+			logger.warn("Replica {} will not get {} batches the hand-off no longer holds; it lacks {} in all",
+					replica.name, replica.missing() - before, replica.missing());
 		}
 	}
 
@@ -340,7 +335,6 @@ public final class HandoffDelivery implements AutoCloseable {
 			logger.warn("Replica {} not discovered for {}: forgetting it; the hand-off no longer holds batches for it",
 					replica.name, this.options.forgetAfter());
 			this.replicas.remove(replica.name);
-			this.replayed.remove(replica.name);
 			replica.reader.close();
 			this.metrics.forget(replica);
 		}
@@ -358,7 +352,7 @@ public final class HandoffDelivery implements AutoCloseable {
 		else {
 			logger.info("Replica {} is new: it gets every batch from the first", name);
 		}
-		this.replayed.put(name, this.metrics.replica(replica));
+		this.metrics.replica(replica);
 		return replica;
 	}
 
@@ -460,6 +454,11 @@ public final class HandoffDelivery implements AutoCloseable {
 	 */
 	public record ReplicaStatus(String name, String state, long lagBatches, long lagBytes, double lagSeconds,
 			long missingBatches) {
+
+		public boolean inSync() {
+			return Replica.ReplicaState.IN_SYNC.label().equals(this.state);
+		}
+
 	}
 
 }

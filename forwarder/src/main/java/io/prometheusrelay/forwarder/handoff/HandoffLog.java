@@ -86,7 +86,8 @@ final class HandoffLog implements AutoCloseable {
 	/** The last batch given a sequence. Delivery thread only. */
 	private LoggedBatch last;
 
-	private @Nullable Segment active;
+	/** Written by the writer thread, read by delivery ({@link #isFull()}). */
+	private volatile @Nullable Segment active;
 
 	/** Sequences given out before a crash that never reached the disk (set at start only). */
 	private volatile long skippedFrom = Long.MAX_VALUE;
@@ -211,7 +212,7 @@ final class HandoffLog implements AutoCloseable {
 
 	/**
 	 * Gives {@code payload} the next sequence and queues it for the writer. Delivery thread only.
-	 * @return the batch, and a future completed once it is on disk as the options promise
+	 * @return the batch, with a future completed once it is written and one once it is forced
 	 */
 	Append append(byte[] payload) {
 		LoggedBatch batch = this.last.next(this.clock.millis(), payload);

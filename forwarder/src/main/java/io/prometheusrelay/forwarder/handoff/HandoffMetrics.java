@@ -1,6 +1,7 @@
 package io.prometheusrelay.forwarder.handoff;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -61,7 +62,7 @@ final class HandoffMetrics {
 	}
 
 	/** The meters of one replica, tagged with its target name; they stay while it is known. */
-	Counter replica(Replica replica) {
+	void replica(Replica replica) {
 		String target = replica.name;
 		Gauge.builder("relay.forwarder.replica.lag.batches", replica, r -> r.lagBatches)
 			.tag("target", target)
@@ -85,7 +86,7 @@ final class HandoffMetrics {
 			.tag("target", target)
 			.description("1 while the replica is connected and close enough to the head that batches wait for it")
 			.register(this.registry);
-		return Counter.builder("relay.forwarder.replica.replayed")
+		FunctionCounter.builder("relay.forwarder.replica.replayed", replica, r -> r.replayedBatches)
 			.tag("target", target)
 			.description("Batches sent to the replica from the hand-off log on disk")
 			.register(this.registry);

@@ -53,6 +53,9 @@ final class Replica {
 
 	volatile ReplicaState state = ReplicaState.NOT_DISCOVERED;
 
+	/** Batches sent to it from the log on disk. Written by the delivery thread only. */
+	volatile long replayedBatches;
+
 	Replica(String name, LoggedBatch acknowledged, long missing, long lastSeenMillis, HandoffReader reader) {
 		this.name = name;
 		this.acknowledged = acknowledged.position();
@@ -177,6 +180,10 @@ final class Replica {
 
 	LoggedBatch acknowledgedPosition() {
 		return this.acknowledged;
+	}
+
+	void replayed() {
+		this.replayedBatches++;
 	}
 
 	long missing() {

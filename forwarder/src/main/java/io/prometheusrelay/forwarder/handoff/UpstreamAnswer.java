@@ -29,7 +29,7 @@ final class UpstreamAnswer {
 
 	private boolean durable;
 
-	private @Nullable String writeFailure;
+	private @Nullable String durabilityFailure;
 
 	private Runnable requestDurability = () -> {
 	};
@@ -67,7 +67,7 @@ final class UpstreamAnswer {
 	synchronized void durable(@Nullable Throwable failure) {
 		this.durable = true;
 		if (failure != null) {
-			this.writeFailure = failure.getMessage();
+			this.durabilityFailure = failure.getMessage();
 		}
 		completeIfDecided();
 	}
@@ -136,8 +136,8 @@ final class UpstreamAnswer {
 	}
 
 	private BatchOutcome decide() {
-		if (this.writeFailure != null && !onEveryReplica()) {
-			return BatchOutcome.nack("hand-off log write failed: " + this.writeFailure, true);
+		if (this.durabilityFailure != null && !onEveryReplica()) {
+			return BatchOutcome.nack("hand-off log write failed: " + this.durabilityFailure, true);
 		}
 		if (this.rejection != null) {
 			return BatchOutcome.nack(this.rejection, false);

@@ -109,7 +109,7 @@ class FanOutHandlerTests {
 		assertThat(victim.receivedBefore()).containsExactlyElementsOf(batches(0, 5));
 		assertThat(victim.received()).containsExactlyInAnyOrderElementsOf(batches(5, 30));
 		await().atMost(Duration.ofSeconds(5)).until(() -> lagBatches(victim) == 0);
-		assertThat(this.registry.get("relay.forwarder.replica.replayed").tag("target", victim.name()).counter().count())
+		assertThat(this.registry.get("relay.forwarder.replica.replayed").tag("target", victim.name()).functionCounter().count())
 			.as("batches read back from disk").isPositive();
 	}
 
