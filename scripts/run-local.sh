@@ -67,12 +67,15 @@ start() {
 }
 
 java_opts=(-Xmx256m -XX:+UseParallelGC)
+# The peers each api-server catches up from, at their gRPC ports: one list for both (each skips itself).
+peers=(--spring.cloud.discovery.client.simple.instances.prometheus-api-server[0].uri=http://127.0.0.1:8091
+  --spring.cloud.discovery.client.simple.instances.prometheus-api-server[1].uri=http://127.0.0.1:8191)
 start api-server-1 java "${java_opts[@]}" -jar "$(jar api-server)" --server.port=8071 \
   --relay.api-server.relay.port=8070 --relay.api-server.grpc.port=8091 \
-  --relay.api-server.store.data-dir="$state/data/api-server-1"
+  --relay.api-server.store.data-dir="$state/data/api-server-1" "${peers[@]}"
 start api-server-2 java "${java_opts[@]}" -jar "$(jar api-server)" --server.port=8171 \
   --relay.api-server.relay.port=8170 --relay.api-server.grpc.port=8191 \
-  --relay.api-server.store.data-dir="$state/data/api-server-2"
+  --relay.api-server.store.data-dir="$state/data/api-server-2" "${peers[@]}"
 start forwarder java "${java_opts[@]}" -jar "$(jar forwarder)" --server.port=9998 \
   --relay.forwarder.relay.port=9999 --relay.forwarder.handoff.dir="$state/data/forwarder" \
   --spring.cloud.discovery.client.simple.instances.api-server[0].uri=http://127.0.0.1:8070 \

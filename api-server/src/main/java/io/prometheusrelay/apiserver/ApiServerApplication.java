@@ -23,7 +23,7 @@ public class ApiServerApplication {
 		// with the gRPC port as the service's port, the relay port in metadata, and the check on actuator.
 		// The ports follow the properties; their defaults are PipelinePorts', not repeated here.
 		return PipelineApplications.create(ApiServerApplication.class, "api-server", DEFAULT_HTTP_PORT, Map.of(
-				"spring.cloud.consul.discovery.service-name", "prometheus-api-server",
+				"spring.cloud.consul.discovery.service-name", ApiServerProperties.CatchUp.DEFAULT_SERVICE_ID,
 				"spring.cloud.consul.discovery.port", "${relay.api-server.grpc.port:" + PipelinePorts.API_SERVER_GRPC + "}",
 				"spring.cloud.consul.discovery.metadata." + RelayTargets.RELAY_PORT_METADATA,
 				"${relay.api-server.relay.port:" + PipelinePorts.API_SERVER_RELAY + "}",

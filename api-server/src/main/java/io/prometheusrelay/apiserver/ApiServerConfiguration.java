@@ -2,24 +2,39 @@ package io.prometheusrelay.apiserver;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheusrelay.apiserver.catchup.CatchUpHealthIndicator;
+import io.prometheusrelay.apiserver.catchup.PeerCatchUp;
+import io.prometheusrelay.apiserver.catchup.ReplicaIdentity;
+import io.prometheusrelay.apiserver.catchup.ReplicaService;
 import io.prometheusrelay.apiserver.grpc.GrpcReadServer;
 import io.prometheusrelay.apiserver.grpc.PrometheusGrpcService;
 import io.prometheusrelay.apiserver.relay.StoreBatchHandler;
 import io.prometheusrelay.apiserver.store.SegmentStore;
 import io.prometheusrelay.apiserver.store.StoreHealthIndicator;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The store, the handler that feeds it relayed batches, and the gRPC read API. The relay server
- * (relay.api-server.relay) is the pipeline's auto-configuration's, from {@link ApiServerProperties};
- * it depends on the handler, so it drains before the store closes.
+ * The store, the handler that feeds it relayed batches, the gRPC read API with the service peers
+ * catch up from, and this replica's own catch-up. The relay server (relay.api-server.relay) is the
+ * pipeline's auto-configuration's, from {@link ApiServerProperties}; it depends on the handler, so
+ * it drains before the store closes.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiServerConfiguration {
+
+	/** Peers' reads of this store at once, and waiting: a peer asks one thing at a time. */
+	private static final int REPLICA_READ_THREADS = 2;
+
+	private static final int REPLICA_READS_QUEUED = 16;
 
 	@Bean(destroyMethod = "close")
 	SegmentStore segmentStore(ApiServerProperties properties, MeterRegistry registry) throws IOException {
@@ -31,17 +46,58 @@ class ApiServerConfiguration {
 		return new StoreHealthIndicator(store);
 	}
 
+	@Bean
+	ReplicaIdentity replicaIdentity() {
+		return ReplicaIdentity.random();
+	}
+
+	@Bean(destroyMethod = "shutdownNow")
+	ThreadPoolExecutor replicaReads() {
+		return new ThreadPoolExecutor(REPLICA_READ_THREADS, REPLICA_READ_THREADS, 0, TimeUnit.MILLISECONDS,
+				new ArrayBlockingQueue<>(REPLICA_READS_QUEUED), runnable -> {
+					Thread thread = new Thread(runnable, "replica-read");
+					thread.setDaemon(true);
+					return thread;
+				});
+	}
+
+	@Bean
+	ReplicaService replicaService(SegmentStore store, ReplicaIdentity identity, ThreadPoolExecutor replicaReads,
+			MeterRegistry registry) {
+		return new ReplicaService(store, identity, replicaReads, registry);
+	}
+
 	@Bean(destroyMethod = "close")
-	GrpcReadServer grpcReadServer(ApiServerProperties properties, SegmentStore store, MeterRegistry registry) {
+	GrpcReadServer grpcReadServer(ApiServerProperties properties, SegmentStore store, ReplicaService replicaService,
+			MeterRegistry registry) {
 		ApiServerProperties.Grpc grpc = properties.getGrpc();
 		PrometheusGrpcService service = new PrometheusGrpcService(store, grpc.toLimits(), registry);
 		return GrpcReadServer.start(grpc.getHost(), grpc.getPort(), service, grpc.getPermitKeepAliveTime(),
-				grpc.getShutdownGracePeriod());
+				grpc.getShutdownGracePeriod(), replicaService);
 	}
 
 	@Bean
 	StoreBatchHandler storeBatchHandler(SegmentStore store) {
 		return new StoreBatchHandler(store);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "relay.api-server.catch-up.enabled", matchIfMissing = true)
+	static class CatchUpConfiguration {
+
+		@Bean(destroyMethod = "close")
+		PeerCatchUp peerCatchUp(SegmentStore store, DiscoveryClient discovery, ReplicaIdentity identity,
+				ApiServerProperties properties, MeterRegistry registry) {
+			return new PeerCatchUp(store, discovery, identity,
+					properties.getCatchUp().toOptions(properties.getRelay().getMaxFrameSize()), Clock.systemUTC(),
+					registry);
+		}
+
+		@Bean
+		CatchUpHealthIndicator catchUpHealthIndicator(PeerCatchUp catchUp) {
+			return new CatchUpHealthIndicator(catchUp);
+		}
+
 	}
 
 }

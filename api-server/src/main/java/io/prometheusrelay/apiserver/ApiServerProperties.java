@@ -3,6 +3,7 @@ package io.prometheusrelay.apiserver;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.prometheusrelay.apiserver.catchup.CatchUpOptions;
 import io.prometheusrelay.apiserver.store.FsyncPolicy;
 import io.prometheusrelay.apiserver.store.StoreOptions;
 import io.prometheusrelay.pipeline.relay.PipelinePorts;
@@ -27,6 +28,8 @@ public class ApiServerProperties implements RelayServerSettings {
 	private final Store store = new Store();
 
 	private final Grpc grpc = new Grpc();
+
+	private final CatchUp catchUp = new CatchUp();
 
 	@Override
 	public RelayServerProperties getRelay() {
@@ -178,6 +181,84 @@ public class ApiServerProperties implements RelayServerSettings {
 		return this.store;
 	}
 
+	public CatchUp getCatchUp() {
+		return this.catchUp;
+	}
+
+	/**
+	 * Catching up from peer api-servers: what the forwarder's hand-off can no longer bring (an
+	 * outage longer than it holds, a new and empty replica) is copied from a peer that has it.
+	 */
+	public static class CatchUp {
+
+		/** The discovery service name api-servers register under, and find their peers by. */
+		public static final String DEFAULT_SERVICE_ID = "prometheus-api-server";
+
+		/** Whether to compare with peers and copy what this replica lacks. */
+		private boolean enabled = true;
+
+		/**
+		 * Discovery service whose instances are the peers, at their gRPC ports: the name api-servers
+		 * register in Consul under, or static instances of that name. This replica finds and skips itself.
+		 */
+		private String serviceId = DEFAULT_SERVICE_ID;
+
+		/** Time between two comparisons with each peer. */
+		private Duration interval = Duration.ofSeconds(30);
+
+		/** Batches a peer stored less than this long ago are left to the forwarder to deliver. */
+		private Duration settle = Duration.ofMinutes(1);
+
+		/** Deadline of each call to a peer, and of storing one copied batch. */
+		private Duration callTimeout = Duration.ofSeconds(30);
+
+		public CatchUpOptions toOptions(DataSize maxBatchSize) {
+			return new CatchUpOptions(this.serviceId, this.interval, this.settle, this.callTimeout,
+					Math.toIntExact(maxBatchSize.toBytes()));
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getServiceId() {
+			return this.serviceId;
+		}
+
+		public void setServiceId(String serviceId) {
+			this.serviceId = serviceId;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getSettle() {
+			return this.settle;
+		}
+
+		public void setSettle(Duration settle) {
+			this.settle = settle;
+		}
+
+		public Duration getCallTimeout() {
+			return this.callTimeout;
+		}
+
+		public void setCallTimeout(Duration callTimeout) {
+			this.callTimeout = callTimeout;
+		}
+
+	}
+
 	/** Segment store. */
 	public static class Store {
 
@@ -206,24 +287,24 @@ public class ApiServerProperties implements RelayServerSettings {
 		private int maxQueuedAppends = 1024;
 
 		/**
-		 * Identities of the newest batches stored that are remembered, so that any of them delivered
-		 * again (a sender's retry, the forwarder's replay after a restart) is acknowledged without
-		 * being stored twice; about 80 bytes of heap each. 0 turns deduplication off.
+		 * Whether a batch delivered again (a sender's retry, the forwarder's replay, a copy from a
+		 * peer) is acknowledged without a second copy while the store holds the first. The identity
+		 * of every stored batch is kept in memory for it, 110 to 124 bytes each.
 		 */
-		private int dedupBatches = 65_536;
+		private boolean deduplicate = true;
 
 		public StoreOptions toOptions() {
 			return new StoreOptions(this.dataDir, this.fsync, this.fsyncInterval, this.segmentMaxSize.toBytes(),
 					this.segmentMaxAge, this.retentionMaxAge, this.retentionMaxSize.toBytes(), this.maxQueuedAppends,
-					this.dedupBatches);
+					this.deduplicate);
 		}
 
-		public int getDedupBatches() {
-			return this.dedupBatches;
+		public boolean isDeduplicate() {
+			return this.deduplicate;
 		}
 
-		public void setDedupBatches(int dedupBatches) {
-			this.dedupBatches = dedupBatches;
+		public void setDeduplicate(boolean deduplicate) {
+			this.deduplicate = deduplicate;
 		}
 
 		public Path getDataDir() {

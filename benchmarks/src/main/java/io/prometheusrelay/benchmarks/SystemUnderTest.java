@@ -85,6 +85,25 @@ final class SystemUnderTest implements AutoCloseable {
 		return system;
 	}
 
+	/** Nothing started yet: the caller starts api-servers one by one ({@link #startApiServer}). */
+	static SystemUnderTest apiServersOnly(List<String> jvmArgs) {
+		return new SystemUnderTest(jvmArgs);
+	}
+
+	/**
+	 * Starts an api-server on loopback with its data in {@code workDir/<name>}, and waits until it is
+	 * healthy; {@code extraArgs} come after its own.
+	 */
+	void startApiServer(String name, Path repo, Path workDir, int relayPort, int grpcPort, List<String> extraArgs)
+			throws IOException {
+		List<String> args = new ArrayList<>(List.of("--relay.api-server.relay.port=" + relayPort,
+				"--relay.api-server.relay.host=127.0.0.1", "--relay.api-server.store.data-dir=" + workDir.resolve(name),
+				"--relay.api-server.grpc.port=" + grpcPort, "--relay.api-server.grpc.host=127.0.0.1"));
+		args.addAll(extraArgs);
+		startJava(name, repo, "api-server", workDir, FreePorts.next(), args.toArray(String[]::new));
+		awaitHttp(name, "http://127.0.0.1:" + this.httpPorts.get(name) + "/actuator/health");
+	}
+
 	/** The receiver alone, relaying to a forwarder (in this JVM) that ACKs every batch at once. */
 	static SystemUnderTest receiverAlone(Path repo, Path workDir, List<String> jvmArgs) throws IOException {
 		SystemUnderTest system = new SystemUnderTest(jvmArgs);

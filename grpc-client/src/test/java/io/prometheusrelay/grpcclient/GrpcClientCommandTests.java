@@ -56,7 +56,7 @@ class GrpcClientCommandTests {
 	void startApiServer() throws Exception {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		SegmentStore store = this.closeables.add(SegmentStore.open(new StoreOptions(this.dataDir, FsyncPolicy.NEVER,
-				Duration.ofSeconds(1), 1 << 20, Duration.ofHours(1), Duration.ofDays(1), 1 << 30, 64, 1024), Clock.systemUTC(),
+				Duration.ofSeconds(1), 1 << 20, Duration.ofHours(1), Duration.ofDays(1), 1 << 30, 64, true), Clock.systemUTC(),
 				registry));
 		WriteRequest request = WriteRequest.newBuilder()
 			.addTimeseries(series("up", 1, "job", "node", "instance", "a:9100"))

@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.prometheusrelay.apiserver.ApiServerProperties;
 import io.prometheusrelay.it.KubernetesManifests.Workload;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -205,6 +206,13 @@ class KubernetesManifestsTests {
 			.toList();
 		assertThat(settings(manifests.workload("forwarder").containers().get(0)).staticInstances("api-server"))
 			.isEqualTo(expectedTargets);
+		// Each api-server catches up from every pod (itself included, which it skips), on its gRPC port.
+		List<String> expectedPeers = IntStream.range(0, apiServers.getSpec().getReplicas())
+			.mapToObj(i -> "http://api-server-" + i + "." + headless.getMetadata().getName() + ":"
+					+ apiServerPorts.get("grpc"))
+			.toList();
+		assertThat(settings(manifests.workload("api-server").containers().get(0))
+			.staticInstances(ApiServerProperties.CatchUp.DEFAULT_SERVICE_ID)).isEqualTo(expectedPeers);
 		// The receivers reach the forwarders through their Service, on its relay port.
 		assertThat(settings(manifests.workload("remote-receiver").containers().get(0)).staticInstances("forwarder"))
 			.containsExactly("http://forwarder:" + servicePort("forwarder", "relay"));

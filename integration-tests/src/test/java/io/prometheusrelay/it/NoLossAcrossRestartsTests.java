@@ -5,23 +5,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.prometheusrelay.apiserver.store.SegmentFiles;
-import io.prometheusrelay.protocol.api.GetMetricsRequest;
-import io.prometheusrelay.protocol.api.MetricsBatch;
-import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
-import io.prometheusrelay.protocol.api.ReadMode;
-import io.prometheusrelay.protocol.remotewrite.LabelMatcher;
-import io.prometheusrelay.protocol.remotewrite.Sample;
-import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,24 +73,7 @@ class NoLossAcrossRestartsTests {
 
 			awaitReplicasCaughtUp(pipeline);
 			for (int i = 0; i < 2; i++) {
-				Map<String, Integer> stored = rangeRead(pipeline.grpcPorts.get(i));
-				List<Long> missing = new ArrayList<>();
-				List<String> twice = new ArrayList<>();
-				for (RemoteWriteLoad.Acked request : acked) {
-					for (String sample : RemoteWriteLoad.samples(request.sequence())) {
-						int copies = stored.getOrDefault(sample, 0);
-						if (copies == 0 && !missing.contains(request.sequence())) {
-							missing.add(request.sequence());
-						}
-						if (copies > 1) {
-							twice.add(sample);
-						}
-					}
-				}
-				assertThat(missing).as("acknowledged requests missing on api-server-%d", i + 1).isEmpty();
-				assertThat(twice).as("samples stored more than once on api-server-%d", i + 1).isEmpty();
-				assertThat(stored).as("api-server-%d holds only what was sent", i + 1)
-					.hasSize(acked.size() * RemoteWriteLoad.SERIES_PER_REQUEST);
+				ReplicaContents.assertHoldsEveryAckedSampleOnce(pipeline.grpcPorts.get(i), acked, "api-server-" + (i + 1));
 			}
 		}
 	}
@@ -130,36 +99,6 @@ class NoLossAcrossRestartsTests {
 		});
 		assertThat(metricsOf(pipeline.forwarder, "relay_forwarder_replica_missing_batches"))
 			.as("batches some replica will never get").allMatch(value -> value == 0);
-	}
-
-	/** Every stored {@code loss_test} sample of one api-server, read with RANGE, and how often it came. */
-	private static Map<String, Integer> rangeRead(int grpcPort) {
-		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort)
-			.usePlaintext()
-			.maxInboundMessageSize(16 << 20)
-			.build();
-		try {
-			Iterator<MetricsBatch> batches = PrometheusServiceGrpc.newBlockingStub(channel)
-				.withDeadlineAfter(60, TimeUnit.SECONDS)
-				.getMetricsBatches(GetMetricsRequest.newBuilder()
-					.setMode(ReadMode.RANGE)
-					.setStartTimestampMs(1)
-					.addMatchers(LabelMatcher.newBuilder().setName("__name__").setValue("loss_test"))
-					.build());
-			Map<String, Integer> samples = new HashMap<>();
-			while (batches.hasNext()) {
-				for (TimeSeries series : batches.next().getTimeSeriesList()) {
-					String key = StoredSeries.key(series).toString();
-					for (Sample sample : series.getSamplesList()) {
-						samples.merge(key + "@" + sample.getTimestamp() + "=" + sample.getValue(), 1, Integer::sum);
-					}
-				}
-			}
-			return samples;
-		}
-		finally {
-			channel.shutdownNow();
-		}
 	}
 
 	/** What a crash mid-append leaves: a record header promising more bytes than reached the disk. */

@@ -28,6 +28,12 @@ final class RemoteWriteLoad implements AutoCloseable {
 
 	static final int SERIES_PER_REQUEST = 10;
 
+	/**
+	 * Samples are stamped from an hour before the test ran, as a live Prometheus stamps them: recent
+	 * enough for every replica's retention horizon, which catching up from a peer respects.
+	 */
+	private static final long BASE_TIMESTAMP = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
+
 	/** A request that was answered 2xx: when it was first sent and when it was acknowledged. */
 	record Acked(long sequence, long firstSentNanos, long ackedNanos) {
 	}
@@ -101,7 +107,7 @@ final class RemoteWriteLoad implements AutoCloseable {
 				.addLabels(Label.newBuilder().setName("__name__").setValue("loss_test"))
 				.addLabels(Label.newBuilder().setName("part").setValue(Integer.toString(part)))
 				.addLabels(Label.newBuilder().setName("seq").setValue(Long.toString(sequence)))
-				.addSamples(Sample.newBuilder().setValue(sequence).setTimestamp(1_700_000_000_000L + sequence)));
+				.addSamples(Sample.newBuilder().setValue(sequence).setTimestamp(BASE_TIMESTAMP + sequence)));
 		}
 		try {
 			return Snappy.compress(request.build().toByteArray());
@@ -117,7 +123,7 @@ final class RemoteWriteLoad implements AutoCloseable {
 		for (int part = 0; part < SERIES_PER_REQUEST; part++) {
 			var key = io.prometheusrelay.apiserver.store.SeriesKey
 				.of(java.util.Map.of("__name__", "loss_test", "part", Integer.toString(part), "seq", Long.toString(sequence)));
-			samples.add(key + "@" + (1_700_000_000_000L + sequence) + "=" + (double) sequence);
+			samples.add(key + "@" + (BASE_TIMESTAMP + sequence) + "=" + (double) sequence);
 		}
 		return samples;
 	}

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -16,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The api-server's gRPC endpoint: {@code PrometheusService}, the standard health service and server
- * reflection.
+ * The api-server's gRPC endpoint: {@code PrometheusService}, the {@code Replica} service peers catch
+ * up from, the standard health service and server reflection.
  * <p>
  * Calls run on the transport's own threads ({@code directExecutor}): every handler here is short
  * and non-blocking (the index is in memory, sending stops when the call is not ready), and skipping
@@ -38,11 +39,14 @@ public final class GrpcReadServer implements AutoCloseable {
 	private final PrometheusGrpcService service;
 
 	private GrpcReadServer(String host, int port, PrometheusGrpcService service, Duration keepAliveMin,
-			Duration shutdownGrace) throws IOException {
+			Duration shutdownGrace, BindableService... otherServices) throws IOException {
 		this.shutdownGrace = shutdownGrace;
 		this.service = service;
-		this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-			.directExecutor()
+		NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+		for (BindableService other : otherServices) {
+			builder.addService(other);
+		}
+		this.server = builder.directExecutor()
 			.addService(service.bindService())
 			.addService(this.health.getHealthService())
 			.addService(ProtoReflectionServiceV1.newInstance())
@@ -53,13 +57,20 @@ public final class GrpcReadServer implements AutoCloseable {
 			.start();
 		this.health.setStatus("", ServingStatus.SERVING);
 		this.health.setStatus(PrometheusServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+		for (BindableService other : otherServices) {
+			this.health.setStatus(other.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+		}
 		logger.info("gRPC read API listening on {}:{}", host, this.server.getPort());
 	}
 
+	/**
+	 * Starts serving {@code service}, and {@code otherServices} beside it (the {@code Replica}
+	 * service), on {@code host:port}.
+	 */
 	public static GrpcReadServer start(String host, int port, PrometheusGrpcService service, Duration keepAliveMin,
-			Duration shutdownGrace) {
+			Duration shutdownGrace, BindableService... otherServices) {
 		try {
-			return new GrpcReadServer(host, port, service, keepAliveMin, shutdownGrace);
+			return new GrpcReadServer(host, port, service, keepAliveMin, shutdownGrace, otherServices);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start the gRPC read API on " + host + ":" + port, ex);

@@ -30,12 +30,21 @@ public final class LatestIndex {
 	/** Writer thread only: the labels of the series being applied, in canonical encoding. */
 	private final Probe probe = new Probe();
 
-	/** Applies every series of an encoded WriteRequest; a sample older than the one held is ignored. */
-	void apply(byte[] writeRequest) throws InvalidProtocolBufferException {
+	/** Writer thread only: the newest sample timestamp of the request being applied. */
+	private long newestInRequest;
+
+	/**
+	 * Applies every series of an encoded WriteRequest; a sample older than the one held is ignored.
+	 * @return the newest sample timestamp in the request, {@link Long#MIN_VALUE} if it has none
+	 */
+	long apply(byte[] writeRequest) throws InvalidProtocolBufferException {
+		this.newestInRequest = Long.MIN_VALUE;
 		WriteRequestReader.read(writeRequest, this::apply);
+		return this.newestInRequest;
 	}
 
 	private void apply(EncodedSeries series) {
+		this.newestInRequest = Math.max(this.newestInRequest, series.maxTimestamp());
 		if (series.sampleCount() == 0) {
 			return;
 		}

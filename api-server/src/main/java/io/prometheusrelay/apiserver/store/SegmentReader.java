@@ -5,6 +5,8 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,6 +36,8 @@ public final class SegmentReader implements AutoCloseable {
 	private @Nullable String tornReason;
 
 	private long skippedRecords;
+
+	private long recordOffset = -1;
 
 	/** Consecutive corrupt records looked past before the rest of the file counts as torn. */
 	private static final int MAX_SKIPPED_IN_A_ROW = 16;
@@ -74,6 +78,7 @@ public final class SegmentReader implements AutoCloseable {
 			if (remaining < SegmentFormat.RECORD_HEADER_BYTES) {
 				return torn((firstProblem != null) ? firstProblem : "record header incomplete (" + remaining + " bytes)");
 			}
+			long start = position;
 			long length = Integer.toUnsignedLong(this.in.readInt());
 			int expectedChecksum = this.in.readInt();
 			if (length > remaining - SegmentFormat.RECORD_HEADER_BYTES) {
@@ -86,11 +91,48 @@ public final class SegmentReader implements AutoCloseable {
 			if (SegmentFormat.checksum(payload, 0, payload.length) == expectedChecksum) {
 				this.skippedRecords += corrupt;
 				this.validLength = position;
+				this.recordOffset = start;
 				return Optional.of(payload);
 			}
 			firstProblem = (firstProblem != null) ? firstProblem : "record checksum mismatch";
 		}
 		return torn(firstProblem);
+	}
+
+	/** Where the record {@link #next()} returned last starts in the file (its header). */
+	public long recordOffset() {
+		return this.recordOffset;
+	}
+
+	/**
+	 * The payload of the record at {@code offset} of {@code file}, if a whole record of
+	 * {@code expectedLength} bytes with a valid checksum starts there. For reads of single records
+	 * whose place the store indexed; a length that does not match is never read.
+	 */
+	public static Optional<byte[]> readAt(Path file, long offset, int expectedLength) throws IOException {
+		try (FileChannel channel = FileChannel.open(file)) {
+			ByteBuffer header = ByteBuffer.allocate(SegmentFormat.RECORD_HEADER_BYTES);
+			if (offset < SegmentFormat.HEADER.length || !readFully(channel, header, offset)
+					|| header.getInt(0) != expectedLength) {
+				return Optional.empty();
+			}
+			byte[] payload = new byte[expectedLength];
+			if (!readFully(channel, ByteBuffer.wrap(payload), offset + SegmentFormat.RECORD_HEADER_BYTES)
+					|| SegmentFormat.checksum(payload, 0, payload.length) != header.getInt(4)) {
+				return Optional.empty();
+			}
+			return Optional.of(payload);
+		}
+	}
+
+	private static boolean readFully(FileChannel channel, ByteBuffer buffer, long position)
+			throws IOException {
+		while (buffer.hasRemaining()) {
+			if (channel.read(buffer, position + buffer.position()) < 0) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** Corrupt records skipped because valid records follow them. */

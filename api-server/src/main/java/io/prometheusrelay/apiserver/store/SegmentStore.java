@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,8 +56,10 @@ public final class SegmentStore implements AutoCloseable {
 
 	private final LatestIndex index = new LatestIndex();
 
-	/** Writer thread only (and recovery, before the writer starts). */
-	private final RecentBatches recentBatches;
+	/** Every batch held; written by the writer thread (and recovery, before it starts). */
+	private final BatchIndex batches = new BatchIndex();
+
+	private final StoreFloor floor;
 
 	private final BlockingQueue<Append> queue;
 
@@ -94,11 +97,9 @@ public final class SegmentStore implements AutoCloseable {
 		this.channels = channels;
 		Files.createDirectories(options.dataDir());
 		this.lock = DataDirectoryLock.acquire(options.dataDir(), "api-server");
-		this.recentBatches = new RecentBatches(options.dedupBatches());
 		try {
-			this.recovery = StoreRecovery.recover(listSegments(options.dataDir()), this.index);
-			// After recovery: only what survived the cut of torn tails counts as stored.
-			this.recentBatches.rememberNewest(listSegments(options.dataDir()));
+			this.floor = StoreFloor.load(options.dataDir());
+			this.recovery = StoreRecovery.recover(listSegments(options.dataDir()), this.index, this.batches);
 			for (Path segment : listSegments(options.dataDir())) {
 				this.closedSegments.addLast(segment);
 				this.closedBytes += Files.size(segment);
@@ -136,15 +137,27 @@ public final class SegmentStore implements AutoCloseable {
 	}
 
 	/**
-	 * Appends one batch (an encoded WriteRequest), unless a batch with the same {@link BatchId} was
-	 * stored within the deduplication window: then it completes as stored without a second copy.
+	 * Appends one batch (an encoded WriteRequest), unless the store holds a batch with the same
+	 * {@link BatchId}: then it completes as stored without a second copy.
 	 * @return completes when the batch is stored as the fsync policy promises; fails with
 	 * {@link StoreBusyException} when the store cannot take it now, or with the I/O error that
 	 * prevented the write
 	 */
 	public CompletableFuture<Void> append(byte[] writeRequest) {
+		return append(writeRequest, true);
+	}
+
+	/**
+	 * Appends a batch copied from a peer, as {@link #append} does, except that FOLLOW readers are
+	 * not told: they follow what is relayed, and a copy is older than what they have seen.
+	 */
+	public CompletableFuture<Void> appendCopy(byte[] writeRequest) {
+		return append(writeRequest, false);
+	}
+
+	private CompletableFuture<Void> append(byte[] writeRequest, boolean relayed) {
 		// Hashed here, on the caller's thread, so the single writer thread only compares.
-		Append append = new Append(writeRequest, BatchId.of(writeRequest));
+		Append append = new Append(writeRequest, BatchId.of(writeRequest), relayed);
 		if (this.closing) {
 			append.done.completeExceptionally(new StoreBusyException("store is closing"));
 		}
@@ -203,9 +216,50 @@ public final class SegmentStore implements AutoCloseable {
 		}
 	}
 
-	/** Batch identities remembered for deduplication. */
-	int rememberedBatches() {
-		return this.recentBatches.size();
+	/** Whether the store holds a batch with this identity. */
+	public boolean holds(BatchId id) {
+		return this.batches.contains(id);
+	}
+
+	/** Every batch the store holds, segment by segment, oldest first, the active segment's so far included. */
+	public List<BatchIndex.Segment> inventory() {
+		return this.batches.snapshot();
+	}
+
+	/**
+	 * The payload of a batch the store holds, read from its segment; empty if the store does not hold
+	 * it there (any more: retention may have deleted the segment since it was listed).
+	 */
+	public Optional<byte[]> read(String segment, long offset, BatchId id) throws IOException {
+		Optional<BatchIndex.Entry> entry = this.batches.find(segment, offset, id);
+		if (entry.isEmpty()) {
+			return Optional.empty();
+		}
+		try {
+			return SegmentReader.readAt(this.options.dataDir().resolve(segment), offset, entry.get().size())
+				.filter(payload -> BatchId.of(payload).equals(id));
+		}
+		catch (NoSuchFileException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * The newest sample of any batch retention has deleted here (ms), {@link Long#MIN_VALUE} if none:
+	 * copying from a peer stops there.
+	 */
+	public long retentionFloor() {
+		return this.floor.millis();
+	}
+
+	/** How long segments are kept. */
+	public Duration retentionMaxAge() {
+		return this.options.retentionMaxAge();
+	}
+
+	/** Batches the store holds. */
+	int indexedBatches() {
+		return this.batches.size();
 	}
 
 	int queuedAppends() {
@@ -241,6 +295,7 @@ public final class SegmentStore implements AutoCloseable {
 	private void commit(List<Append> group) {
 		List<Append> fresh = withoutDuplicates(group);
 		long validLength = -1;
+		long[] offsets = new long[fresh.size()];
 		try {
 			rollIfDue();
 			validLength = this.active.size();
@@ -248,6 +303,7 @@ public final class SegmentStore implements AutoCloseable {
 			long bytes = 0;
 			for (int i = 0; i < fresh.size(); i++) {
 				byte[] payload = fresh.get(i).payload;
+				offsets[i] = validLength + bytes;
 				buffers[2 * i] = SegmentFormat.recordHeader(payload);
 				buffers[2 * i + 1] = ByteBuffer.wrap(payload);
 				bytes += SegmentFormat.RECORD_HEADER_BYTES + payload.length;
@@ -274,12 +330,18 @@ public final class SegmentStore implements AutoCloseable {
 			group.forEach(append -> append.done.completeExceptionally(ex));
 			return;
 		}
-		for (Append append : fresh) {
-			this.recentBatches.add(append.id);
-			indexBatch(append.payload);
+		String segment = this.active.path().getFileName().toString();
+		long stored = this.clock.millis();
+		for (int i = 0; i < fresh.size(); i++) {
+			Append append = fresh.get(i);
+			long newestSample = indexBatch(append.payload);
+			this.batches.add(segment,
+					new BatchIndex.Entry(append.id, offsets[i], append.payload.length, newestSample, stored));
 			// Durable already; followers hear of it no later than the sender gets its ACK.
-			for (Consumer<byte[]> listener : this.commitListeners) {
-				listener.accept(append.payload);
+			if (append.relayed) {
+				for (Consumer<byte[]> listener : this.commitListeners) {
+					listener.accept(append.payload);
+				}
 			}
 		}
 		group.forEach(append -> append.done.complete(null));
@@ -292,27 +354,32 @@ public final class SegmentStore implements AutoCloseable {
 		}
 	}
 
-	/** The appends of a group whose batch is neither stored within the window nor earlier in the group. */
+	/** The appends of a group whose batch is neither held already nor earlier in the group. */
 	private List<Append> withoutDuplicates(List<Append> group) {
+		if (!this.options.deduplicate()) {
+			return group;
+		}
 		List<Append> fresh = new ArrayList<>(group.size());
 		Set<BatchId> inGroup = new HashSet<>();
 		for (Append append : group) {
-			if (!this.recentBatches.contains(append.id) && inGroup.add(append.id)) {
+			if (!this.batches.contains(append.id) && inGroup.add(append.id)) {
 				fresh.add(append);
 			}
 		}
 		return fresh;
 	}
 
-	private void indexBatch(byte[] payload) {
+	/** Applies a stored batch to the latest-sample index; returns its newest sample timestamp. */
+	private long indexBatch(byte[] payload) {
 		try {
-			this.index.apply(payload);
+			return this.index.apply(payload);
 		}
 		catch (InvalidProtocolBufferException ex) {
 			// Relayed batches are validated by the receiver; this is a peer speaking another dialect.
 			this.metrics.unindexable.increment();
 			logger.warn("Store {}: stored a batch that is not a valid WriteRequest ({}); not indexed",
 					this.options.dataDir(), ex.getMessage());
+			return Long.MIN_VALUE;
 		}
 	}
 
@@ -401,7 +468,11 @@ public final class SegmentStore implements AutoCloseable {
 				return;
 			}
 			long size = Files.size(oldest);
+			String name = oldest.getFileName().toString();
+			// Raised before the file goes: a crash in between must not let a peer's copy come back.
+			this.floor.raise(this.batches.newestSample(name));
 			Files.delete(oldest);
+			this.batches.remove(name);
 			this.closedSegments.removeFirst();
 			this.closedBytes -= size;
 			this.metrics.retentionDeletions.increment();
@@ -447,11 +518,15 @@ public final class SegmentStore implements AutoCloseable {
 
 		final BatchId id;
 
+		/** Relayed (FOLLOW readers are told), or copied from a peer. */
+		final boolean relayed;
+
 		final CompletableFuture<Void> done = new CompletableFuture<>();
 
-		Append(byte[] payload, BatchId id) {
+		Append(byte[] payload, BatchId id, boolean relayed) {
 			this.payload = payload;
 			this.id = id;
+			this.relayed = relayed;
 		}
 
 	}

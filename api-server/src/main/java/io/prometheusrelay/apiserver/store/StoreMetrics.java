@@ -75,10 +75,10 @@ final class StoreMetrics {
 			.description("Stored batches that could not be read into the latest-sample index")
 			.register(registry));
 		this.duplicates = add(Counter.builder("relay.store.duplicates")
-			.description("Batches delivered again within the deduplication window, acknowledged without a second copy")
+			.description("Batches delivered again while the store held them, acknowledged without a second copy")
 			.register(registry));
-		add(Gauge.builder("relay.store.dedup.batches", store, SegmentStore::rememberedBatches)
-			.description("Batch identities remembered for deduplication")
+		add(Gauge.builder("relay.store.indexed.batches", store, SegmentStore::indexedBatches)
+			.description("Batches whose identity the store holds, for deduplication and peers' catch-up")
 			.register(registry));
 		this.recoveryTruncations = add(Counter.builder("relay.store.recovery.truncations")
 			.description("Segments whose torn or corrupt tail was cut off at start")

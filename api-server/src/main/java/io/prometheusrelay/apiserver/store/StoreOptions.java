@@ -15,12 +15,12 @@ import java.util.Objects;
  * @param retentionMaxAge segments whose newest record is older than this are deleted
  * @param retentionMaxBytes oldest segments are deleted while all segments together exceed this
  * @param maxQueuedAppends appends waiting for the writer; past it, appends are refused as busy
- * @param dedupBatches identities of the newest batches stored that are remembered, so that any of
- * them delivered again is not stored twice; 0 turns deduplication off
+ * @param deduplicate whether a batch delivered again is acknowledged without a second copy while the
+ * store holds the first
  */
 public record StoreOptions(Path dataDir, FsyncPolicy fsyncPolicy, Duration fsyncInterval, long segmentMaxBytes,
 		Duration segmentMaxAge, Duration retentionMaxAge, long retentionMaxBytes, int maxQueuedAppends,
-		int dedupBatches) {
+		boolean deduplicate) {
 
 	public StoreOptions {
 		Objects.requireNonNull(dataDir, "dataDir");
@@ -31,9 +31,6 @@ public record StoreOptions(Path dataDir, FsyncPolicy fsyncPolicy, Duration fsync
 		if (retentionMaxBytes < segmentMaxBytes) {
 			throw new IllegalArgumentException("retentionMaxBytes (" + retentionMaxBytes
 					+ ") must be at least segmentMaxBytes (" + segmentMaxBytes + ")");
-		}
-		if (dedupBatches < 0) {
-			throw new IllegalArgumentException("dedupBatches must not be negative");
 		}
 		if (maxQueuedAppends < 1) {
 			throw new IllegalArgumentException("maxQueuedAppends must be positive");

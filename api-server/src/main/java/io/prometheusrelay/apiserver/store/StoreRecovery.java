@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replays every segment into the index on start. A torn or corrupt tail (a crash mid-append, a
+ * Replays every segment into the latest-sample index and the batch index on start. A torn or corrupt tail (a crash mid-append, a
  * disk that lost the last write) is cut off and counted; it never stops the server.
  */
 final class StoreRecovery {
@@ -23,16 +23,28 @@ final class StoreRecovery {
 	private StoreRecovery() {
 	}
 
-	static RecoveryReport recover(List<Path> segments, LatestIndex index) throws IOException {
+	/**
+	 * Replays {@code segments} into {@code index} and records every batch in {@code batches}; a batch
+	 * whose identity was recorded already (stored twice before deduplication) is replayed only once.
+	 */
+	static RecoveryReport recover(List<Path> segments, LatestIndex index, BatchIndex batches) throws IOException {
 		long records = 0;
 		int truncatedSegments = 0;
 		long truncatedBytes = 0;
 		long skippedRecords = 0;
 		for (Path segment : segments) {
+			String name = segment.getFileName().toString();
+			long lastWritten = Files.getLastModifiedTime(segment).toMillis();
 			try (SegmentReader reader = SegmentReader.open(segment)) {
 				Optional<byte[]> record;
 				while ((record = reader.next()).isPresent()) {
-					replay(segment, record.get(), index);
+					byte[] payload = record.get();
+					BatchId id = BatchId.of(payload);
+					if (!batches.contains(id)) {
+						long newest = replay(segment, payload, index);
+						batches.add(name, new BatchIndex.Entry(id, reader.recordOffset(), payload.length, newest,
+								lastWritten));
+					}
 					records++;
 				}
 				if (reader.skippedRecords() > 0) {
@@ -60,14 +72,16 @@ final class StoreRecovery {
 		return new RecoveryReport(segments.size(), records, truncatedSegments, truncatedBytes, skippedRecords);
 	}
 
-	private static void replay(Path segment, byte[] record, LatestIndex index) {
+	/** Applies one record to the index; returns its newest sample timestamp. */
+	private static long replay(Path segment, byte[] record, LatestIndex index) {
 		try {
-			index.apply(record);
+			return index.apply(record);
 		}
 		catch (InvalidProtocolBufferException ex) {
 			// Checksummed, so written this way: keep it on disk, leave it out of the index.
 			logger.warn("Segment {}: a record is not a valid WriteRequest ({}); not indexed", segment.getFileName(),
 					ex.getMessage());
+			return Long.MIN_VALUE;
 		}
 	}
 

@@ -59,7 +59,7 @@ class PrometheusGrpcServiceTests {
 	@BeforeEach
 	void openStore() throws Exception {
 		this.store = this.closeables.add(SegmentStore.open(new StoreOptions(this.dataDir, FsyncPolicy.NEVER,
-				Duration.ofSeconds(1), 64 << 20, Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, 1024),
+				Duration.ofSeconds(1), 64 << 20, Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, true),
 				Clock.systemUTC(), this.registry));
 		append(series("up", 1, 1000, "job", "node", "instance", "a"), series("up", 0, 1000, "job", "node", "instance", "b"),
 				series("up", 1, 1000, "job", "api", "instance", "c"),
@@ -334,7 +334,7 @@ class PrometheusGrpcServiceTests {
 	void rangeStreamsEveryStoredSampleInRangeAcrossSegmentsAndAfterARestart() throws Exception {
 		Path rangeDir = this.dataDir.resolve("range");
 		StoreOptions options = new StoreOptions(rangeDir, FsyncPolicy.NEVER, Duration.ofSeconds(1), 200,
-				Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, 1024);
+				Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, true);
 		SegmentStore rangeStore = SegmentStore.open(options, Clock.systemUTC(), this.registry);
 		long now = System.currentTimeMillis();
 		for (int i = 0; i < 10; i++) {

@@ -146,7 +146,7 @@ class SegmentStoreTests {
 	}
 
 	@Test
-	void remembersTheNewestBatchesAcrossARestartSoAReplayAfterAnOutageIsNotStoredTwice() throws Exception {
+	void knowsEveryBatchItHoldsAcrossARestartSoAReplayOfAnyAgeIsNotStoredTwice() throws Exception {
 		SegmentStore before = open(options().segmentMaxBytes(200).build());
 		for (int i = 0; i < 6; i++) {
 			this.clock.advance(Duration.ofMillis(1));
@@ -155,27 +155,79 @@ class SegmentStoreTests {
 		before.close();
 		this.opened.remove(before);
 		this.clock.advance(Duration.ofHours(5));
-		SegmentStore after = open(options().segmentMaxBytes(200).dedupBatches(4).build());
-		for (int i = 2; i < 6; i++) {
+		SegmentStore after = open(options().segmentMaxBytes(200).build());
+		for (int i = 0; i < 6; i++) {
 			append(after, request("m" + i, i, i));
 		}
-		append(after, request("m1", 1, 1));
-		// The newest four are remembered from the segments; the one before them fell out of the window.
+		append(after, request("m6", 6, 6));
 		assertThat(readAll(this.dataDir)).extracting(r -> r.getTimeseries(0).getLabels(0).getValue())
-			.containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m1");
-		assertThat(this.registry.get("relay.store.dedup.batches").gauge().value()).isEqualTo(4);
+			.containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6");
+		assertThat(this.registry.get("relay.store.indexed.batches").gauge().value()).isEqualTo(7);
+		assertThat(this.registry.get("relay.store.duplicates").counter().count()).isEqualTo(6);
 	}
 
 	@Test
-	void forgetsTheOldestIdentitiesPastTheBound() throws Exception {
-		SegmentStore store = open(options().dedupBatches(2).build());
+	void storesEveryDeliveryWhenDeduplicationIsOff() throws Exception {
+		SegmentStore store = open(options().deduplicate(false).build());
 		append(store, request("a", 1, 1));
-		append(store, request("b", 2, 2));
-		append(store, request("c", 3, 3));
-		append(store, request("c", 3, 3));
 		append(store, request("a", 1, 1));
-		assertThat(readAll(this.dataDir)).extracting(r -> r.getTimeseries(0).getLabels(0).getValue())
-			.containsExactly("a", "b", "c", "a");
+		assertThat(readAll(this.dataDir)).containsExactly(request("a", 1, 1), request("a", 1, 1));
+	}
+
+	@Test
+	void listsEveryBatchWithWhereItIsAndReadsItBackByThatPlace() throws Exception {
+		SegmentStore store = open(options().segmentMaxBytes(200).build());
+		for (int i = 0; i < 5; i++) {
+			this.clock.advance(Duration.ofMillis(1));
+			append(store, request("m" + i, i, 1000 + i));
+		}
+		List<BatchIndex.Segment> inventory = store.inventory();
+		assertThat(inventory).extracting(BatchIndex.Segment::name)
+			.containsExactlyElementsOf(store.segments().stream().map(p -> p.getFileName().toString()).toList());
+		List<BatchIndex.Entry> entries = inventory.stream().flatMap(segment -> segment.entries().stream()).toList();
+		assertThat(entries).extracting(BatchIndex.Entry::newestSample).containsExactly(1000L, 1001L, 1002L, 1003L, 1004L);
+		for (int i = 0; i < 5; i++) {
+			BatchIndex.Entry entry = entries.get(i);
+			String segment = inventory.stream().filter(s -> s.entries().contains(entry)).findFirst().get().name();
+			assertThat(store.read(segment, entry.offset(), entry.id())).hasValueSatisfying(
+					payload -> assertThat(payload).isEqualTo(request("m" + entries.indexOf(entry), entries.indexOf(entry),
+							1000 + entries.indexOf(entry)).toByteArray()));
+			assertThat(store.read(segment, entry.offset() + 1, entry.id())).isEmpty();
+			assertThat(store.read(segment, entry.offset(), new BatchId(1, 2))).isEmpty();
+		}
+	}
+
+	@Test
+	void aCopyFromAPeerIsStoredAndIndexedButNotShownToFollowers() throws Exception {
+		SegmentStore store = open(options());
+		List<byte[]> followed = new ArrayList<>();
+		store.onCommit(followed::add);
+		store.appendCopy(request("copied", 1, 1).toByteArray()).get(10, TimeUnit.SECONDS);
+		append(store, request("relayed", 2, 2));
+		store.append(request("copied", 1, 1).toByteArray()).get(10, TimeUnit.SECONDS);
+		assertThat(readAll(this.dataDir)).containsExactly(request("copied", 1, 1), request("relayed", 2, 2));
+		assertThat(followed).containsExactly(request("relayed", 2, 2).toByteArray());
+		assertThat(store.index().get(key("copied"))).isPresent();
+	}
+
+	@Test
+	void retentionRaisesAFloorThatSurvivesRestartsAndForgetsTheDeletedBatches() throws Exception {
+		SegmentStore store = open(options().segmentMaxBytes(200).retentionMaxBytes(600).build());
+		assertThat(store.retentionFloor()).isEqualTo(Long.MIN_VALUE);
+		for (int i = 0; i < 20; i++) {
+			this.clock.advance(Duration.ofMillis(1));
+			append(store, request("m" + i, i, 1000 + i));
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> totalSize(store) <= 600);
+		long floor = store.retentionFloor();
+		String oldestKept = readAll(this.dataDir).get(0).getTimeseries(0).getLabels(0).getValue();
+		int firstKept = Integer.parseInt(oldestKept.substring(1));
+		assertThat(floor).isEqualTo(1000 + firstKept - 1);
+		// What retention deleted is no longer held: delivered again, it is stored again.
+		assertThat(store.holds(BatchId.of(request("m0", 0, 1000).toByteArray()))).isFalse();
+		store.close();
+		this.opened.remove(store);
+		assertThat(open(options().segmentMaxBytes(200).retentionMaxBytes(600).build()).retentionFloor()).isEqualTo(floor);
 	}
 
 	@Test
@@ -457,7 +509,7 @@ class SegmentStoreTests {
 
 		private int maxQueuedAppends = 1024;
 
-		private int dedupBatches = 1024;
+		private boolean deduplicate = true;
 
 		OptionsBuilder(Path dataDir) {
 			this.dataDir = dataDir;
@@ -483,8 +535,8 @@ class SegmentStoreTests {
 			return this;
 		}
 
-		OptionsBuilder dedupBatches(int batches) {
-			this.dedupBatches = batches;
+		OptionsBuilder deduplicate(boolean deduplicate) {
+			this.deduplicate = deduplicate;
 			return this;
 		}
 
@@ -495,7 +547,7 @@ class SegmentStoreTests {
 
 		StoreOptions build() {
 			return new StoreOptions(this.dataDir, FsyncPolicy.BATCH, Duration.ofSeconds(1), this.segmentMaxBytes,
-					this.segmentMaxAge, this.retentionMaxAge, this.retentionMaxBytes, this.maxQueuedAppends, this.dedupBatches);
+					this.segmentMaxAge, this.retentionMaxAge, this.retentionMaxBytes, this.maxQueuedAppends, this.deduplicate);
 		}
 
 	}

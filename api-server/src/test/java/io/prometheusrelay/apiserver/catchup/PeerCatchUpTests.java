@@ -1,0 +1,301 @@
+package io.prometheusrelay.apiserver.catchup;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.apiserver.grpc.GrpcReadServer;
+import io.prometheusrelay.apiserver.grpc.PrometheusGrpcService;
+import io.prometheusrelay.apiserver.grpc.ReadLimits;
+import io.prometheusrelay.apiserver.store.BatchId;
+import io.prometheusrelay.apiserver.store.BatchIndex;
+import io.prometheusrelay.apiserver.store.FsyncPolicy;
+import io.prometheusrelay.apiserver.store.SegmentFiles;
+import io.prometheusrelay.apiserver.store.SegmentStore;
+import io.prometheusrelay.apiserver.store.StoreOptions;
+import io.prometheusrelay.protocol.remotewrite.Label;
+import io.prometheusrelay.protocol.remotewrite.Sample;
+import io.prometheusrelay.protocol.remotewrite.TimeSeries;
+import io.prometheusrelay.protocol.remotewrite.WriteRequest;
+import io.prometheusrelay.testsupport.Closeables;
+import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.testsupport.SmallFileSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Replicas with their own stores and gRPC servers on loopback, catching up from each other over
+ * the Replica service, as api-servers do: every assertion is about one replica's own store.
+ */
+class PeerCatchUpTests {
+
+	private static final String SERVICE = "prometheus-api-server";
+
+	@TempDir
+	Path workDir;
+
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
+
+	@Test
+	void anEmptyReplicaNextToAFullPeerReachesThePeersContentsAndSkipsItself() throws Exception {
+		Replica full = replica("full", this.workDir.resolve("full"));
+		long now = System.currentTimeMillis();
+		for (int i = 0; i < 60; i++) {
+			full.append(request("m" + i, 1_000, now - 60_000 + i));
+		}
+		Replica empty = replica("empty", this.workDir.resolve("empty"));
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		// One list for both, as a Consul service is: the replica finds itself in it.
+		PeerCatchUp catchUp = catchUp(empty, registry, Duration.ZERO, full, empty);
+
+		await().atMost(Duration.ofSeconds(20)).until(catchUp::converged);
+		assertThat(ids(empty.store)).isEqualTo(ids(full.store));
+		assertThat(SegmentFiles.list(empty.dataDir)).isNotEmpty();
+		assertThat(catchUp.status()).filteredOn(PeerCatchUp.PeerReport::self).extracting(PeerCatchUp.PeerReport::address)
+			.containsExactly(empty.address());
+		PeerCatchUp.PeerReport fromFull = report(catchUp, full);
+		assertThat(fromFull.copiedBatches()).isEqualTo(60);
+		assertThat(fromFull.lackingBatches()).isZero();
+		assertThat(registry.get("relay.catchup.copied.batches").tag("peer", full.address()).functionCounter().count())
+			.isEqualTo(60);
+		assertThat(registry.get("relay.catchup.lacking.batches").tag("peer", full.address()).gauge().value()).isZero();
+		assertThat(empty.store.index().size()).isEqualTo(60);
+
+		// The forwarder delivering one of them later, or the peer offering them again, stores nothing more.
+		empty.append(request("m7", 1_000, now - 60_000 + 7));
+		assertThat(empty.store.inventory().stream().mapToInt(segment -> segment.entries().size()).sum()).isEqualTo(60);
+		assertThat(SegmentFiles.list(empty.dataDir).stream().mapToLong(PeerCatchUpTests::records).sum()).isEqualTo(60);
+	}
+
+	@Test
+	void reportsExactlyWhatItLacksWhileItsDiskIsFull() throws Exception {
+		Replica full = replica("full", this.workDir.resolve("full"));
+		long now = System.currentTimeMillis();
+		for (int i = 0; i < 40; i++) {
+			full.append(request("m" + i, 20_000, now - 60_000 + i));
+		}
+		try (SmallFileSystem disk = SmallFileSystem.mount(this.workDir.resolve("small"), "256k")) {
+			Replica cramped = replica("cramped", disk.path().resolve("data"));
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			PeerCatchUp catchUp = catchUp(cramped, registry, Duration.ZERO, full);
+
+			// Exactly what it lacks, once the copies it could not store have failed.
+			await().atMost(Duration.ofSeconds(20)).until(() -> {
+				PeerCatchUp.PeerReport report = report(catchUp, full);
+				return report.lastError() != null && report.lastError().startsWith("store:")
+						&& report.lackingBatches() == lacking(full, cramped).size();
+			});
+			Set<BatchId> lacking = lacking(full, cramped);
+			assertThat(lacking).isNotEmpty().hasSizeLessThan(40);
+			assertThat(registry.get("relay.catchup.lacking.batches").tag("peer", full.address()).gauge().value())
+				.isEqualTo(lacking.size());
+			assertThat(registry.get("relay.catchup.failures").tag("peer", full.address()).functionCounter().count())
+				.isPositive();
+			assertThat(catchUp.converged()).isFalse();
+			assertThat(new CatchUpHealthIndicator(catchUp).health().getDetails()).containsEntry("converged", false);
+			catchUp.close();
+			cramped.close();
+		}
+	}
+
+	@Test
+	void neverCopiesWhatItsRetentionDeletedOrIsAboutToDeleteOrWhatTheForwarderIsStillBringing() throws Exception {
+		Replica full = replica("full", this.workDir.resolve("full"));
+		long now = System.currentTimeMillis();
+		full.append(request("older-than-retention", 1_000, now - Duration.ofDays(2).toMillis()));
+		full.append(request("below-the-floor", 1_000, now - Duration.ofHours(3).toMillis()));
+		full.append(request("wanted", 1_000, now - Duration.ofHours(1).toMillis()));
+		Path dataDir = this.workDir.resolve("behind");
+		Files.createDirectories(dataDir);
+		// What this replica's own retention deleted reached samples two hours old.
+		Files.writeString(dataDir.resolve("retention-floor"), (now - Duration.ofHours(2).toMillis()) + "\n",
+				StandardCharsets.US_ASCII);
+		Replica behind = replica("behind", dataDir);
+		PeerCatchUp catchUp = catchUp(behind, new SimpleMeterRegistry(), Duration.ZERO, full);
+		await().atMost(Duration.ofSeconds(20)).until(catchUp::converged);
+		assertThat(names(behind.store)).containsExactly("wanted");
+
+		// Stored at the peer a moment ago: the forwarder is bringing it, so it is not copied or lacking.
+		Replica late = replica("late", this.workDir.resolve("late"));
+		PeerCatchUp settling = catchUp(late, new SimpleMeterRegistry(), Duration.ofHours(1), full);
+		await().atMost(Duration.ofSeconds(20)).until(settling::converged);
+		assertThat(late.store.inventory()).allMatch(segment -> segment.entries().isEmpty());
+	}
+
+	@Test
+	void reportsAPeerThatCannotBeReachedAsNotConverged() throws Exception {
+		Replica alone = replica("alone", this.workDir.resolve("alone"));
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		int closedPort = FreePorts.next();
+		PeerCatchUp catchUp = this.closeables.add(new PeerCatchUp(alone.store,
+				new StaticPeers(List.of(new DefaultServiceInstance("gone", SERVICE, "127.0.0.1", closedPort, false))),
+				alone.identity, options(Duration.ZERO), Clock.systemUTC(), registry));
+		await().atMost(Duration.ofSeconds(20)).until(() -> !catchUp.status().isEmpty()
+				&& catchUp.status().get(0).lastError() != null);
+		assertThat(catchUp.status().get(0).lastError()).startsWith("inventory: UNAVAILABLE");
+		assertThat(catchUp.status().get(0).lastCompared()).isNull();
+		assertThat(catchUp.converged()).isFalse();
+	}
+
+	private PeerCatchUp catchUp(Replica replica, SimpleMeterRegistry registry, Duration settle, Replica... peers) {
+		List<ServiceInstance> instances = new ArrayList<>();
+		for (Replica peer : peers) {
+			instances.add(new DefaultServiceInstance(peer.name, SERVICE, "127.0.0.1", peer.server.port(), false));
+		}
+		return this.closeables.add(new PeerCatchUp(replica.store, new StaticPeers(instances),
+				replica.identity, options(settle), Clock.systemUTC(), registry));
+	}
+
+	private static CatchUpOptions options(Duration settle) {
+		return new CatchUpOptions(SERVICE, Duration.ofMillis(200), settle, Duration.ofSeconds(5), 64 << 20);
+	}
+
+	private static PeerCatchUp.PeerReport report(PeerCatchUp catchUp, Replica peer) {
+		return catchUp.status().stream().filter(report -> report.address().equals(peer.address())).findFirst().get();
+	}
+
+	private static Set<BatchId> lacking(Replica full, Replica behind) {
+		Set<BatchId> lacking = ids(full.store);
+		lacking.removeAll(ids(behind.store));
+		return lacking;
+	}
+
+	private static Set<BatchId> ids(SegmentStore store) {
+		return store.inventory()
+			.stream()
+			.flatMap(segment -> segment.entries().stream())
+			.map(BatchIndex.Entry::id)
+			.collect(Collectors.toSet());
+	}
+
+	private static List<String> names(SegmentStore store) throws Exception {
+		List<String> names = new ArrayList<>();
+		SegmentFiles.forEachRecord(store.dataDir(), record -> {
+			try {
+				names.add(WriteRequest.parseFrom(record).getTimeseries(0).getLabels(0).getValue());
+			}
+			catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		return names;
+	}
+
+	private static long records(Path segment) {
+		try (var reader = io.prometheusrelay.apiserver.store.SegmentReader.open(segment)) {
+			long records = 0;
+			while (reader.next().isPresent()) {
+				records++;
+			}
+			return records;
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	/** A batch of one series whose label {@code padding} makes it about {@code size} bytes. */
+	private static WriteRequest request(String name, int size, long timestamp) {
+		return WriteRequest.newBuilder()
+			.addTimeseries(TimeSeries.newBuilder()
+				.addLabels(Label.newBuilder().setName("__name__").setValue(name))
+				.addLabels(Label.newBuilder().setName("padding").setValue("x".repeat(size)))
+				.addSamples(Sample.newBuilder().setValue(1).setTimestamp(timestamp)))
+			.build();
+	}
+
+	private Replica replica(String name, Path dataDir) throws Exception {
+		return this.closeables.add(new Replica(name, dataDir));
+	}
+
+	/** The peers as discovery lists them under the api-servers' service name. */
+	private record StaticPeers(List<ServiceInstance> instances) implements DiscoveryClient {
+
+		@Override
+		public String description() {
+			return "static peers";
+		}
+
+		@Override
+		public List<ServiceInstance> getInstances(String serviceId) {
+			return SERVICE.equals(serviceId) ? this.instances : List.of();
+		}
+
+		@Override
+		public List<String> getServices() {
+			return List.of(SERVICE);
+		}
+
+	}
+
+	/** One api-server's store, served over gRPC with the Replica service, as the api-server wires it. */
+	private static final class Replica implements AutoCloseable {
+
+		final String name;
+
+		final Path dataDir;
+
+		final SegmentStore store;
+
+		final ReplicaIdentity identity = ReplicaIdentity.random();
+
+		final ThreadPoolExecutor reads = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
+				new ArrayBlockingQueue<>(16));
+
+		final GrpcReadServer server;
+
+		private boolean closed;
+
+		Replica(String name, Path dataDir) throws Exception {
+			this.name = name;
+			this.dataDir = dataDir;
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			this.store = SegmentStore.open(new StoreOptions(dataDir, FsyncPolicy.BATCH, Duration.ofSeconds(1), 64 << 10,
+					Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, true), Clock.systemUTC(), registry);
+			ReadLimits limits = new ReadLimits(16, 32, 1024, 1000, 256 << 10, 4, 1024);
+			this.server = GrpcReadServer.start("127.0.0.1", 0, new PrometheusGrpcService(this.store, limits, registry),
+					Duration.ofSeconds(1), Duration.ofSeconds(1),
+					new ReplicaService(this.store, this.identity, this.reads, registry));
+		}
+
+		String address() {
+			return "127.0.0.1:" + this.server.port();
+		}
+
+		void append(WriteRequest request) throws Exception {
+			this.store.append(request.toByteArray()).get(10, TimeUnit.SECONDS);
+		}
+
+		@Override
+		public void close() throws Exception {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			this.server.close();
+			this.reads.shutdownNow();
+			this.store.close();
+		}
+
+	}
+
+}
