@@ -61,12 +61,13 @@ public final class ReplicaService extends ReplicaGrpc.ReplicaImplBase {
 
 	@Override
 	public void inventory(InventoryRequest request, StreamObserver<SegmentInventory> responses) {
+		// Unset (0): no limit.
+		long storedBefore = (request.getStoredBeforeMs() != 0) ? request.getStoredBeforeMs() : Long.MAX_VALUE;
 		offload(responses, () -> {
 			for (BatchIndex.Segment segment : this.store.inventory()) {
 				SegmentInventory.Builder message = newMessage(segment);
 				for (BatchIndex.Entry entry : segment.entries()) {
-					if (entry.newestSample() <= request.getNewestSampleAfterMs()
-							|| entry.stored() >= request.getStoredBeforeMs()) {
+					if (entry.newestSample() <= request.getNewestSampleAfterMs() || entry.stored() >= storedBefore) {
 						continue;
 					}
 					message.addBatches(toProto(entry));
