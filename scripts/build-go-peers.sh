@@ -4,7 +4,7 @@
 #
 #   consul    HashiCorp's agent (consul agent -dev), for the Consul discovery tests
 #   promtool  Prometheus's config checker with every service discovery compiled in: Debian's
-#             promtool is built without kubernetes_sd, so it refuses scripts/kubernetes' config
+#             promtool is built without kubernetes_sd, so it refuses deploy/kubernetes' config
 #
 # Both modules' go.mod files have replace directives, which `go install module@version` refuses;
 # so each is built from a throw-away module that requires it. Consul's submodule versions are served

@@ -20,7 +20,8 @@ if [ -f "$state/pids" ]; then
   rm -f "$state/pids"
 fi
 
-jar() { ls "$1"/target/"$1"-*-exec.jar 2>/dev/null | head -n 1; }
+# A module's exec jar, in whichever half it lives (pipeline/ or rsocket/).
+jar() { ls pipeline/"$1"/target/"$1"-*-exec.jar rsocket/"$1"/target/"$1"-*-exec.jar 2>/dev/null | head -n 1; }
 for module in remote-receiver forwarder api-server grpc-client proxy-server demo-app; do
   if [ -z "$(jar $module)" ]; then
     echo "Building (first run only)..."
@@ -102,7 +103,7 @@ if command -v haproxy >/dev/null; then
   HAPROXY_BIND=127.0.0.1:8090 HAPROXY_STATS=127.0.0.1:8404 \
   API_SERVER_1=127.0.0.1:8091 API_SERVER_1_CHECK_PORT=8071 \
   API_SERVER_2=127.0.0.1:8191 API_SERVER_2_CHECK_PORT=8171 \
-    start haproxy haproxy -db -f haproxy/haproxy-static.cfg
+    start haproxy haproxy -db -f deploy/haproxy/haproxy-static.cfg
   haproxy_line="HAProxy (gRPC)      127.0.0.1:8090 -> api-servers        stats http://127.0.0.1:8404/stats"
   client_target=127.0.0.1:8090
 else

@@ -1,0 +1,295 @@
+package io.prometheusrelay.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.protocol.transport.BatchOutcome;
+import io.prometheusrelay.protocol.transport.RelayServer;
+import io.prometheusrelay.protocol.transport.RelayServerOptions;
+import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.testsupport.ManagedProcess;
+import reactor.core.publisher.Mono;
+
+/** The processes one benchmark run measures, started fresh for the run and stopped after it. */
+final class SystemUnderTest implements AutoCloseable {
+
+	private static final Duration STARTUP = Duration.ofSeconds(90);
+
+	private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
+
+	private final List<AutoCloseable> inProcess = new ArrayList<>();
+
+	private String writeUrl;
+
+	/** JVM options of every service process (heap, profiling). */
+	private final List<String> jvmArgs;
+
+	/** Stops what this run started when the benchmark itself is stopped (Ctrl-C, SIGTERM) mid-run. */
+	private final Thread stopOnExit = new Thread(this::stopProcesses, "benchmark-stop-on-exit");
+
+	private SystemUnderTest(List<String> jvmArgs) {
+		this.jvmArgs = List.copyOf(jvmArgs);
+		Runtime.getRuntime().addShutdownHook(this.stopOnExit);
+	}
+
+	/** Prometheus 2.42's own receiver: {@code prometheus --web.enable-remote-write-receiver}. */
+	static SystemUnderTest prometheusReceiver(Path workDir) throws IOException {
+		SystemUnderTest system = new SystemUnderTest(List.of());
+		int port = FreePorts.next();
+		Path config = workDir.resolve("prometheus.yml");
+		Files.writeString(config, "global:\n  scrape_interval: 1m\n");
+		system.start("prometheus", workDir, List.of("prometheus", "--web.enable-remote-write-receiver",
+				"--config.file=" + config, "--storage.tsdb.path=" + workDir.resolve("tsdb"),
+				"--web.listen-address=127.0.0.1:" + port));
+		system.awaitHttp("prometheus", "http://127.0.0.1:" + port + "/-/ready");
+		system.writeUrl = "http://127.0.0.1:" + port + "/api/v1/write";
+		return system;
+	}
+
+	/** receiver -> forwarder -> two api-servers, durable before ACK (fsync per group). */
+	static SystemUnderTest pipeline(Path repo, Path workDir, List<String> jvmArgs) throws IOException {
+		SystemUnderTest system = new SystemUnderTest(jvmArgs);
+		List<String> targets = new ArrayList<>();
+		for (int i = 1; i <= 2; i++) {
+			int relayPort = FreePorts.next();
+			int httpPort = FreePorts.next();
+			system.startJava("api-server-" + i, repo, "api-server", workDir, httpPort,
+					"--relay.api-server.relay.port=" + relayPort, "--relay.api-server.relay.host=127.0.0.1",
+					"--relay.api-server.store.data-dir=" + workDir.resolve("api-server-" + i),
+					"--relay.api-server.store.fsync=batch", "--relay.api-server.grpc.port=" + FreePorts.next(),
+					"--relay.api-server.grpc.host=127.0.0.1");
+			targets.add("--spring.cloud.discovery.client.simple.instances.api-server[" + (i - 1)
+					+ "].uri=http://127.0.0.1:" + relayPort);
+		}
+		int forwarderRelay = FreePorts.next();
+		List<String> forwarderArgs = new ArrayList<>(targets);
+		forwarderArgs.add("--relay.forwarder.relay.port=" + forwarderRelay);
+		forwarderArgs.add("--relay.forwarder.relay.host=127.0.0.1");
+		forwarderArgs.add("--relay.forwarder.handoff.dir=" + workDir.resolve("forwarder"));
+		system.startJava("forwarder", repo, "forwarder", workDir, FreePorts.next(),
+				forwarderArgs.toArray(String[]::new));
+		system.startReceiver(repo, workDir, forwarderRelay);
+		system.awaitAllHealthy();
+		return system;
+	}
+
+	/** Nothing started yet: the caller starts api-servers one by one ({@link #startApiServer}). */
+	static SystemUnderTest apiServersOnly(List<String> jvmArgs) {
+		return new SystemUnderTest(jvmArgs);
+	}
+
+	/**
+	 * Starts an api-server on loopback with its data in {@code workDir/<name>}, and waits until it is
+	 * healthy; {@code extraArgs} come after its own.
+	 */
+	void startApiServer(String name, Path repo, Path workDir, int relayPort, int grpcPort, List<String> extraArgs)
+			throws IOException {
+		List<String> args = new ArrayList<>(List.of("--relay.api-server.relay.port=" + relayPort,
+				"--relay.api-server.relay.host=127.0.0.1", "--relay.api-server.store.data-dir=" + workDir.resolve(name),
+				"--relay.api-server.grpc.port=" + grpcPort, "--relay.api-server.grpc.host=127.0.0.1"));
+		args.addAll(extraArgs);
+		startJava(name, repo, "api-server", workDir, FreePorts.next(), args.toArray(String[]::new));
+		awaitHttp(name, "http://127.0.0.1:" + this.httpPorts.get(name) + "/actuator/health");
+	}
+
+	/** The receiver alone, relaying to a forwarder (in this JVM) that ACKs every batch at once. */
+	static SystemUnderTest receiverAlone(Path repo, Path workDir, List<String> jvmArgs) throws IOException {
+		SystemUnderTest system = new SystemUnderTest(jvmArgs);
+		RelayServer acking = RelayServer.start(
+				new RelayServerOptions("acking-forwarder", "127.0.0.1", 0, 256 << 20, 1024, Duration.ofMinutes(5), Duration.ofSeconds(5)),
+				batch -> Mono.just(BatchOutcome.ack()), new SimpleMeterRegistry());
+		system.inProcess.add(acking);
+		system.startReceiver(repo, workDir, acking.port());
+		system.awaitAllHealthy();
+		return system;
+	}
+
+	private void startReceiver(Path repo, Path workDir, int forwarderPort) throws IOException {
+		int httpPort = FreePorts.next();
+		startJava("remote-receiver", repo, "remote-receiver", workDir, httpPort,
+				"--spring.cloud.discovery.client.simple.instances.forwarder[0].uri=http://127.0.0.1:" + forwarderPort);
+		this.writeUrl = "http://127.0.0.1:" + httpPort + "/api/v1/write";
+	}
+
+	private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
+
+	private void startJava(String name, Path repo, String module, Path workDir, int httpPort, String... args)
+			throws IOException {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		for (String arg : this.jvmArgs) {
+			command.add(arg.replace("{name}", name));
+		}
+		command.addAll(List.of("-jar", execJar(repo, module).toString(), "--server.port=" + httpPort,
+				"--server.address=127.0.0.1"));
+		command.addAll(List.of(args));
+		start(name, workDir, command);
+		this.httpPorts.put(name, httpPort);
+	}
+
+	private final Map<String, List<String>> commands = new LinkedHashMap<>();
+
+	private Path logDir;
+
+	private void start(String name, Path workDir, List<String> command) {
+		this.logDir = workDir.resolve("logs");
+		this.commands.put(name, List.copyOf(command));
+		this.processes.put(name, ManagedProcess.start(name, command, this.logDir));
+	}
+
+	/** Stops one process (SIGTERM, as an orchestrator does), leaving the others running. */
+	void stop(String name) {
+		this.processes.get(name).stop(Duration.ofSeconds(30));
+	}
+
+	/** Starts a stopped process again with the same command, and waits until it is healthy. */
+	void restart(String name) {
+		this.processes.put(name, ManagedProcess.start(name, this.commands.get(name), this.logDir));
+		awaitHttp(name, "http://127.0.0.1:" + this.httpPorts.get(name) + "/actuator/health");
+	}
+
+	/** One process's own metrics, in the Prometheus text format. */
+	String metrics(String name) throws IOException, InterruptedException {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPorts.get(name) + "/actuator/prometheus"))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+			.body();
+	}
+
+	private void awaitAllHealthy() {
+		this.httpPorts.forEach((name, port) -> awaitHttp(name, "http://127.0.0.1:" + port + "/actuator/health"));
+	}
+
+	private void awaitHttp(String name, String url) {
+		HttpClient http = HttpClient.newHttpClient();
+		long deadline = System.nanoTime() + STARTUP.toNanos();
+		while (System.nanoTime() < deadline) {
+			ManagedProcess process = this.processes.get(name);
+			if (!process.isAlive()) {
+				throw new IllegalStateException(name + " exited:\n" + process.tail(30));
+			}
+			try {
+				if (http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+						java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			sleep(Duration.ofMillis(250));
+		}
+		throw new IllegalStateException(name + " did not answer " + url + " within " + STARTUP);
+	}
+
+	static Path execJar(Path repo, String module) throws IOException {
+		Path target = moduleDir(repo, module).resolve("target");
+		try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, module + "-*-exec.jar")) {
+			for (Path jar : jars) {
+				return jar;
+			}
+		}
+		throw new IllegalStateException("No " + module + " exec jar in " + target
+				+ "; build first: ./mvnw -DskipTests install");
+	}
+
+	/**
+	 * A module's directory in {@code repo}: under {@code pipeline/} or {@code rsocket/}, or at the top
+	 * in a checkout from before that layout (a baseline commit).
+	 */
+	static Path moduleDir(Path repo, String module) {
+		for (String folder : List.of("pipeline", "rsocket", "")) {
+			Path dir = repo.resolve(folder).resolve(module);
+			if (Files.isRegularFile(dir.resolve("pom.xml"))) {
+				return dir;
+			}
+		}
+		throw new IllegalStateException("No module " + module + " in " + repo);
+	}
+
+	/**
+	 * Batches each api-server has stored, from its own {@code relay_store_batches_total}; empty when
+	 * the system has no api-server.
+	 */
+	Map<String, Long> storedBatches() throws IOException, InterruptedException {
+		Map<String, Long> stored = new LinkedHashMap<>();
+		for (String service : this.httpPorts.keySet()) {
+			if (!service.startsWith("api-server")) {
+				continue;
+			}
+			for (String line : metrics(service).split("\n")) {
+				if (line.startsWith("relay_store_batches_total{")) {
+					stored.put(service, (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+				}
+			}
+		}
+		return stored;
+	}
+
+	String writeUrl() {
+		return this.writeUrl;
+	}
+
+	/** Name and PID of each measured process. */
+	Map<String, Long> pids() {
+		Map<String, Long> pids = new LinkedHashMap<>();
+		this.processes.forEach((name, process) -> pids.put(name, process.pid()));
+		return pids;
+	}
+
+	Map<String, ProcessStats> stats() {
+		Map<String, ProcessStats> stats = new LinkedHashMap<>();
+		pids().forEach((name, pid) -> {
+			try {
+				stats.put(name, ProcessStats.of(pid));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		});
+		return stats;
+	}
+
+	@Override
+	public void close() throws Exception {
+		Runtime.getRuntime().removeShutdownHook(this.stopOnExit);
+		stopProcesses();
+		for (AutoCloseable closeable : this.inProcess) {
+			closeable.close();
+		}
+	}
+
+	/** Stops every process, newest first, each by its PID. */
+	private void stopProcesses() {
+		List<String> names = new ArrayList<>(this.processes.keySet());
+		for (int i = names.size() - 1; i >= 0; i--) {
+			this.processes.get(names.get(i)).stop(Duration.ofSeconds(20));
+		}
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,98 @@
+package io.prometheusrelay.it;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.prometheusrelay.testsupport.ManagedProcess;
+import io.prometheusrelay.testsupport.RealPeers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The README's first command, {@code scripts/run-local.sh}, as a newcomer runs it: within a minute
+ * Prometheus has the demo application's series (scraped through the RSocket proxy) and grpc-client,
+ * on the script's output, follows series that Prometheus remote-wrote; stopping it stops everything.
+ */
+class LocalRunTests {
+
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@TempDir
+	Path state;
+
+	@Test
+	void startsTheWholeSuiteAndStopsEveryProcessItStarted() throws Exception {
+		RealPeers.require(onPath("prometheus") && onPath("haproxy"),
+				"Debian's prometheus and haproxy are needed (apt-get install prometheus haproxy)");
+		for (String module : List.of("remote-receiver", "forwarder", "api-server", "grpc-client", "proxy-server", "demo-app")) {
+			assertThat(hasExecJar(module)).as(module + " built (./mvnw install builds every exec jar)").isTrue();
+		}
+		ManagedProcess run = ManagedProcess.start("run-local",
+				List.of("bash", Repository.path("scripts/run-local.sh").toString()), Map.of("RUN_LOCAL_STATE", this.state.toString()),
+				this.state);
+		try {
+			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+				assertThat(run.isAlive()).as(run.tail(30)).isTrue();
+				assertThat(query("demo_orders_total{application=\"demo-app\",job=\"rsocket-connected\"}"))
+					.contains("\"__name__\":\"demo_orders_total\"");
+				// grpc-client --mode=follow on the script's output: what Prometheus remote-wrote, read back through HAProxy.
+				assertThat(run.tail(400)).containsPattern("(?m)^up\\{instance=\"127\\.0\\.0\\.1:\\d+\",job=\"[a-z-]+\"} 1\\.0 \\d+$");
+			});
+		}
+		finally {
+			List<String> pids = Files.exists(this.state.resolve("pids")) ? Files.readAllLines(this.state.resolve("pids"))
+					: List.of();
+			run.stop(Duration.ofSeconds(60));
+			assertThat(pids).hasSizeGreaterThanOrEqualTo(9);
+			for (String line : pids) {
+				long pid = Long.parseLong(line.substring(0, line.indexOf(' ')));
+				assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as(line + " still running").isFalse();
+			}
+		}
+	}
+
+	private String query(String promql) throws Exception {
+		String url = "http://127.0.0.1:9090/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8);
+		try {
+			return this.http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+					HttpResponse.BodyHandlers.ofString()).body();
+		}
+		catch (java.io.IOException ex) {
+			return "";
+		}
+	}
+
+	private static boolean hasExecJar(String module) throws Exception {
+		Path target = Repository.module(module).resolve("target");
+		if (!Files.isDirectory(target)) {
+			return false;
+		}
+		try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, module + "-*-exec.jar")) {
+			return jars.iterator().hasNext();
+		}
+	}
+
+	private static boolean onPath(String command) {
+		for (String dir : System.getenv("PATH").split(java.io.File.pathSeparator)) {
+			if (Files.isExecutable(Path.of(dir, command))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

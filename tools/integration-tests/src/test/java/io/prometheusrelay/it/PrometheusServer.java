@@ -1,0 +1,154 @@
+package io.prometheusrelay.it;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.jayway.jsonpath.JsonPath;
+import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.testsupport.ManagedProcess;
+import io.prometheusrelay.testsupport.RealPeers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Debian's {@code prometheus} binary, configured by the test, on a free port with a temporary data directory. */
+final class PrometheusServer implements AutoCloseable {
+
+	static final String BINARY = "/usr/bin/prometheus";
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final ManagedProcess process;
+
+	private final int port;
+
+	private PrometheusServer(ManagedProcess process, int port) {
+		this.process = process;
+		this.port = port;
+	}
+
+	/** Skips the calling test (fails it under CI), saying why, when Prometheus is not installed. */
+	static void assumeInstalled() {
+		RealPeers.require(Files.isExecutable(Path.of(BINARY)),
+				"Debian's prometheus package is not installed (apt-get install -y prometheus); .ci/run installs it");
+	}
+
+	/**
+	 * {@code promtool check config} of Prometheus v3.5.0, the version docker-compose.yml and
+	 * deploy/kubernetes run: fails, with promtool's report, on a config that Prometheus would refuse.
+	 */
+	static void checkConfig(Path config) throws Exception {
+		GoPeer.PROMTOOL.assumeBuilt();
+		Process process = new ProcessBuilder(GoPeer.PROMTOOL.binary().toString(), "check", "config", config.toString())
+			.redirectErrorStream(true)
+			.start();
+		String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as("promtool check config " + config + ":\n" + report).isZero();
+	}
+
+	/**
+	 * Starts Prometheus scraping itself every second and remote-writing to {@code remoteWriteUrl}.
+	 */
+	static PrometheusServer scrapingItselfAndWritingTo(String remoteWriteUrl, Path workDir) throws Exception {
+		return start(workDir, port -> """
+				global:
+				  scrape_interval: 1s
+				  evaluation_interval: 1s
+				scrape_configs:
+				  - job_name: prometheus
+				    static_configs:
+				      - targets: ['127.0.0.1:%d']
+				remote_write:
+				  - url: %s
+				    queue_config:
+				      batch_send_deadline: 1s
+				      min_backoff: 100ms
+				      max_backoff: 2s
+				""".formatted(port, remoteWriteUrl));
+	}
+
+	/** Starts Prometheus with the configuration {@code config} makes for the port it will listen on. */
+	static PrometheusServer start(Path workDir, java.util.function.IntFunction<String> config) throws Exception {
+		assumeInstalled();
+		int port = FreePorts.next();
+		Path configFile = workDir.resolve("prometheus.yml");
+		Files.writeString(configFile, config.apply(port));
+		ManagedProcess process = ManagedProcess.start("prometheus",
+				List.of(BINARY, "--config.file=" + configFile, "--storage.tsdb.path=" + workDir.resolve("prometheus-data"),
+						"--web.listen-address=127.0.0.1:" + port),
+				workDir);
+		PrometheusServer server = new PrometheusServer(process, port);
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(server::isReady);
+		return server;
+	}
+
+	/** The value of an instant query that returns one sample, or NaN when it returns none. */
+	double query(String promql) throws Exception {
+		String body = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).body();
+		List<Object> result = JsonPath.read(body, "$.data.result");
+		if (result.isEmpty()) {
+			return Double.NaN;
+		}
+		String value = JsonPath.read(body, "$.data.result[0].value[1]");
+		return Double.parseDouble(value);
+	}
+
+	/** Prometheus's own metrics, as it exposes them. */
+	String ownMetrics() throws Exception {
+		return get("/metrics").body();
+	}
+
+	private boolean isReady() {
+		if (!this.process.isAlive()) {
+			throw new IllegalStateException("prometheus exited:\n" + this.process.tail(30));
+		}
+		try {
+			return get("/-/ready").statusCode() == 200;
+		}
+		catch (Exception ex) {
+			return false;
+		}
+	}
+
+	/** Every series the HTTP API reports for a selector, as label maps. */
+	List<Map<String, String>> series(String selector) throws Exception {
+		String body = get("/api/v1/series?match[]=" + URLEncoder.encode(selector, StandardCharsets.UTF_8)).body();
+		return JsonPath.read(body, "$.data");
+	}
+
+	/** Remote-write samples Prometheus gave up on (a non-retryable answer), summed over queues. */
+	double droppedRemoteWriteSamples() throws Exception {
+		String body = get("/api/v1/query?query="
+				+ URLEncoder.encode("sum(prometheus_remote_storage_samples_failed_total) or vector(0)", StandardCharsets.UTF_8))
+			.body();
+		String value = JsonPath.read(body, "$.data.result[0].value[1]");
+		return Double.parseDouble(value);
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(5))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	String tail(int lines) {
+		return this.process.tail(lines);
+	}
+
+	@Override
+	public void close() {
+		this.process.stop(Duration.ofSeconds(20));
+	}
+
+}
