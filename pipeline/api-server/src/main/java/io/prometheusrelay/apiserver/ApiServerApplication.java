@@ -3,8 +3,8 @@ package io.prometheusrelay.apiserver;
 import java.util.Map;
 
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
-import io.prometheusrelay.pipeline.relay.PipelineApplications;
-import io.prometheusrelay.pipeline.relay.PipelinePorts;
+import io.prometheusrelay.pipeline.settings.PipelineApplications;
+import io.prometheusrelay.pipeline.settings.PipelinePorts;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

@@ -13,9 +13,8 @@ import io.prometheusrelay.apiserver.catchup.ReplicaIdentity;
 import io.prometheusrelay.apiserver.catchup.ReplicaService;
 import io.prometheusrelay.apiserver.grpc.GrpcReadServer;
 import io.prometheusrelay.apiserver.grpc.PrometheusGrpcService;
-import io.prometheusrelay.apiserver.relay.StoreBatchHandler;
+import io.prometheusrelay.apiserver.intake.StoreBatchHandler;
 import io.prometheusrelay.apiserver.store.SegmentStore;
-import io.prometheusrelay.apiserver.store.StoreHealthIndicator;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.cloud.client.discovery.DiscoveryClient;

@@ -6,9 +6,9 @@ import java.time.Duration;
 import io.prometheusrelay.apiserver.catchup.CatchUpOptions;
 import io.prometheusrelay.apiserver.store.FsyncPolicy;
 import io.prometheusrelay.apiserver.store.StoreOptions;
-import io.prometheusrelay.pipeline.relay.PipelinePorts;
-import io.prometheusrelay.pipeline.relay.RelayServerProperties;
-import io.prometheusrelay.pipeline.relay.RelayServerSettings;
+import io.prometheusrelay.pipeline.settings.PipelinePorts;
+import io.prometheusrelay.pipeline.settings.RelayServerProperties;
+import io.prometheusrelay.pipeline.settings.RelayServerSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;

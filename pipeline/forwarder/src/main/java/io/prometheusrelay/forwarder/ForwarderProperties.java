@@ -3,9 +3,9 @@ package io.prometheusrelay.forwarder;
 import io.prometheusrelay.forwarder.handoff.HandoffProperties;
 import io.prometheusrelay.pipeline.discovery.NextHopSettings;
 import io.prometheusrelay.pipeline.discovery.RelayTargetsProperties;
-import io.prometheusrelay.pipeline.relay.PipelinePorts;
-import io.prometheusrelay.pipeline.relay.RelayServerProperties;
-import io.prometheusrelay.pipeline.relay.RelayServerSettings;
+import io.prometheusrelay.pipeline.settings.PipelinePorts;
+import io.prometheusrelay.pipeline.settings.RelayServerProperties;
+import io.prometheusrelay.pipeline.settings.RelayServerSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;

@@ -2,8 +2,8 @@ package io.prometheusrelay.receiver;
 
 import java.util.Map;
 
-import io.prometheusrelay.pipeline.relay.PipelineApplications;
-import io.prometheusrelay.pipeline.relay.PipelinePorts;
+import io.prometheusrelay.pipeline.settings.PipelineApplications;
+import io.prometheusrelay.pipeline.settings.PipelinePorts;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

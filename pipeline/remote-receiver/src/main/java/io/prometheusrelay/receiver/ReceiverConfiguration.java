@@ -1,7 +1,7 @@
 package io.prometheusrelay.receiver;
 
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
-import io.prometheusrelay.receiver.relay.ForwarderRelay;
+import io.prometheusrelay.receiver.forwarding.ForwarderRelay;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -11,9 +11,9 @@ import java.util.List;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheusrelay.apiserver.store.BatchId;
 import io.prometheusrelay.apiserver.store.SegmentFiles;
-import io.prometheusrelay.protocol.transport.BatchOutcome;
-import io.prometheusrelay.protocol.transport.RelayClient;
-import io.prometheusrelay.protocol.transport.RelayClientOptions;
+import io.prometheusrelay.transport.BatchOutcome;
+import io.prometheusrelay.transport.RelayClient;
+import io.prometheusrelay.transport.RelayClientOptions;
 import io.prometheusrelay.testsupport.FreePorts;
 import reactor.core.publisher.Flux;
 

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.prometheusrelay.protocol.transport.BatchOutcome;
-import io.prometheusrelay.protocol.transport.RelayServer;
-import io.prometheusrelay.protocol.transport.RelayServerOptions;
+import io.prometheusrelay.transport.BatchOutcome;
+import io.prometheusrelay.transport.RelayServer;
+import io.prometheusrelay.transport.RelayServerOptions;
 import io.prometheusrelay.testsupport.FreePorts;
 import io.prometheusrelay.testsupport.ManagedProcess;
 import reactor.core.publisher.Mono;

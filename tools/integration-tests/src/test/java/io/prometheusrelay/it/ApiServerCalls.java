@@ -13,9 +13,9 @@ import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequest;
-import io.prometheusrelay.protocol.transport.BatchOutcome;
-import io.prometheusrelay.protocol.transport.RelayClient;
-import io.prometheusrelay.protocol.transport.RelayClientOptions;
+import io.prometheusrelay.transport.BatchOutcome;
+import io.prometheusrelay.transport.RelayClient;
+import io.prometheusrelay.transport.RelayClientOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.apiserver.StoreHealthIndicator;
 import io.prometheusrelay.pipeline.storage.DataDirectoryLock;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.Sample;

@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.forwarder.handoff.HandoffDelivery;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
-import io.prometheusrelay.protocol.transport.BatchHandler;
-import io.prometheusrelay.protocol.transport.BatchOutcome;
+import io.prometheusrelay.transport.BatchHandler;
+import io.prometheusrelay.transport.BatchOutcome;
 import reactor.core.publisher.Mono;
 
 /**

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
-import io.prometheusrelay.protocol.transport.BatchOutcome;
-import io.prometheusrelay.protocol.transport.RelayClient;
+import io.prometheusrelay.transport.BatchOutcome;
+import io.prometheusrelay.transport.RelayClient;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

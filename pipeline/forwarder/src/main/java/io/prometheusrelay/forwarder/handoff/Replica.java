@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import io.prometheusrelay.protocol.transport.RelayClient;
+import io.prometheusrelay.transport.RelayClient;
 import org.jspecify.annotations.Nullable;
 
 /**

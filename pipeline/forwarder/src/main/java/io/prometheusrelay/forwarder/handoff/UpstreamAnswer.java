@@ -4,7 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import io.prometheusrelay.protocol.transport.BatchOutcome;
+import io.prometheusrelay.transport.BatchOutcome;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -14,10 +14,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
-import io.prometheusrelay.protocol.transport.BatchOutcome;
-import io.prometheusrelay.protocol.transport.RelayClientOptions;
-import io.prometheusrelay.protocol.transport.RelayServer;
-import io.prometheusrelay.protocol.transport.RelayServerOptions;
+import io.prometheusrelay.transport.BatchOutcome;
+import io.prometheusrelay.transport.RelayClientOptions;
+import io.prometheusrelay.transport.RelayServer;
+import io.prometheusrelay.transport.RelayServerOptions;
 import io.prometheusrelay.testsupport.Closeables;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -4,9 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.pipeline.discovery.NextHopSettings;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
 import io.prometheusrelay.pipeline.discovery.RelayTargetsHealthIndicator;
-import io.prometheusrelay.pipeline.relay.RelayServerSettings;
-import io.prometheusrelay.protocol.transport.BatchHandler;
-import io.prometheusrelay.protocol.transport.RelayServer;
+import io.prometheusrelay.pipeline.settings.RelayServerSettings;
+import io.prometheusrelay.transport.BatchHandler;
+import io.prometheusrelay.transport.RelayServer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

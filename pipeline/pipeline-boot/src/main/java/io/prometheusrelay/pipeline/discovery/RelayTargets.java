@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.prometheusrelay.protocol.transport.RelayClient;
-import io.prometheusrelay.protocol.transport.RelayClientOptions;
+import io.prometheusrelay.transport.RelayClient;
+import io.prometheusrelay.transport.RelayClientOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;

@@ -1,6 +1,6 @@
 package io.prometheusrelay.pipeline.discovery;
 
-import io.prometheusrelay.protocol.transport.RelayClient;
+import io.prometheusrelay.transport.RelayClient;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;

@@ -3,7 +3,7 @@ package io.prometheusrelay.pipeline.discovery;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.prometheusrelay.pipeline.relay.RelayClientProperties;
+import io.prometheusrelay.pipeline.settings.RelayClientProperties;
 
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.cloud.client.discovery.DiscoveryClient;

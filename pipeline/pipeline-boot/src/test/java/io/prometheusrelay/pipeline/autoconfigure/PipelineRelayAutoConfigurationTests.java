@@ -6,11 +6,11 @@ import io.prometheusrelay.pipeline.discovery.NextHopSettings;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
 import io.prometheusrelay.pipeline.discovery.RelayTargetsHealthIndicator;
 import io.prometheusrelay.pipeline.discovery.RelayTargetsProperties;
-import io.prometheusrelay.pipeline.relay.RelayServerProperties;
-import io.prometheusrelay.pipeline.relay.RelayServerSettings;
-import io.prometheusrelay.protocol.transport.BatchHandler;
-import io.prometheusrelay.protocol.transport.BatchOutcome;
-import io.prometheusrelay.protocol.transport.RelayServer;
+import io.prometheusrelay.pipeline.settings.RelayServerProperties;
+import io.prometheusrelay.pipeline.settings.RelayServerSettings;
+import io.prometheusrelay.transport.BatchHandler;
+import io.prometheusrelay.transport.BatchOutcome;
+import io.prometheusrelay.transport.RelayServer;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.prometheusrelay.protocol.transport.BatchOutcome;
-import io.prometheusrelay.protocol.transport.RelayServer;
-import io.prometheusrelay.protocol.transport.RelayServerOptions;
+import io.prometheusrelay.transport.BatchOutcome;
+import io.prometheusrelay.transport.RelayServer;
+import io.prometheusrelay.transport.RelayServerOptions;
 import io.prometheusrelay.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;

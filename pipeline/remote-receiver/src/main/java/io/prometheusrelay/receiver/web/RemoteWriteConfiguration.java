@@ -5,7 +5,7 @@ import java.time.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.receiver.ReceiverProperties;
 import io.prometheusrelay.receiver.decode.RemoteWriteDecoder;
-import io.prometheusrelay.receiver.relay.ForwarderRelay;
+import io.prometheusrelay.receiver.forwarding.ForwarderRelay;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

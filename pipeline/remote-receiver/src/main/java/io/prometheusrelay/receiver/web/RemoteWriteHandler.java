@@ -4,11 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalLong;
 
-import io.prometheusrelay.protocol.transport.BatchOutcome;
+import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.receiver.decode.DecodedBatch;
 import io.prometheusrelay.receiver.decode.RemoteWriteDecoder;
 import io.prometheusrelay.receiver.decode.RemoteWriteRejection;
-import io.prometheusrelay.receiver.relay.ForwarderRelay;
+import io.prometheusrelay.receiver.forwarding.ForwarderRelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;

@@ -1,0 +1,215 @@
+package io.prometheusrelay.transport;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.prometheusrelay.protocol.frame.FrameType;
+import io.prometheusrelay.protocol.frame.RelayFrame;
+import io.prometheusrelay.transport.RelayFrameCodec;
+import io.prometheusrelay.transport.RelayFrameDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.NettyInbound;
+import reactor.netty.NettyOutbound;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * The receiving end of a relay hop: decodes frames, hands each batch to a {@link BatchHandler} and
+ * answers ACK or NACK with the batch's id, many batches in flight per connection. Heartbeats are
+ * echoed. A connection whose byte stream cannot be framed is closed; one bad batch is not.
+ */
+public final class RelayServer implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(RelayServer.class);
+
+	private static final BatchOutcome SHUTTING_DOWN = BatchOutcome.nack("shutting down", true);
+
+	private final RelayServerOptions options;
+
+	private final BatchHandler handler;
+
+	private final RelayServerMetrics metrics;
+
+	private final DisposableServer server;
+
+	/** Every open connection, so that closing the server closes them too, once they are drained. */
+	private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+	/** Set on close: batches that arrive from now on are NACKed (retryable) so the sender sends them elsewhere. */
+	private volatile boolean draining;
+
+	private RelayServer(RelayServerOptions options, BatchHandler handler, MeterRegistry registry) {
+		this.options = options;
+		this.handler = handler;
+		this.metrics = new RelayServerMetrics(options.name(), registry);
+		this.server = TcpServer.create()
+			.host(options.host())
+			.port(options.port())
+			.channelGroup(this.connections)
+			.doOnConnection(this::onConnection)
+			.handle(this::serve)
+			.bindNow(Duration.ofSeconds(10));
+		logger.info("Relay server '{}' listening on {}:{}", options.name(), options.host(), port());
+	}
+
+	/** Binds and starts serving; the returned server is closed by {@link #close()}. */
+	public static RelayServer start(RelayServerOptions options, BatchHandler handler, MeterRegistry registry) {
+		return new RelayServer(options, handler, registry);
+	}
+
+	public int port() {
+		return this.server.port();
+	}
+
+	private void onConnection(Connection connection) {
+		connection.addHandlerLast(new ReadTimeoutHandler(this.options.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+		connection.addHandlerLast(new RelayFrameDecoder(this.options.maxFrameBytes()));
+		this.metrics.connections.incrementAndGet();
+		logger.info("Relay server '{}': connection from {}", this.options.name(), connection.address());
+		connection.onDispose(() -> {
+			this.metrics.connections.decrementAndGet();
+			logger.info("Relay server '{}': connection from {} closed", this.options.name(), connection.address());
+		});
+	}
+
+	private Mono<Void> serve(NettyInbound inbound, NettyOutbound outbound) {
+		return outbound.send(inbound.receiveObject()
+			.flatMap(message -> answer(message, inbound), this.options.maxInFlightPerConnection())
+			.map(frame -> RelayFrameCodec.encode(outbound.alloc(), frame))).then();
+	}
+
+	private Mono<RelayFrame> answer(Object message, NettyInbound inbound) {
+		if (message instanceof FrameRejected rejected) {
+			return reject(rejected, inbound);
+		}
+		RelayFrame frame = (RelayFrame) message;
+		if (frame.type() == FrameType.HEARTBEAT) {
+			return Mono.just(RelayFrame.heartbeat(frame.batchId()));
+		}
+		if (frame.type() != FrameType.BATCH) {
+			this.metrics.rejected("unexpected_frame").increment();
+			return Mono.just(RelayFrame.nack(frame.batchId(), "unexpected " + frame.type() + " frame", false));
+		}
+		if (this.draining) {
+			this.metrics.batches(SHUTTING_DOWN).increment();
+			return Mono.just(RelayFrame.nack(frame.batchId(), SHUTTING_DOWN.reason(), true));
+		}
+		this.metrics.inFlight.incrementAndGet();
+		return Mono.defer(() -> this.handler.handle(frame.payload()))
+			.onErrorResume(ex -> {
+				logger.error("Relay server '{}': batch #{} failed in its handler", this.options.name(), frame.batchId(), ex);
+				return Mono.just(BatchOutcome.nack("internal error: " + ex.getClass().getSimpleName(), true));
+			})
+			.defaultIfEmpty(BatchOutcome.nack("handler gave no outcome", true))
+			.doFinally(signal -> this.metrics.inFlight.decrementAndGet())
+			.map(outcome -> {
+				this.metrics.batches(outcome).increment();
+				return outcome.acked() ? RelayFrame.ack(frame.batchId())
+						: RelayFrame.nack(frame.batchId(), outcome.reason(), outcome.retryable());
+			});
+	}
+
+	private Mono<RelayFrame> reject(FrameRejected rejected, NettyInbound inbound) {
+		if (rejected.fatal()) {
+			this.metrics.rejected("protocol").increment();
+			logger.warn("Relay server '{}': closing connection: {}", this.options.name(), rejected.reason());
+			inbound.withConnection(Connection::dispose);
+			return Mono.empty();
+		}
+		this.metrics.rejected(rejected.retryable() ? "checksum" : "oversize").increment();
+		logger.warn("Relay server '{}': NACK #{}: {}", this.options.name(), rejected.batchId(), rejected.reason());
+		return Mono.just(RelayFrame.nack(rejected.batchId(), rejected.reason(), rejected.retryable()));
+	}
+
+	/**
+	 * Drains, then closes: stops accepting connections, NACKs (retryable) batches that arrive from
+	 * now on, waits up to the drain timeout for the batches in progress to be answered, and only then
+	 * closes the connections. A sender thus gets an answer for every batch it had sent, and a graceful
+	 * restart leaves nothing half-done.
+	 */
+	@Override
+	public void close() {
+		this.draining = true;
+		this.server.channel().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+		long deadline = System.nanoTime() + this.options.drainTimeout().toNanos();
+		while (this.metrics.inFlight.get() > 0 && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		int unanswered = this.metrics.inFlight.get();
+		if (unanswered > 0) {
+			logger.warn("Relay server '{}': closing with {} batches unanswered after {}", this.options.name(), unanswered,
+					this.options.drainTimeout());
+		}
+		// The answers just written must leave before the connections close.
+		this.connections.flush();
+		this.connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+		this.server.disposeNow(Duration.ofSeconds(10));
+	}
+
+	/** Meters of one relay server, tagged with its name; registered once, up front. */
+	private static final class RelayServerMetrics {
+
+		final AtomicInteger connections = new AtomicInteger();
+
+		final AtomicInteger inFlight = new AtomicInteger();
+
+		private final Map<String, Counter> batches = new HashMap<>();
+
+		private final Map<String, Counter> rejections = new HashMap<>();
+
+		RelayServerMetrics(String name, MeterRegistry registry) {
+			Gauge.builder("relay.server.connections", this.connections, AtomicInteger::get)
+				.tag("server", name)
+				.description("Open relay connections from upstream hops")
+				.register(registry);
+			Gauge.builder("relay.server.batches.in.flight", this.inFlight, AtomicInteger::get)
+				.tag("server", name)
+				.description("Batches received and not yet answered")
+				.register(registry);
+			for (String outcome : List.of("ack", "nack", "nack_retryable")) {
+				this.batches.put(outcome, Counter.builder("relay.server.batches")
+					.tag("server", name)
+					.tag("outcome", outcome)
+					.description("Batches answered, by outcome")
+					.register(registry));
+			}
+			for (String reason : List.of("oversize", "checksum", "protocol", "unexpected_frame")) {
+				this.rejections.put(reason, Counter.builder("relay.server.frames.rejected")
+					.tag("server", name)
+					.tag("reason", reason)
+					.description("Frames refused before reaching the handler")
+					.register(registry));
+			}
+		}
+
+		Counter batches(BatchOutcome outcome) {
+			return this.batches.get(outcome.outcomeTag());
+		}
+
+		Counter rejected(String reason) {
+			return this.rejections.get(reason);
+		}
+
+	}
+
+}

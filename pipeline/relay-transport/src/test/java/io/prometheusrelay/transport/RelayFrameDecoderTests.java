@@ -1,0 +1,129 @@
+package io.prometheusrelay.transport;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.prometheusrelay.protocol.frame.RelayFrame;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RelayFrameDecoderTests {
+
+	private final EmbeddedChannel channel = new EmbeddedChannel(new RelayFrameDecoder(1024));
+
+	@AfterEach
+	void close() {
+		this.channel.finishAndReleaseAll();
+	}
+
+	@Test
+	void roundTripsEveryFrameType() {
+		RelayFrame batch = RelayFrame.batch(42, "payload".getBytes(StandardCharsets.UTF_8));
+		RelayFrame ack = RelayFrame.ack(42);
+		RelayFrame nack = RelayFrame.nack(43, "disk full", true);
+		RelayFrame heartbeat = RelayFrame.heartbeat(7);
+		for (RelayFrame frame : new RelayFrame[] { batch, ack, nack, heartbeat }) {
+			this.channel.writeInbound(encode(frame));
+		}
+		assertSameFrame(this.channel.readInbound(), batch);
+		assertSameFrame(this.channel.readInbound(), ack);
+		RelayFrame decodedNack = this.channel.readInbound();
+		assertSameFrame(decodedNack, nack);
+		assertThat(decodedNack.nackPayload().getReason()).isEqualTo("disk full");
+		assertThat(decodedNack.nackPayload().getRetryable()).isTrue();
+		assertSameFrame(this.channel.readInbound(), heartbeat);
+		assertThat((Object) this.channel.readInbound()).isNull();
+	}
+
+	@Test
+	void reassemblesFramesSplitAcrossReadsAtEveryByte() {
+		RelayFrame first = RelayFrame.batch(1, new byte[] { 1, 2, 3, 4, 5 });
+		RelayFrame second = RelayFrame.batch(2, new byte[] { 6, 7 });
+		ByteBuf both = Unpooled.buffer();
+		RelayFrameCodec.encode(first, both);
+		RelayFrameCodec.encode(second, both);
+		while (both.isReadable()) {
+			this.channel.writeInbound(both.readRetainedSlice(1));
+		}
+		both.release();
+		assertSameFrame(this.channel.readInbound(), first);
+		assertSameFrame(this.channel.readInbound(), second);
+	}
+
+	@Test
+	void nacksAnOversizeFrameWithoutBufferingItAndKeepsReading() {
+		RelayFrame oversize = RelayFrame.batch(9, new byte[4096]);
+		RelayFrame next = RelayFrame.batch(10, new byte[] { 1 });
+		ByteBuf encoded = encode(oversize);
+		while (encoded.isReadable()) {
+			this.channel.writeInbound(encoded.readRetainedSlice(Math.min(100, encoded.readableBytes())));
+		}
+		encoded.release();
+		this.channel.writeInbound(encode(next));
+		FrameRejected rejected = this.channel.readInbound();
+		assertThat(rejected.batchId()).isEqualTo(9);
+		assertThat(rejected.fatal()).isFalse();
+		assertThat(rejected.retryable()).isFalse();
+		assertThat(rejected.reason()).contains("exceeds the limit of 1024 bytes");
+		assertSameFrame(this.channel.readInbound(), next);
+	}
+
+	@Test
+	void rejectsACorruptedPayloadAsRetryableAndKeepsReading() {
+		ByteBuf corrupted = encode(RelayFrame.batch(5, new byte[] { 1, 2, 3 }));
+		corrupted.setByte(RelayFrame.HEADER_BYTES + 1, 99);
+		this.channel.writeInbound(corrupted);
+		this.channel.writeInbound(encode(RelayFrame.ack(6)));
+		FrameRejected rejected = this.channel.readInbound();
+		assertThat(rejected.batchId()).isEqualTo(5);
+		assertThat(rejected.retryable()).isTrue();
+		assertThat(rejected.reason()).isEqualTo("frame checksum mismatch");
+		assertSameFrame(this.channel.readInbound(), RelayFrame.ack(6));
+	}
+
+	@Test
+	void treatsGarbageAsAFatalProtocolErrorAndDropsTheRest() {
+		this.channel.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+		this.channel.writeInbound(encode(RelayFrame.ack(1)));
+		FrameRejected rejected = this.channel.readInbound();
+		assertThat(rejected.fatal()).isTrue();
+		assertThat(rejected.reason()).startsWith("unsupported relay frame version");
+		assertThat((Object) this.channel.readInbound()).isNull();
+	}
+
+	@Test
+	void treatsAnUnknownFrameTypeAsFatal() {
+		ByteBuf frame = encode(RelayFrame.ack(1));
+		frame.setByte(1, 77);
+		this.channel.writeInbound(frame);
+		FrameRejected rejected = this.channel.readInbound();
+		assertThat(rejected.fatal()).isTrue();
+		assertThat(rejected.reason()).isEqualTo("unknown relay frame type 77");
+	}
+
+	@Test
+	void acceptsAFrameOfExactlyTheLimit() {
+		int payload = 1024 - RelayFrame.HEADER_BYTES - RelayFrame.TRAILER_BYTES;
+		RelayFrame frame = RelayFrame.batch(3, new byte[payload]);
+		this.channel.writeInbound(encode(frame));
+		assertSameFrame(this.channel.readInbound(), frame);
+	}
+
+	private static ByteBuf encode(RelayFrame frame) {
+		return RelayFrameCodec.encode(ByteBufAllocator.DEFAULT, frame);
+	}
+
+	private static void assertSameFrame(Object decoded, RelayFrame expected) {
+		assertThat(decoded).isInstanceOf(RelayFrame.class);
+		RelayFrame frame = (RelayFrame) decoded;
+		assertThat(frame.type()).isEqualTo(expected.type());
+		assertThat(frame.batchId()).isEqualTo(expected.batchId());
+		assertThat(frame.payload()).isEqualTo(expected.payload());
+	}
+
+}
