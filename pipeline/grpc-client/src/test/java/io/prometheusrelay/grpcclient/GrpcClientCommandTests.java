@@ -28,7 +28,7 @@ import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequest;
 import io.prometheusrelay.testsupport.Closeables;
-import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.harness.FreePorts;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

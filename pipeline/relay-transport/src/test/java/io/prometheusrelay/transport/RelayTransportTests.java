@@ -182,7 +182,7 @@ class RelayTransportTests {
 	}
 
 	private static int freePort() {
-		return io.prometheusrelay.testsupport.FreePorts.next();
+		return io.prometheusrelay.harness.FreePorts.next();
 	}
 
 }

@@ -11,7 +11,7 @@ import io.prometheusrelay.demo.service.DemoService;
 import io.prometheusrelay.proxy.ProxyServerApplication;
 import io.prometheusrelay.proxy.rsocket.RSocketServers;
 import io.prometheusrelay.testsupport.Closeables;
-import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.harness.FreePorts;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -12,7 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheusrelay.proxy.rsocket.RSocketServers;
 import io.prometheusrelay.rsocket.client.PrometheusRSocketClient;
 import io.prometheusrelay.testsupport.Closeables;
-import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.harness.FreePorts;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

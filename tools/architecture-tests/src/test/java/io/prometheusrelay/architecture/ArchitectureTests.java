@@ -78,6 +78,21 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void theBenchmarksAndTheirLoadStandOnTheirOwnWithoutTestSupport() {
+		check(noClasses().that()
+			.resideInAnyPackage("io.prometheusrelay.benchmarks..", "io.prometheusrelay.loadclients..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.prometheusrelay.testsupport..", "io.prometheusrelay.it..", "org.junit..",
+					"org.assertj..", "org.awaitility.."));
+		check(noClasses().that()
+			.resideInAPackage("io.prometheusrelay.loadclients..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage(concat(PIPELINE, RSOCKET)));
+	}
+
+	@Test
 	void thePipelineContractsHaveNoTransportNoSpringAndNoOtherModule() {
 		check(noClasses().that()
 			.resideInAPackage(PIPELINE_CONTRACTS)

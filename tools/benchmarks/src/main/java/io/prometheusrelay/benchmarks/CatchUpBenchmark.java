@@ -14,7 +14,7 @@ import io.prometheusrelay.apiserver.store.SegmentFiles;
 import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.transport.RelayClient;
 import io.prometheusrelay.transport.RelayClientOptions;
-import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.harness.FreePorts;
 import reactor.core.publisher.Flux;
 
 /**

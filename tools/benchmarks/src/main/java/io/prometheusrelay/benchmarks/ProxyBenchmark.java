@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.prometheusrelay.testsupport.FreePorts;
-import io.prometheusrelay.testsupport.ManagedProcess;
+import io.prometheusrelay.harness.FreePorts;
+import io.prometheusrelay.harness.ManagedProcess;
 import org.jspecify.annotations.Nullable;
 
 /**

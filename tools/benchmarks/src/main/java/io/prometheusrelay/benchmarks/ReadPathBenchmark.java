@@ -22,8 +22,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.transport.RelayClient;
 import io.prometheusrelay.transport.RelayClientOptions;
-import io.prometheusrelay.testsupport.FreePorts;
-import io.prometheusrelay.testsupport.ManagedProcess;
+import io.prometheusrelay.harness.FreePorts;
+import io.prometheusrelay.harness.ManagedProcess;
 import reactor.core.publisher.Flux;
 
 /**

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.prometheusrelay.testsupport.ManagedProcess;
+import io.prometheusrelay.harness.ManagedProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

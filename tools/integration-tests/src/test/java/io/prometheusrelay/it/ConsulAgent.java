@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import io.prometheusrelay.testsupport.FreePorts;
-import io.prometheusrelay.testsupport.ManagedProcess;
+import io.prometheusrelay.harness.FreePorts;
+import io.prometheusrelay.harness.ManagedProcess;
 
 import static org.awaitility.Awaitility.await;
 

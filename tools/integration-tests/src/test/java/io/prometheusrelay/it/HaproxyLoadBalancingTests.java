@@ -12,7 +12,7 @@ import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.testsupport.Closeables;
-import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.harness.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

@@ -11,8 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.prometheusrelay.testsupport.FreePorts;
-import io.prometheusrelay.testsupport.ManagedProcess;
+import io.prometheusrelay.harness.FreePorts;
+import io.prometheusrelay.harness.ManagedProcess;
 import io.prometheusrelay.testsupport.RealPeers;
 
 import static org.awaitility.Awaitility.await;

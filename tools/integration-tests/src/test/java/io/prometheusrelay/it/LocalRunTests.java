@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.prometheusrelay.testsupport.ManagedProcess;
+import io.prometheusrelay.harness.ManagedProcess;
 import io.prometheusrelay.testsupport.RealPeers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

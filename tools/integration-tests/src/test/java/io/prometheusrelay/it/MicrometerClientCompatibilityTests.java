@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.prometheusrelay.testsupport.Closeables;
-import io.prometheusrelay.testsupport.ManagedProcess;
+import io.prometheusrelay.harness.ManagedProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

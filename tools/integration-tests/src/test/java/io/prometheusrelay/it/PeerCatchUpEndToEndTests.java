@@ -11,7 +11,7 @@ import java.util.List;
 
 import io.prometheusrelay.forwarder.ForwarderApplication;
 import io.prometheusrelay.receiver.ReceiverApplication;
-import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.harness.FreePorts;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,7 +8,7 @@ import java.util.List;
 import io.prometheusrelay.apiserver.ApiServerApplication;
 import io.prometheusrelay.forwarder.ForwarderApplication;
 import io.prometheusrelay.receiver.ReceiverApplication;
-import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.harness.FreePorts;
 
 /**
  * The remote-write pipeline on this machine: remote-receiver -> forwarder -> two api-servers, each

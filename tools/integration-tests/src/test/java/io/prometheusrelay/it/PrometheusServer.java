@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
-import io.prometheusrelay.testsupport.FreePorts;
-import io.prometheusrelay.testsupport.ManagedProcess;
+import io.prometheusrelay.harness.FreePorts;
+import io.prometheusrelay.harness.ManagedProcess;
 import io.prometheusrelay.testsupport.RealPeers;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.prometheusrelay.testsupport.ManagedProcess;
+import io.prometheusrelay.harness.ManagedProcess;
 
 import static org.awaitility.Awaitility.await;
 

@@ -20,7 +20,7 @@ public final class CatchUpHealthIndicator implements HealthIndicator {
 	@Override
 	public Health health() {
 		Health.Builder health = Health.up();
-		for (PeerCatchUp.PeerReport peer : this.catchUp.status()) {
+		for (PeerReport peer : this.catchUp.status()) {
 			health.withDetail(peer.address(), peer.details());
 		}
 		return health.withDetail("converged", this.catchUp.converged()).build();

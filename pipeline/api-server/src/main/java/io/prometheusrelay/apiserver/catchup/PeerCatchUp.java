@@ -3,13 +3,11 @@ package io.prometheusrelay.apiserver.catchup;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +27,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.apiserver.store.BatchId;
 import io.prometheusrelay.apiserver.store.SegmentStore;
@@ -39,7 +35,6 @@ import io.prometheusrelay.protocol.replica.FetchRequest;
 import io.prometheusrelay.protocol.replica.InventoryRequest;
 import io.prometheusrelay.protocol.replica.ReplicaGrpc;
 import io.prometheusrelay.protocol.replica.SegmentInventory;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -329,28 +324,7 @@ public final class PeerCatchUp implements AutoCloseable {
 
 	private PeerStatus newPeer(String address) {
 		PeerStatus peer = new PeerStatus(address);
-		Gauge.builder("relay.catchup.lacking.batches", peer, status -> status.lackingBatches.get())
-			.tag("peer", address)
-			.description("Batches this peer holds that this replica lacks, as of the last comparison, less those copied since")
-			.register(this.registry);
-		Gauge.builder("relay.catchup.lacking", peer, status -> status.lackingBytes.get())
-			.tag("peer", address)
-			.baseUnit("bytes")
-			.description("Payload bytes of the batches this replica lacks from this peer")
-			.register(this.registry);
-		FunctionCounter.builder("relay.catchup.copied.batches", peer, status -> status.copiedBatches.get())
-			.tag("peer", address)
-			.description("Batches copied from this peer")
-			.register(this.registry);
-		FunctionCounter.builder("relay.catchup.copied", peer, status -> status.copiedBytes.get())
-			.tag("peer", address)
-			.baseUnit("bytes")
-			.description("Payload bytes copied from this peer")
-			.register(this.registry);
-		FunctionCounter.builder("relay.catchup.failures", peer, status -> status.failures.get())
-			.tag("peer", address)
-			.description("Comparisons or copies from this peer that failed (unreachable, refused, store busy)")
-			.register(this.registry);
+		PeerMeters.register(this.registry, peer);
 		return peer;
 	}
 
@@ -358,11 +332,7 @@ public final class PeerCatchUp implements AutoCloseable {
 		for (String address : List.copyOf(this.peers.keySet())) {
 			if (!current.contains(address)) {
 				this.peers.remove(address);
-				this.registry.getMeters()
-					.stream()
-					.filter(meter -> meter.getId().getName().startsWith("relay.catchup.")
-							&& address.equals(meter.getId().getTag("peer")))
-					.forEach(this.registry::remove);
+				PeerMeters.remove(this.registry, address);
 				ManagedChannel channel = this.channels.remove(address);
 				if (channel != null) {
 					channel.shutdownNow();
@@ -390,43 +360,6 @@ public final class PeerCatchUp implements AutoCloseable {
 
 	/** A batch of a peer's that this store lacks. */
 	private record Lacking(String segment, BatchEntry entry, BatchId id) {
-	}
-
-	/**
-	 * One peer, as reported.
-	 * @param address host:port of its gRPC API
-	 * @param self whether it is this replica
-	 * @param lackingBatches batches it holds that this replica lacks
-	 * @param lackingBytes their payload bytes
-	 * @param copiedBatches batches copied from it since start
-	 * @param lastCompared when its inventory was last compared, null if never
-	 * @param lastError why the last comparison or copy failed, null if it did not
-	 */
-	public record PeerReport(String address, boolean self, long lackingBatches, long lackingBytes,
-			long copiedBatches, @Nullable Instant lastCompared, @Nullable String lastError) {
-
-		static PeerReport of(PeerStatus status) {
-			return new PeerReport(status.address, status.self, status.lackingBatches.get(), status.lackingBytes.get(),
-					status.copiedBatches.get(), status.lastCompared, status.lastError);
-		}
-
-		/** The report as health details. */
-		public Map<String, Object> details() {
-			Map<String, Object> details = new LinkedHashMap<>();
-			if (this.self) {
-				details.put("self", true);
-				return details;
-			}
-			details.put("lackingBatches", this.lackingBatches);
-			details.put("lackingBytes", this.lackingBytes);
-			details.put("copiedBatches", this.copiedBatches);
-			details.put("lastCompared", (this.lastCompared != null) ? this.lastCompared.toString() : "never");
-			if (this.lastError != null) {
-				details.put("lastError", this.lastError);
-			}
-			return details;
-		}
-
 	}
 
 }

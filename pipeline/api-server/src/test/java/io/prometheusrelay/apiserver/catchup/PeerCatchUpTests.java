@@ -28,7 +28,7 @@ import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequest;
 import io.prometheusrelay.testsupport.Closeables;
-import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.harness.FreePorts;
 import io.prometheusrelay.testsupport.SmallFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,9 +70,9 @@ class PeerCatchUpTests {
 		await().atMost(Duration.ofSeconds(20)).until(catchUp::converged);
 		assertThat(ids(empty.store)).isEqualTo(ids(full.store));
 		assertThat(SegmentFiles.list(empty.dataDir)).isNotEmpty();
-		assertThat(catchUp.status()).filteredOn(PeerCatchUp.PeerReport::self).extracting(PeerCatchUp.PeerReport::address)
+		assertThat(catchUp.status()).filteredOn(PeerReport::self).extracting(PeerReport::address)
 			.containsExactly(empty.address());
-		PeerCatchUp.PeerReport fromFull = report(catchUp, full);
+		PeerReport fromFull = report(catchUp, full);
 		assertThat(fromFull.copiedBatches()).isEqualTo(60);
 		assertThat(fromFull.lackingBatches()).isZero();
 		assertThat(registry.get("relay.catchup.copied.batches").tag("peer", full.address()).functionCounter().count())
@@ -100,7 +100,7 @@ class PeerCatchUpTests {
 
 			// Exactly what it lacks, once the copies it could not store have failed.
 			await().atMost(Duration.ofSeconds(20)).until(() -> {
-				PeerCatchUp.PeerReport report = report(catchUp, full);
+				PeerReport report = report(catchUp, full);
 				return report.lastError() != null && report.lastError().startsWith("store:")
 						&& report.lackingBatches() == lacking(full, cramped).size();
 			});
@@ -169,7 +169,7 @@ class PeerCatchUpTests {
 		return new CatchUpOptions(SERVICE, Duration.ofMillis(200), settle, Duration.ofSeconds(5), 64 << 20);
 	}
 
-	private static PeerCatchUp.PeerReport report(PeerCatchUp catchUp, Replica peer) {
+	private static PeerReport report(PeerCatchUp catchUp, Replica peer) {
 		return catchUp.status().stream().filter(report -> report.address().equals(peer.address())).findFirst().get();
 	}
 

@@ -20,7 +20,7 @@ import io.prometheusrelay.transport.RelayClientOptions;
 import io.prometheusrelay.transport.RelayServer;
 import io.prometheusrelay.transport.RelayServerOptions;
 import io.prometheusrelay.testsupport.Closeables;
-import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.harness.FreePorts;
 import io.prometheusrelay.testsupport.SmallFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

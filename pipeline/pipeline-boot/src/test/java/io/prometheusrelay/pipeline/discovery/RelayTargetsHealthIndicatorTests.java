@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.transport.RelayServer;
 import io.prometheusrelay.transport.RelayServerOptions;
-import io.prometheusrelay.testsupport.FreePorts;
+import io.prometheusrelay.harness.FreePorts;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 

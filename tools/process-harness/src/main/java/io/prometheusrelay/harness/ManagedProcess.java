@@ -1,4 +1,4 @@
-package io.prometheusrelay.testsupport;
+package io.prometheusrelay.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

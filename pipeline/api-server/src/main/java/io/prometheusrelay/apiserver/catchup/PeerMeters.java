@@ -1,0 +1,47 @@
+package io.prometheusrelay.apiserver.catchup;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The meters of one peer, tagged {@code peer}: registered when it is first discovered, removed when it is gone. */
+final class PeerMeters {
+
+	private static final String PREFIX = "relay.catchup.";
+
+	private PeerMeters() {
+	}
+
+	static void register(MeterRegistry registry, PeerStatus peer) {
+		Gauge.builder(PREFIX + "lacking.batches", peer, status -> status.lackingBatches.get())
+			.tag("peer", peer.address)
+			.description("Batches this peer holds that this replica lacks, as of the last comparison, less those copied since")
+			.register(registry);
+		Gauge.builder(PREFIX + "lacking", peer, status -> status.lackingBytes.get())
+			.tag("peer", peer.address)
+			.baseUnit("bytes")
+			.description("Payload bytes of the batches this replica lacks from this peer")
+			.register(registry);
+		FunctionCounter.builder(PREFIX + "copied.batches", peer, status -> status.copiedBatches.get())
+			.tag("peer", peer.address)
+			.description("Batches copied from this peer")
+			.register(registry);
+		FunctionCounter.builder(PREFIX + "copied", peer, status -> status.copiedBytes.get())
+			.tag("peer", peer.address)
+			.baseUnit("bytes")
+			.description("Payload bytes copied from this peer")
+			.register(registry);
+		FunctionCounter.builder(PREFIX + "failures", peer, status -> status.failures.get())
+			.tag("peer", peer.address)
+			.description("Comparisons or copies from this peer that failed (unreachable, refused, store busy)")
+			.register(registry);
+	}
+
+	static void remove(MeterRegistry registry, String address) {
+		registry.getMeters()
+			.stream()
+			.filter(meter -> meter.getId().getName().startsWith(PREFIX) && address.equals(meter.getId().getTag("peer")))
+			.forEach(registry::remove);
+	}
+
+}

@@ -1,0 +1,44 @@
+package io.prometheusrelay.apiserver.catchup;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One peer, as reported.
+ * @param address host:port of its gRPC API
+ * @param self whether it is this replica
+ * @param lackingBatches batches it holds that this replica lacks
+ * @param lackingBytes their payload bytes
+ * @param copiedBatches batches copied from it since start
+ * @param lastCompared when its inventory was last compared, null if never
+ * @param lastError why the last comparison or copy failed, null if it did not
+ */
+public record PeerReport(String address, boolean self, long lackingBatches, long lackingBytes,
+		long copiedBatches, @Nullable Instant lastCompared, @Nullable String lastError) {
+
+	static PeerReport of(PeerStatus status) {
+		return new PeerReport(status.address, status.self, status.lackingBatches.get(), status.lackingBytes.get(),
+				status.copiedBatches.get(), status.lastCompared, status.lastError);
+	}
+
+	/** The report as health details. */
+	public Map<String, Object> details() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		if (this.self) {
+			details.put("self", true);
+			return details;
+		}
+		details.put("lackingBatches", this.lackingBatches);
+		details.put("lackingBytes", this.lackingBytes);
+		details.put("copiedBatches", this.copiedBatches);
+		details.put("lastCompared", (this.lastCompared != null) ? this.lastCompared.toString() : "never");
+		if (this.lastError != null) {
+			details.put("lastError", this.lastError);
+		}
+		return details;
+	}
+
+}
