@@ -6,8 +6,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.prometheusrelay.forwarder.ForwarderApplication;
 import io.prometheusrelay.receiver.ReceiverApplication;
@@ -52,7 +55,7 @@ class PeerCatchUpEndToEndTests {
 			ReplicaContents.assertHoldsEveryAckedSampleOnce(this.grpcPorts[0], acked, "api-server-1");
 
 			added.start().awaitHealthy(Pipeline.startupTimeout());
-			awaitCaughtUp(added, 0);
+			awaitCaughtUp(added, 0, Instant.now());
 			assertThat(value(added.metrics(), "relay_catchup_copied_batches_total", peer(0))).isPositive();
 			ReplicaContents.assertHoldsEveryAckedSampleOnce(this.grpcPorts[1], acked, "api-server-2");
 			assertThat(health(added)).contains("\"converged\":true");
@@ -82,12 +85,13 @@ class PeerCatchUpEndToEndTests {
 			finally {
 				load.close();
 			}
+			Instant loadEnded = Instant.now();
 			List<RemoteWriteLoad.Acked> acked = acked(load);
 			String target = "target=\"127.0.0.1:" + this.relayPorts[1] + "\"";
 			assertThat(value(forwarder.metrics(), "relay_forwarder_replica_missing_batches", target))
 				.as("batches the hand-off could not keep for api-server-2").isPositive();
 
-			awaitCaughtUp(away, 0);
+			awaitCaughtUp(away, 0, loadEnded);
 			ReplicaContents.assertHoldsEveryAckedSampleOnce(this.grpcPorts[0], acked, "api-server-1");
 			ReplicaContents.assertHoldsEveryAckedSampleOnce(this.grpcPorts[1], acked, "api-server-2");
 		}
@@ -138,13 +142,20 @@ class PeerCatchUpEndToEndTests {
 		return acked;
 	}
 
-	/** Waits until {@code replica} has compared with api-server {@code peer} and lacks nothing it holds. */
-	private void awaitCaughtUp(ServiceProcess replica, int peer) throws Exception {
+	/**
+	 * Waits until {@code replica} has compared with api-server {@code peer} after {@code since} (a
+	 * comparison that began earlier does not know what was stored since) and lacks nothing it holds.
+	 */
+	private void awaitCaughtUp(ServiceProcess replica, int peer, Instant since) throws Exception {
 		try {
 			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-				String metrics = replica.metrics();
-				return value(metrics, "relay_catchup_lacking_batches", peer(peer)) == 0
-						&& health(replica).contains("\"converged\":true");
+				String health = health(replica);
+				Matcher compared = Pattern.compile("\"127\\.0\\.0\\.1:" + this.grpcPorts[peer]
+						+ "\":\\{[^}]*\"lastCompared\":\"([^\"]+)\"").matcher(health);
+				return compared.find() && !compared.group(1).equals("never")
+						&& Instant.parse(compared.group(1)).isAfter(since)
+						&& value(replica.metrics(), "relay_catchup_lacking_batches", peer(peer)) == 0
+						&& health.contains("\"converged\":true");
 			});
 		}
 		catch (ConditionTimeoutException ex) {

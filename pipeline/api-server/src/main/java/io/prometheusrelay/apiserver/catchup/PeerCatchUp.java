@@ -3,6 +3,7 @@ package io.prometheusrelay.apiserver.catchup;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -208,7 +209,8 @@ public final class PeerCatchUp implements AutoCloseable {
 			call.cancel(null);
 		}
 		peer.lacks(lacking.size(), bytes);
-		peer.lastCompared = this.clock.instant();
+		// As of when the inventory was asked for: what the peer stored later is not in this comparison.
+		peer.lastCompared = Instant.ofEpochMilli(now);
 		peer.lastError = null;
 		return lacking;
 	}

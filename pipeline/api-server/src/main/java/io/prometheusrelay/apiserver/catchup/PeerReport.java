@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param lackingBatches batches it holds that this replica lacks
  * @param lackingBytes their payload bytes
  * @param copiedBatches batches copied from it since start
- * @param lastCompared when its inventory was last compared, null if never
+ * @param lastCompared when the inventory of the last comparison was asked for (it holds what the peer
+ * stored until then), null if never
  * @param lastError why the last comparison or copy failed, null if it did not
  */
 public record PeerReport(String address, boolean self, long lackingBatches, long lackingBytes,
