@@ -50,20 +50,19 @@ class ApiServerConfiguration {
 		return ReplicaIdentity.random();
 	}
 
-	@Bean(destroyMethod = "shutdownNow")
-	ThreadPoolExecutor replicaReads() {
-		return new ThreadPoolExecutor(REPLICA_READ_THREADS, REPLICA_READ_THREADS, 0, TimeUnit.MILLISECONDS,
-				new ArrayBlockingQueue<>(REPLICA_READS_QUEUED), runnable -> {
+	/**
+	 * The executor is the service's own, not a bean: an {@code Executor} bean would make Spring Boot
+	 * back off its application task executor.
+	 */
+	@Bean(destroyMethod = "close")
+	ReplicaService replicaService(SegmentStore store, ReplicaIdentity identity, MeterRegistry registry) {
+		ThreadPoolExecutor reads = new ThreadPoolExecutor(REPLICA_READ_THREADS, REPLICA_READ_THREADS, 0,
+				TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(REPLICA_READS_QUEUED), runnable -> {
 					Thread thread = new Thread(runnable, "replica-read");
 					thread.setDaemon(true);
 					return thread;
 				});
-	}
-
-	@Bean
-	ReplicaService replicaService(SegmentStore store, ReplicaIdentity identity, ThreadPoolExecutor replicaReads,
-			MeterRegistry registry) {
-		return new ReplicaService(store, identity, replicaReads, registry);
+		return new ReplicaService(store, identity, reads, registry);
 	}
 
 	@Bean(destroyMethod = "close")

@@ -60,8 +60,10 @@ class ConsulDiscoveryTests {
 		for (int i = 1; i <= 2; i++) {
 			int relayPort = FreePorts.next();
 			int grpcPort = FreePorts.next();
+			List<String> args = new ArrayList<>(consul.serviceArgs());
+			args.add("--relay.api-server.catch-up.interval=1s");
 			apiServers.add(this.closeables.add(Pipeline.apiServer("api-server-" + i, "127.0.0.1", FreePorts.next(),
-					this.workDir, this.workDir.resolve("api-server-" + i), relayPort, grpcPort, consul.serviceArgs())));
+					this.workDir, this.workDir.resolve("api-server-" + i), relayPort, grpcPort, args)));
 			grpcPorts.add(grpcPort);
 			relayPorts.add(relayPort);
 		}
@@ -92,6 +94,16 @@ class ConsulDiscoveryTests {
 			.contains("127.0.0.1:" + relayPorts.get(1) + "\":\"connected"));
 		// What HAProxy resolves: both gRPC ports in the SRV answer.
 		await().atMost(Duration.ofSeconds(10)).until(() -> srvPorts(consul).equals(Set.copyOf(grpcPorts)));
+		// Each api-server's peers for catching up come from Consul too: it compares with the other one
+		// and finds itself among them.
+		for (int i = 0; i < 2; i++) {
+			String self = "127.0.0.1:" + grpcPorts.get(i);
+			String other = "127.0.0.1:" + grpcPorts.get(1 - i);
+			ServiceProcess apiServer = apiServers.get(i);
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(health(apiServer))
+				.contains("\"" + self + "\":{\"self\":true}")
+				.containsPattern("\"" + other.replace(".", "\\.") + "\":\\{\"lackingBatches\":0,[^}]*\"lastCompared\":\"2"));
+		}
 
 		// Killed: its check goes critical, Consul stops listing it, the forwarder drops its connection but
 		// keeps its place in the hand-off, so it gets what it missed when it is back.
@@ -126,8 +138,11 @@ class ConsulDiscoveryTests {
 		List<ServiceProcess> apiServers = new ArrayList<>();
 		for (int i = 1; i <= 2; i++) {
 			String address = "127.0.0." + (i + 1);
+			// Each holds a series of its own, to tell which one answered: no catching up from the other.
+			List<String> args = new ArrayList<>(consul.serviceArgs(address));
+			args.add("--relay.api-server.catch-up.enabled=false");
 			apiServers.add(this.closeables.add(Pipeline.apiServer("api-server-" + i, address, httpPort, this.workDir,
-					this.workDir.resolve("api-server-" + i), relayPort, grpcPort, consul.serviceArgs(address)).start()));
+					this.workDir.resolve("api-server-" + i), relayPort, grpcPort, args).start()));
 		}
 		for (int i = 1; i <= 2; i++) {
 			apiServers.get(i - 1).awaitHealthy(Pipeline.startupTimeout());

@@ -191,8 +191,12 @@ public final class PeerCatchUp implements AutoCloseable {
 					return List.of();
 				}
 				for (BatchEntry entry : message.getBatchesList()) {
+					// An entry that is not 16 bytes of identity, or too big to take, is no batch to copy.
+					if (entry.getId().size() != 16 || entry.getSize() > this.options.maxBatchSize()) {
+						continue;
+					}
 					BatchId id = toBatchId(entry);
-					if (entry.getSize() <= this.options.maxBatchSize() && !this.store.holds(id)) {
+					if (!this.store.holds(id)) {
 						lacking.add(new Lacking(message.getSegment(), entry, id));
 						bytes += entry.getSize();
 					}
@@ -309,7 +313,7 @@ public final class PeerCatchUp implements AutoCloseable {
 
 	private static BatchId toBatchId(BatchEntry entry) {
 		ByteBuffer id = entry.getId().asReadOnlyByteBuffer();
-		return (id.remaining() == 16) ? new BatchId(id.getLong(), id.getLong()) : new BatchId(0, 0);
+		return new BatchId(id.getLong(), id.getLong());
 	}
 
 	private static String describe(StatusRuntimeException ex) {

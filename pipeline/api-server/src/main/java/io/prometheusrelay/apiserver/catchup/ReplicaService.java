@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * transport's threads (the gRPC server runs handlers on them directly); a full queue refuses the
  * call with RESOURCE_EXHAUSTED, so a peer catching up cannot crowd out reads.
  */
-public final class ReplicaService extends ReplicaGrpc.ReplicaImplBase {
+public final class ReplicaService extends ReplicaGrpc.ReplicaImplBase implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(ReplicaService.class);
 
@@ -46,6 +46,7 @@ public final class ReplicaService extends ReplicaGrpc.ReplicaImplBase {
 
 	private final Counter servedBytes;
 
+	/** Serves {@code store}, reading files on {@code reads}, which it owns from now on and shuts down on close. */
 	public ReplicaService(SegmentStore store, ReplicaIdentity identity, ExecutorService reads, MeterRegistry registry) {
 		this.store = store;
 		this.identity = identity;
@@ -109,6 +110,12 @@ public final class ReplicaService extends ReplicaGrpc.ReplicaImplBase {
 			response.onNext(StoredBatch.newBuilder().setPayload(ByteString.copyFrom(payload.get())).build());
 			response.onCompleted();
 		});
+	}
+
+	/** Stops reading for peers; calls still reading are cut short. */
+	@Override
+	public void close() {
+		this.reads.shutdownNow();
 	}
 
 	private SegmentInventory.Builder newMessage(BatchIndex.Segment segment) {

@@ -228,7 +228,9 @@ public final class SegmentStore implements AutoCloseable {
 
 	/**
 	 * The payload of a batch the store holds, read from its segment; empty if the store does not hold
-	 * it there (any more: retention may have deleted the segment since it was listed).
+	 * it there (any more: retention may have deleted the segment since it was listed). The record's
+	 * place and length are the index's and its checksum is verified; the payload is not hashed again
+	 * here, as whoever asked by identity checks it (a peer catching up does).
 	 */
 	public Optional<byte[]> read(String segment, long offset, BatchId id) throws IOException {
 		Optional<BatchIndex.Entry> entry = this.batches.find(segment, offset, id);
@@ -236,8 +238,7 @@ public final class SegmentStore implements AutoCloseable {
 			return Optional.empty();
 		}
 		try {
-			return SegmentReader.readAt(this.options.dataDir().resolve(segment), offset, entry.get().size())
-				.filter(payload -> BatchId.of(payload).equals(id));
+			return SegmentReader.readAt(this.options.dataDir().resolve(segment), offset, entry.get().size());
 		}
 		catch (NoSuchFileException ex) {
 			return Optional.empty();
