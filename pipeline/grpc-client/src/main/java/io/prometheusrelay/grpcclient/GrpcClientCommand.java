@@ -12,27 +12,31 @@ import io.prometheusrelay.protocol.api.ReadMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One run of the client: parse the command line, read, print, and say how it went as an exit code. */
-final class GrpcClientCommand {
+/**
+ * One run of the client: parse the command line, read, print, and say how it went as an exit code.
+ * Public for what runs the command in-process (the integration tests); the exit codes are documented
+ * in the README.
+ */
+public final class GrpcClientCommand {
 
-	static final int OK = 0;
+	public static final int OK = 0;
 
-	static final int FAILED = 1;
+	public static final int FAILED = 1;
 
-	static final int USAGE = 2;
+	public static final int USAGE = 2;
 
-	static final int REFUSED = 3;
+	public static final int REFUSED = 3;
 
-	static final int UNREACHABLE = 4;
+	public static final int UNREACHABLE = 4;
 
-	static final int DEADLINE = 5;
+	public static final int DEADLINE = 5;
 
 	private static final Logger logger = LoggerFactory.getLogger(GrpcClientCommand.class);
 
 	private GrpcClientCommand() {
 	}
 
-	static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+	public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
 		ClientOptions options;
 		try {
 			options = ClientOptions.parse(args, env);

@@ -7,10 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -72,7 +69,8 @@ public final class RelayClient implements AutoCloseable {
 	public RelayClient(String target, String host, int port, RelayClientOptions options, MeterRegistry registry) {
 		this.target = target;
 		this.options = options;
-		this.metrics = new RelayClientMetrics(target, registry, this);
+		this.metrics = new RelayClientMetrics(target, this);
+		this.metrics.bindTo(registry);
 		this.tcpClient = TcpClient.create()
 			.host(host)
 			.port(port)
@@ -314,83 +312,6 @@ public final class RelayClient implements AutoCloseable {
 				return;
 			}
 			super.userEventTriggered(ctx, event);
-		}
-
-	}
-
-	/** Meters of one relay client, tagged with its target. */
-	private static final class RelayClientMetrics {
-
-		private final MeterRegistry registry;
-
-		private final Timer ackLatency;
-
-		private final Counter acks;
-
-		private final Counter nacks;
-
-		private final Map<RelayUnavailableException.Cause, Counter> failures = new ConcurrentHashMap<>();
-
-		final Counter reconnects;
-
-		private final Gauge connected;
-
-		private final Gauge inFlight;
-
-		RelayClientMetrics(String target, MeterRegistry registry, RelayClient client) {
-			this.registry = registry;
-			this.ackLatency = Timer.builder("relay.client.ack.latency")
-				.tag("target", target)
-				.description("Time from sending a batch to its ACK or NACK")
-				.register(registry);
-			this.acks = Counter.builder("relay.client.batches")
-				.tag("target", target)
-				.tag("outcome", "ack")
-				.description("Batches sent, by outcome")
-				.register(registry);
-			this.nacks = Counter.builder("relay.client.batches")
-				.tag("target", target)
-				.tag("outcome", "nack")
-				.description("Batches sent, by outcome")
-				.register(registry);
-			for (RelayUnavailableException.Cause cause : RelayUnavailableException.Cause.values()) {
-				this.failures.put(cause, Counter.builder("relay.client.batches")
-					.tag("target", target)
-					.tag("outcome", cause.tag())
-					.description("Batches sent, by outcome")
-					.register(registry));
-			}
-			this.reconnects = Counter.builder("relay.client.reconnects")
-				.tag("target", target)
-				.description("Connection attempts scheduled after a failure or a lost connection")
-				.register(registry);
-			this.connected = Gauge.builder("relay.client.connected", client, c -> c.isConnected() ? 1 : 0)
-				.tag("target", target)
-				.description("1 while connected to the target")
-				.register(registry);
-			this.inFlight = Gauge.builder("relay.client.batches.in.flight", client, RelayClient::inFlight)
-				.tag("target", target)
-				.description("Batches sent and not yet answered")
-				.register(registry);
-		}
-
-		void recordOutcome(BatchOutcome outcome, long startNanos) {
-			this.ackLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-			(outcome.acked() ? this.acks : this.nacks).increment();
-		}
-
-		void recordFailure(RelayUnavailableException failure) {
-			this.failures.get(failure.reason()).increment();
-		}
-
-		void remove() {
-			this.registry.remove(this.ackLatency);
-			this.registry.remove(this.acks);
-			this.registry.remove(this.nacks);
-			this.failures.values().forEach(this.registry::remove);
-			this.registry.remove(this.reconnects);
-			this.registry.remove(this.connected);
-			this.registry.remove(this.inFlight);
 		}
 
 	}

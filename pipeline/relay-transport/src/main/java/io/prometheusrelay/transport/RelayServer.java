@@ -1,14 +1,8 @@
 package io.prometheusrelay.transport;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -55,7 +49,8 @@ public final class RelayServer implements AutoCloseable {
 	private RelayServer(RelayServerOptions options, BatchHandler handler, MeterRegistry registry) {
 		this.options = options;
 		this.handler = handler;
-		this.metrics = new RelayServerMetrics(options.name(), registry);
+		this.metrics = new RelayServerMetrics(options.name());
+		this.metrics.bindTo(registry);
 		this.server = TcpServer.create()
 			.host(options.host())
 			.port(options.port())
@@ -164,52 +159,6 @@ public final class RelayServer implements AutoCloseable {
 		this.connections.flush();
 		this.connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
 		this.server.disposeNow(Duration.ofSeconds(10));
-	}
-
-	/** Meters of one relay server, tagged with its name; registered once, up front. */
-	private static final class RelayServerMetrics {
-
-		final AtomicInteger connections = new AtomicInteger();
-
-		final AtomicInteger inFlight = new AtomicInteger();
-
-		private final Map<String, Counter> batches = new HashMap<>();
-
-		private final Map<String, Counter> rejections = new HashMap<>();
-
-		RelayServerMetrics(String name, MeterRegistry registry) {
-			Gauge.builder("relay.server.connections", this.connections, AtomicInteger::get)
-				.tag("server", name)
-				.description("Open relay connections from upstream hops")
-				.register(registry);
-			Gauge.builder("relay.server.batches.in.flight", this.inFlight, AtomicInteger::get)
-				.tag("server", name)
-				.description("Batches received and not yet answered")
-				.register(registry);
-			for (String outcome : List.of("ack", "nack", "nack_retryable")) {
-				this.batches.put(outcome, Counter.builder("relay.server.batches")
-					.tag("server", name)
-					.tag("outcome", outcome)
-					.description("Batches answered, by outcome")
-					.register(registry));
-			}
-			for (String reason : List.of("oversize", "checksum", "protocol", "unexpected_frame")) {
-				this.rejections.put(reason, Counter.builder("relay.server.frames.rejected")
-					.tag("server", name)
-					.tag("reason", reason)
-					.description("Frames refused before reaching the handler")
-					.register(registry));
-			}
-		}
-
-		Counter batches(BatchOutcome outcome) {
-			return this.batches.get(outcome.outcomeTag());
-		}
-
-		Counter rejected(String reason) {
-			return this.rejections.get(reason);
-		}
-
 	}
 
 }

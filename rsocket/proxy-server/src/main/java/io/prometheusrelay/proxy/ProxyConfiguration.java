@@ -42,7 +42,9 @@ class ProxyConfiguration {
 
 	@Bean
 	ProxyMetrics proxyMetrics(PrometheusMeterRegistry registry, ConnectionRegistry connections) {
-		return new ProxyMetrics(registry, connections);
+		ProxyMetrics metrics = new ProxyMetrics(connections);
+		metrics.bindTo(registry);
+		return metrics;
 	}
 
 	@Bean

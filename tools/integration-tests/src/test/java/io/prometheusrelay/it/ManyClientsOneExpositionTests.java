@@ -1,12 +1,7 @@
 package io.prometheusrelay.it;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheusrelay.rsocket.client.PrometheusRSocketClient;
 import io.prometheusrelay.testsupport.Closeables;
+import io.prometheusrelay.testsupport.Promtool;
 import io.rsocket.transport.netty.client.TcpClientTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,7 +63,7 @@ class ManyClientsOneExpositionTests {
 		String exposition = proxy.connected();
 		assertThat(count(exposition, "compat_queue_depth{")).isEqualTo(2 * EACH);
 		assertThat(count(exposition, "# HELP compat_requests_total ")).isEqualTo(1);
-		assertThat(promtool(exposition)).isEmpty();
+		assertThat(Promtool.problems(exposition)).isEmpty();
 
 		try (PrometheusServer prometheus = PrometheusServer.start(this.workDir, port -> """
 				global:
@@ -91,16 +87,6 @@ class ManyClientsOneExpositionTests {
 
 	private static long count(String text, String prefix) {
 		return text.lines().filter(line -> line.startsWith(prefix)).count();
-	}
-
-	/** Debian's promtool: every problem it reports. */
-	private static List<String> promtool(String exposition) throws Exception {
-		Process process = new ProcessBuilder("/usr/bin/promtool", "check", "metrics").redirectErrorStream(true).start();
-		process.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
-		process.getOutputStream().close();
-		String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		return new ArrayList<>(report.lines().filter(line -> !line.isBlank()).toList());
 	}
 
 }

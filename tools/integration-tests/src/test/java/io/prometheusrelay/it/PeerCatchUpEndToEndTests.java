@@ -60,6 +60,10 @@ class PeerCatchUpEndToEndTests {
 			ReplicaContents.assertHoldsEveryAckedSampleOnce(this.grpcPorts[1], acked, "api-server-2");
 			assertThat(health(added)).contains("\"converged\":true");
 			assertThat(health(full)).as("api-server-1 found itself among its peers").contains("\"self\":true");
+			// Every service has run with peers and load: each of its meters exists.
+			MetersDocument.assertDocuments("remote-receiver", receiver.metrics());
+			MetersDocument.assertDocuments("forwarder", forwarder.metrics());
+			MetersDocument.assertDocuments("api-server", full.metrics(), added.metrics());
 		}
 	}
 

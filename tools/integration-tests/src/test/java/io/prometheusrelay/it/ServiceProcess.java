@@ -8,7 +8,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.prometheusrelay.harness.ManagedProcess;
 
@@ -19,6 +22,10 @@ import static org.awaitility.Awaitility.await;
  * run its jar: so it can be killed with SIGKILL, and its heap is its own.
  */
 final class ServiceProcess implements AutoCloseable {
+
+	/** The RSocket half's artifacts, by the directory names their classes and jars sit under. */
+	private static final Set<String> RSOCKET_HALF = Set.of("rsocket-wire", "rsocket-client", "proxy-server",
+			"spring-autoconfigure", "demo-app");
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -123,11 +130,28 @@ final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
-	/** Surefire hides the real classpath behind a manifest jar; it publishes it in this property. */
+	/**
+	 * This module's test classpath without the RSocket half, which a pipeline service's jar does not
+	 * have either: with the starter on it, every service would dial a proxy. Surefire hides the real
+	 * classpath behind a manifest jar; it publishes it in this property.
+	 */
 	static String classpath() {
 		String classpath = System.getProperty("surefire.test.class.path");
-		return (classpath != null && !classpath.isBlank()) ? classpath.replace(';', File.pathSeparatorChar)
+		classpath = (classpath != null && !classpath.isBlank()) ? classpath.replace(';', File.pathSeparatorChar)
 				: System.getProperty("java.class.path");
+		return Arrays.stream(classpath.split(File.pathSeparator))
+			.filter(entry -> !isRSocketHalf(Path.of(entry)))
+			.collect(Collectors.joining(File.pathSeparator));
+	}
+
+	/** A module of the RSocket half: its {@code rsocket/<module>/target/...}, or its jar in a Maven repository. */
+	private static boolean isRSocketHalf(Path entry) {
+		for (Path part : entry) {
+			if (RSOCKET_HALF.contains(part.toString())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

@@ -330,7 +330,7 @@ public final class PeerCatchUp implements AutoCloseable {
 
 	private PeerStatus newPeer(String address) {
 		PeerStatus peer = new PeerStatus(address);
-		PeerMeters.register(this.registry, peer);
+		new PeerMeters(peer).bindTo(this.registry);
 		return peer;
 	}
 

@@ -5,11 +5,11 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.apiserver.store.BatchId;
 import io.prometheusrelay.apiserver.store.BatchIndex;
@@ -42,22 +42,16 @@ public final class ReplicaService extends ReplicaGrpc.ReplicaImplBase implements
 
 	private final ExecutorService reads;
 
-	private final Counter servedBatches;
+	private final LongAdder servedBatches = new LongAdder();
 
-	private final Counter servedBytes;
+	private final LongAdder servedBytes = new LongAdder();
 
 	/** Serves {@code store}, reading files on {@code reads}, which it owns from now on and shuts down on close. */
 	public ReplicaService(SegmentStore store, ReplicaIdentity identity, ExecutorService reads, MeterRegistry registry) {
 		this.store = store;
 		this.identity = identity;
 		this.reads = reads;
-		this.servedBatches = Counter.builder("relay.catchup.served.batches")
-			.description("Batches sent to peers catching up from this replica")
-			.register(registry);
-		this.servedBytes = Counter.builder("relay.catchup.served")
-			.baseUnit("bytes")
-			.description("Payload bytes sent to peers catching up from this replica")
-			.register(registry);
+		new ServedMetrics(this.servedBatches, this.servedBytes).bindTo(registry);
 	}
 
 	@Override
@@ -106,7 +100,7 @@ public final class ReplicaService extends ReplicaGrpc.ReplicaImplBase implements
 				return;
 			}
 			this.servedBatches.increment();
-			this.servedBytes.increment(payload.get().length);
+			this.servedBytes.add(payload.get().length);
 			response.onNext(StoredBatch.newBuilder().setPayload(ByteString.copyFrom(payload.get())).build());
 			response.onCompleted();
 		});

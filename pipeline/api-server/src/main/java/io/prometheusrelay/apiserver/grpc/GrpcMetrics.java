@@ -1,32 +1,36 @@
 package io.prometheusrelay.apiserver.grpc;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
-/** Meters of the read API, per method. */
-final class GrpcMetrics {
+/** Meters of the read API, per method. The calls count; binding exposes the counts. */
+final class GrpcMetrics implements MeterBinder {
 
-	final MethodMetrics getMetrics;
+	final MethodMetrics getMetrics = new MethodMetrics("GetMetrics");
 
-	final MethodMetrics getMetricsBatches;
+	final MethodMetrics getMetricsBatches = new MethodMetrics("GetMetricsBatches");
 
-	private final Counter invalid;
+	private final LongAdder invalid = new LongAdder();
 
-	private final Counter exhausted;
+	private final LongAdder exhausted = new LongAdder();
 
-	GrpcMetrics(MeterRegistry registry) {
-		this.getMetrics = new MethodMetrics(registry, "GetMetrics");
-		this.getMetricsBatches = new MethodMetrics(registry, "GetMetricsBatches");
-		this.invalid = Counter.builder("relay.grpc.calls.rejected")
-			.tag("reason", "invalid_argument")
-			.description("Calls refused before streaming")
-			.register(registry);
-		this.exhausted = Counter.builder("relay.grpc.calls.rejected")
-			.tag("reason", "resource_exhausted")
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.getMetrics.bindTo(registry);
+		this.getMetricsBatches.bindTo(registry);
+		rejected(registry, "invalid_argument", this.invalid);
+		rejected(registry, "resource_exhausted", this.exhausted);
+	}
+
+	private static void rejected(MeterRegistry registry, String reason, LongAdder count) {
+		FunctionCounter.builder("relay.grpc.calls.rejected", count, LongAdder::sum)
+			.tag("reason", reason)
 			.description("Calls refused before streaming")
 			.register(registry);
 	}
@@ -43,42 +47,48 @@ final class GrpcMetrics {
 		return this.getMetrics.active.get() + this.getMetricsBatches.active.get();
 	}
 
-	static final class MethodMetrics {
+	static final class MethodMetrics implements MeterBinder {
 
 		final AtomicInteger active = new AtomicInteger();
 
-		private final Counter calls;
+		private final String method;
 
-		private final Counter cancelled;
+		private final LongAdder calls = new LongAdder();
 
-		private final Counter series;
+		private final LongAdder cancelled = new LongAdder();
 
-		private final Counter messages;
+		private final LongAdder series = new LongAdder();
 
-		private final Counter bytes;
+		private final LongAdder messages = new LongAdder();
 
-		MethodMetrics(MeterRegistry registry, String method) {
+		private final LongAdder bytes = new LongAdder();
+
+		MethodMetrics(String method) {
+			this.method = method;
+		}
+
+		@Override
+		public void bindTo(MeterRegistry registry) {
 			Gauge.builder("relay.grpc.calls.active", this.active, AtomicInteger::get)
-				.tag("method", method)
+				.tag("method", this.method)
 				.description("Streaming calls in progress")
 				.register(registry);
-			this.calls = Counter.builder("relay.grpc.calls").tag("method", method).description("Calls started").register(registry);
-			this.cancelled = Counter.builder("relay.grpc.calls.cancelled")
-				.tag("method", method)
-				.description("Calls the client cancelled or whose deadline passed")
-				.register(registry);
-			this.series = Counter.builder("relay.grpc.series.sent")
-				.tag("method", method)
-				.description("Series handed to the transport")
-				.register(registry);
-			this.messages = Counter.builder("relay.grpc.messages.sent")
-				.tag("method", method)
-				.description("Messages handed to the transport")
-				.register(registry);
-			this.bytes = Counter.builder("relay.grpc.sent")
-				.tag("method", method)
+			counter(registry, "relay.grpc.calls", this.calls, "Calls started");
+			counter(registry, "relay.grpc.calls.cancelled", this.cancelled,
+					"Calls the client cancelled or whose deadline passed");
+			counter(registry, "relay.grpc.series.sent", this.series, "Series handed to the transport");
+			counter(registry, "relay.grpc.messages.sent", this.messages, "Messages handed to the transport");
+			FunctionCounter.builder("relay.grpc.sent", this.bytes, LongAdder::sum)
+				.tag("method", this.method)
 				.baseUnit(BaseUnits.BYTES)
 				.description("Message bytes handed to the transport")
+				.register(registry);
+		}
+
+		private void counter(MeterRegistry registry, String name, LongAdder count, String description) {
+			FunctionCounter.builder(name, count, LongAdder::sum)
+				.tag("method", this.method)
+				.description(description)
 				.register(registry);
 		}
 
@@ -88,9 +98,9 @@ final class GrpcMetrics {
 		}
 
 		void sent(int series, int bytes) {
-			this.series.increment(series);
+			this.series.add(series);
 			this.messages.increment();
-			this.bytes.increment(bytes);
+			this.bytes.add(bytes);
 		}
 
 		void cancelled() {

@@ -64,7 +64,8 @@ public final class PrometheusGrpcService {
 	public PrometheusGrpcService(SegmentStore store, ReadLimits limits, MeterRegistry registry) {
 		this.store = store;
 		this.limits = limits;
-		this.metrics = new GrpcMetrics(registry);
+		this.metrics = new GrpcMetrics();
+		this.metrics.bindTo(registry);
 		this.rangeReaders = Executors.newFixedThreadPool(limits.maxConcurrentRangeReads(), daemonThreads("grpc-range-read"));
 		this.rangeReadPermits = new Semaphore(limits.maxConcurrentRangeReads());
 	}

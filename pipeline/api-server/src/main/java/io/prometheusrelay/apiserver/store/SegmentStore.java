@@ -111,7 +111,8 @@ public final class SegmentStore implements AutoCloseable {
 			throw ex;
 		}
 		this.queue = new ArrayBlockingQueue<>(options.maxQueuedAppends());
-		this.metrics = new StoreMetrics(registry, this);
+		this.metrics = new StoreMetrics(this);
+		this.metrics.bindTo(registry);
 		this.metrics.recovered(this.recovery);
 		this.lastFsync = clock.instant();
 		this.lastHousekeeping = clock.instant();

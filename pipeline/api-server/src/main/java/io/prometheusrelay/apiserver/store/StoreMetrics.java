@@ -10,43 +10,56 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
-/** The store's meters, registered once when it opens and removed when it closes. */
-final class StoreMetrics {
+/**
+ * The store's meters: bound when it opens, removed when it closes. The meters it records into are
+ * made by {@link #bindTo}, which the store calls before it appends anything.
+ */
+final class StoreMetrics implements MeterBinder {
 
-	private final MeterRegistry registry;
+	private final SegmentStore store;
 
 	private final List<Meter> meters = new ArrayList<>();
 
-	final Timer fsync;
+	private @Nullable MeterRegistry registry;
 
-	final Counter batches;
+	Timer fsync;
 
-	final Counter bytes;
+	Counter batches;
 
-	final DistributionSummary groupSize;
+	Counter bytes;
 
-	final Counter rolls;
+	DistributionSummary groupSize;
 
-	final Counter retentionDeletions;
+	Counter rolls;
 
-	final Counter writeErrors;
+	Counter retentionDeletions;
 
-	final Counter rejectedBusy;
+	Counter writeErrors;
 
-	final Counter unindexable;
+	Counter rejectedBusy;
 
-	final Counter duplicates;
+	Counter unindexable;
 
-	private final Counter recoveryTruncations;
+	Counter duplicates;
 
-	private final Counter recoveryTruncatedBytes;
+	private Counter recoveryTruncations;
 
-	private final Counter recoveryRecords;
+	private Counter recoveryTruncatedBytes;
 
-	private final Counter recoverySkipped;
+	private Counter recoveryRecords;
 
-	StoreMetrics(MeterRegistry registry, SegmentStore store) {
+	private Counter recoverySkipped;
+
+	StoreMetrics(SegmentStore store) {
+		this.store = store;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		SegmentStore store = this.store;
 		this.registry = registry;
 		this.fsync = add(Timer.builder("relay.store.fsync")
 			.description("Time to force a group of appends to disk")
@@ -127,7 +140,10 @@ final class StoreMetrics {
 	}
 
 	void remove() {
-		this.meters.forEach(this.registry::remove);
+		MeterRegistry bound = this.registry;
+		if (bound != null) {
+			this.meters.forEach(bound::remove);
+		}
 	}
 
 }

@@ -1,9 +1,5 @@
 package io.prometheusrelay.forwarder.fanout;
 
-import java.util.Map;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.forwarder.handoff.HandoffDelivery;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
@@ -21,37 +17,17 @@ public final class FanOutHandler implements BatchHandler {
 
 	private final HandoffDelivery delivery;
 
-	private final Map<String, Counter> outcomes;
+	private final FanOutMetrics metrics;
 
 	public FanOutHandler(HandoffDelivery delivery, RelayTargets targets, MeterRegistry registry) {
 		this.delivery = delivery;
-		this.outcomes = Map.of("ack", outcome(registry, "ack"), "nack", outcome(registry, "nack"), "nack_retryable",
-				outcome(registry, "nack_retryable"));
-		Gauge.builder("relay.forwarder.targets", targets, t -> t.all().size())
-			.tag("state", "discovered")
-			.description("Api-server targets, by state")
-			.register(registry);
-		Gauge.builder("relay.forwarder.targets", targets, t -> t.connected().size())
-			.tag("state", "connected")
-			.description("Api-server targets, by state")
-			.register(registry);
-		Gauge.builder("relay.forwarder.targets", delivery,
-				d -> d.status().stream().filter(HandoffDelivery.ReplicaStatus::inSync).count())
-			.tag("state", "in_sync")
-			.description("Api-server targets, by state")
-			.register(registry);
+		this.metrics = new FanOutMetrics(delivery, targets);
+		this.metrics.bindTo(registry);
 	}
 
 	@Override
 	public Mono<BatchOutcome> handle(byte[] writeRequest) {
-		return this.delivery.submit(writeRequest).doOnNext(outcome -> this.outcomes.get(outcome.outcomeTag()).increment());
-	}
-
-	private static Counter outcome(MeterRegistry registry, String outcome) {
-		return Counter.builder("relay.forwarder.batches")
-			.tag("outcome", outcome)
-			.description("Batches taken from upstream, by the answer given")
-			.register(registry);
+		return this.delivery.submit(writeRequest).doOnNext(outcome -> this.metrics.answered(outcome.outcomeTag()));
 	}
 
 }

@@ -109,7 +109,8 @@ public final class HandoffDelivery implements AutoCloseable {
 	 */
 	public static HandoffDelivery start(HandoffOptions options, RelayTargets targets, int window, Clock clock,
 			MeterRegistry registry) throws IOException {
-		HandoffMetrics metrics = new HandoffMetrics(registry);
+		HandoffMetrics metrics = new HandoffMetrics();
+		metrics.bindTo(registry);
 		HandoffLog log = HandoffLog.open(options, clock, metrics);
 		try {
 			metrics.log(log);

@@ -6,25 +6,31 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
-/** The hand-off log's meters, registered once, and those of each replica as it becomes known. */
-final class HandoffMetrics {
+/**
+ * The hand-off log's meters, bound before the log opens (recovery counts its truncations), and those
+ * of the log and of each replica as they become known, in the registry bound to.
+ */
+final class HandoffMetrics implements MeterBinder {
 
-	private final MeterRegistry registry;
+	private @Nullable MeterRegistry registry;
 
-	final Counter appended;
+	Counter appended;
 
-	final Counter writeErrors;
+	Counter writeErrors;
 
-	final Counter droppedSegments;
+	Counter droppedSegments;
 
-	final Counter truncations;
+	Counter truncations;
 
-	final Counter refusedFull;
+	Counter refusedFull;
 
-	final Timer fsync;
+	Timer fsync;
 
-	HandoffMetrics(MeterRegistry registry) {
+	@Override
+	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
 		this.appended = Counter.builder("relay.forwarder.handoff.batches")
 			.description("Batches written to the hand-off log")
@@ -49,55 +55,66 @@ final class HandoffMetrics {
 	}
 
 	void log(HandoffLog log) {
+		MeterRegistry registry = bound();
 		Gauge.builder("relay.forwarder.handoff.size", log, HandoffLog::totalBytes)
 			.baseUnit(BaseUnits.BYTES)
 			.description("Bytes in the hand-off log's segment files")
-			.register(this.registry);
+			.register(registry);
 		Gauge.builder("relay.forwarder.handoff.segments", log, HandoffLog::segmentCount)
 			.description("Hand-off segment files")
-			.register(this.registry);
+			.register(registry);
 		Gauge.builder("relay.forwarder.handoff.queue", log, HandoffLog::queued)
 			.description("Batches waiting for the hand-off writer")
-			.register(this.registry);
+			.register(registry);
 	}
 
 	/** The meters of one replica, tagged with its target name; they stay while it is known. */
 	void replica(Replica replica) {
+		MeterRegistry registry = bound();
 		String target = replica.name;
 		Gauge.builder("relay.forwarder.replica.lag.batches", replica, r -> r.lagBatches)
 			.tag("target", target)
 			.description("Batches the replica has not acknowledged yet")
-			.register(this.registry);
+			.register(registry);
 		Gauge.builder("relay.forwarder.replica.lag", replica, r -> r.lagBytes)
 			.tag("target", target)
 			.baseUnit(BaseUnits.BYTES)
 			.description("Bytes of batches the replica has not acknowledged yet")
-			.register(this.registry);
+			.register(registry);
 		Gauge.builder("relay.forwarder.replica.lag.seconds", replica, r -> r.lagSeconds)
 			.tag("target", target)
 			.description("Age of the oldest batch the replica has not acknowledged; 0 when it has all")
-			.register(this.registry);
+			.register(registry);
 		Gauge.builder("relay.forwarder.replica.missing.batches", replica, r -> r.missingBatches)
 			.tag("target", target)
 			.description("Batches the replica will not get from the hand-off: dropped by its limits, or "
 					+ "acknowledged before the replica was first seen")
-			.register(this.registry);
+			.register(registry);
 		Gauge.builder("relay.forwarder.replica.in.sync", replica, r -> (r.state == Replica.ReplicaState.IN_SYNC) ? 1 : 0)
 			.tag("target", target)
 			.description("1 while the replica is connected and close enough to the head that batches wait for it")
-			.register(this.registry);
+			.register(registry);
 		FunctionCounter.builder("relay.forwarder.replica.replayed", replica, r -> r.replayedBatches)
 			.tag("target", target)
 			.description("Batches sent to the replica from the hand-off log on disk")
-			.register(this.registry);
+			.register(registry);
 	}
 
 	void forget(Replica replica) {
-		this.registry.getMeters()
+		MeterRegistry registry = bound();
+		registry.getMeters()
 			.stream()
 			.filter(meter -> meter.getId().getName().startsWith("relay.forwarder.replica."))
 			.filter(meter -> replica.name.equals(meter.getId().getTag("target")))
-			.forEach(this.registry::remove);
+			.forEach(registry::remove);
+	}
+
+	private MeterRegistry bound() {
+		MeterRegistry registry = this.registry;
+		if (registry == null) {
+			throw new IllegalStateException("The hand-off meters are not bound to a registry");
+		}
+		return registry;
 	}
 
 }

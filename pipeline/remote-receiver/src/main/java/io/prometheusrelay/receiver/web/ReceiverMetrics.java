@@ -8,30 +8,42 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.prometheusrelay.receiver.decode.DecodedBatch;
 import io.prometheusrelay.receiver.decode.RejectReason;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The receiver's meters. Tag values are bounded: HTTP status codes and the fixed reason tags of
- * {@link io.prometheusrelay.receiver.decode.RemoteWriteRejection} and {@link RejectReason}.
+ * {@link io.prometheusrelay.receiver.decode.RemoteWriteRejection} and {@link RejectReason}. The meters
+ * recorded into are made by {@link #bindTo}, which the receiver's configuration calls before any
+ * request is taken.
  */
-final class ReceiverMetrics {
+final class ReceiverMetrics implements MeterBinder {
 
-	private final MeterRegistry registry;
+	private final InFlightBudget budget;
+
+	private @Nullable MeterRegistry registry;
 
 	private final Map<String, Counter> requests = new ConcurrentHashMap<>();
 
 	private final Map<RejectReason, Counter> rejectedSeries = new ConcurrentHashMap<>();
 
-	private final Counter samples;
+	private Counter samples;
 
-	private final Counter series;
+	private Counter series;
 
-	private final DistributionSummary bodyBytes;
+	private DistributionSummary bodyBytes;
 
-	private final DistributionSummary decodedBytes;
+	private DistributionSummary decodedBytes;
 
-	ReceiverMetrics(MeterRegistry registry, InFlightBudget budget) {
+	ReceiverMetrics(InFlightBudget budget) {
+		this.budget = budget;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		InFlightBudget budget = this.budget;
 		this.registry = registry;
 		this.samples = Counter.builder("relay.receiver.samples")
 			.description("Samples (and histogram samples) acknowledged downstream")
@@ -68,7 +80,7 @@ final class ReceiverMetrics {
 			.tag("status", Integer.toString(status))
 			.tag("reason", reason)
 			.description("Remote-write requests answered, by status and reason")
-			.register(this.registry)).increment();
+			.register(bound())).increment();
 	}
 
 	void sizes(long body, long decoded) {
@@ -83,6 +95,14 @@ final class ReceiverMetrics {
 
 	void rejected(DecodedBatch batch) {
 		batch.rejected().forEach((reason, count) -> this.rejectedSeries.get(reason).increment(count));
+	}
+
+	private MeterRegistry bound() {
+		MeterRegistry registry = this.registry;
+		if (registry == null) {
+			throw new IllegalStateException("The receiver's meters are not bound to a registry");
+		}
+		return registry;
 	}
 
 }

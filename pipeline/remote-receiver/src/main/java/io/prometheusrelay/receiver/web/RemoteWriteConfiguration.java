@@ -21,8 +21,10 @@ public class RemoteWriteConfiguration {
 	@Bean
 	RemoteWriteHandler remoteWriteHandler(ReceiverProperties properties, ForwarderRelay relay, MeterRegistry registry) {
 		InFlightBudget budget = new InFlightBudget(properties.getLimits().getMaxInFlightSize().toBytes());
-		return new RemoteWriteHandler(new RemoteWriteDecoder(properties.getLimits().toLimits()), relay, budget,
-				new ReceiverMetrics(registry, budget), properties.getRetryAfter(), Clock.systemUTC());
+		ReceiverMetrics metrics = new ReceiverMetrics(budget);
+		metrics.bindTo(registry);
+		return new RemoteWriteHandler(new RemoteWriteDecoder(properties.getLimits().toLimits()), relay, budget, metrics,
+				properties.getRetryAfter(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -9,27 +9,45 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
-/** The proxy's own meters, served on {@code /metrics/proxy}. Tag values are bounded sets. */
-public final class ProxyMetrics {
+/**
+ * The proxy's own meters, served on {@code /metrics/proxy}. Tag values are bounded sets. The meters
+ * recorded into are made by {@link #bindTo}, which the proxy's configuration calls before its
+ * servers start; binding again to the same registry does nothing (Boot binds every
+ * {@code MeterBinder} bean too).
+ */
+public final class ProxyMetrics implements MeterBinder {
 
-	private final MeterRegistry registry;
+	private final ConnectionRegistry connections;
+
+	private @Nullable MeterRegistry registry;
 
 	private final Map<String, Counter> clientScrapes = new ConcurrentHashMap<>();
 
 	private final Map<String, Counter> rejectedConnections = new ConcurrentHashMap<>();
 
-	private final Timer clientScrapeLatency;
+	private Timer clientScrapeLatency;
 
-	private final DistributionSummary payloadBytes;
+	private DistributionSummary payloadBytes;
 
-	private final Timer mergeTime;
+	private Timer mergeTime;
 
-	private final Counter pushes;
+	private Counter pushes;
 
-	private final Counter rsaKeyRotations;
+	private Counter rsaKeyRotations;
 
-	public ProxyMetrics(MeterRegistry registry, ConnectionRegistry connections) {
+	public ProxyMetrics(ConnectionRegistry connections) {
+		this.connections = connections;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		if (this.registry == registry) {
+			return;
+		}
+		ConnectionRegistry connections = this.connections;
 		this.registry = registry;
 		Gauge.builder("relay.proxy.connections", connections, ConnectionRegistry::connected)
 			.description("Applications connected over RSocket")
@@ -65,7 +83,7 @@ public final class ProxyMetrics {
 		return this.clientScrapes.computeIfAbsent(outcome, tag -> Counter.builder("relay.proxy.client.scrapes")
 			.tag("outcome", tag)
 			.description("Per-application scrapes, by outcome")
-			.register(this.registry));
+			.register(bound()));
 	}
 
 	void rejectedConnection(String reason) {
@@ -76,7 +94,7 @@ public final class ProxyMetrics {
 		return this.rejectedConnections.computeIfAbsent(reason, tag -> Counter.builder("relay.proxy.connections.rejected")
 			.tag("reason", tag)
 			.description("Connections refused at setup, by reason")
-			.register(this.registry));
+			.register(bound()));
 	}
 
 	public Timer clientScrapeLatency() {
@@ -97,6 +115,14 @@ public final class ProxyMetrics {
 
 	void rsaKeyRotated() {
 		this.rsaKeyRotations.increment();
+	}
+
+	private MeterRegistry bound() {
+		MeterRegistry registry = this.registry;
+		if (registry == null) {
+			throw new IllegalStateException("The proxy's meters are not bound to a registry");
+		}
+		return registry;
 	}
 
 }

@@ -2,13 +2,9 @@ package io.prometheusrelay.proxy.exposition;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -16,7 +12,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.junit.jupiter.api.Assumptions;
+import io.prometheusrelay.testsupport.Promtool;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,8 +73,8 @@ class MergedExpositionTests {
 		assertThat(exposition.lines().filter(line -> !line.startsWith("#")).count()).isEqualTo(series);
 		assertThat(exposition.lines().filter(line -> line.startsWith("# HELP http_server_requests_seconds ")).count())
 			.isEqualTo(1);
-		assertThat(promtool(exposition)).as("merged exposition").isEmpty();
-		assertThat(promtool(concatenated.toString())).as("what concatenating scrapes gives").isNotEmpty();
+		assertThat(Promtool.problems(exposition)).as("merged exposition").isEmpty();
+		assertThat(Promtool.problems(concatenated.toString())).as("what concatenating scrapes gives").isNotEmpty();
 	}
 
 	/** A real registry's scrape: the meters a Boot app has, some only in some apps. */
@@ -118,26 +114,6 @@ class MergedExpositionTests {
 		ByteSink out = new ByteSink(1024);
 		merged.writeTo(out);
 		return new String(out.take(), StandardCharsets.UTF_8);
-	}
-
-	/** Debian's promtool: the problems it reports, one per line. */
-	private static List<String> promtool(String exposition) throws Exception {
-		Path promtool = Path.of("/usr/bin/promtool");
-		Assumptions.assumeTrue(Files.isExecutable(promtool), "promtool not installed (apt-get install prometheus)");
-		Process process = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
-		Thread writer = new Thread(() -> {
-			try (var in = process.getOutputStream()) {
-				in.write(exposition.getBytes(StandardCharsets.UTF_8));
-			}
-			catch (IOException ex) {
-				// promtool stopped reading: it has found its error
-			}
-		});
-		writer.start();
-		String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		writer.join();
-		return new ArrayList<>(report.lines().filter(line -> !line.isBlank()).toList());
 	}
 
 }

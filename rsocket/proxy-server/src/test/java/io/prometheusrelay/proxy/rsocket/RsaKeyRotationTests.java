@@ -13,8 +13,12 @@ class RsaKeyRotationTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-	private final ProxyMetrics metrics = new ProxyMetrics(this.registry, new ConnectionRegistry(10, Duration.ofMinutes(1),
-			java.time.Clock.systemUTC()));
+	private final ProxyMetrics metrics = new ProxyMetrics(
+			new ConnectionRegistry(10, Duration.ofMinutes(1), java.time.Clock.systemUTC()));
+
+	{
+		this.metrics.bindTo(this.registry);
+	}
 
 	@Test
 	void replacesTheKeyOnScheduleAndKeepsThePreviousOne() {

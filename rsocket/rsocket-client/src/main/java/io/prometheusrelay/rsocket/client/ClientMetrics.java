@@ -1,31 +1,51 @@
 package io.prometheusrelay.rsocket.client;
 
-import io.micrometer.core.instrument.Counter;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
-/** The client's own meters, registered once when it starts. */
-final class ClientMetrics {
+/**
+ * The client's own meters. The client counts; binding exposes the counts, so the meters never hold
+ * the client back and can be bound to any registry (the client binds them to the one it scrapes).
+ */
+final class ClientMetrics implements MeterBinder {
 
-	private final Counter attempts;
+	private final PrometheusRSocketClient client;
 
-	private final Counter scrapes;
+	private final LongAdder attempts = new LongAdder();
 
-	private final Counter pushesOk;
+	private final LongAdder scrapes = new LongAdder();
 
-	private final Counter pushesFailed;
+	private final LongAdder pushesOk = new LongAdder();
 
-	ClientMetrics(MeterRegistry registry, PrometheusRSocketClient client) {
-		this.attempts = Counter.builder("relay.rsocket.client.connection.attempts")
+	private final LongAdder pushesFailed = new LongAdder();
+
+	ClientMetrics(PrometheusRSocketClient client) {
+		this.client = client;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		FunctionCounter.builder("relay.rsocket.client.connection.attempts", this.attempts, LongAdder::sum)
 			.description("Attempts to connect to the Prometheus RSocket proxy")
 			.register(registry);
-		this.scrapes = Counter.builder("relay.rsocket.client.scrapes")
+		FunctionCounter.builder("relay.rsocket.client.scrapes", this.scrapes, LongAdder::sum)
 			.description("Scrapes the proxy pulled")
 			.register(registry);
-		this.pushesOk = push(registry, "ok");
-		this.pushesFailed = push(registry, "failed");
-		Gauge.builder("relay.rsocket.client.connected", client, c -> c.isConnected() ? 1 : 0)
+		push(registry, "ok", this.pushesOk);
+		push(registry, "failed", this.pushesFailed);
+		Gauge.builder("relay.rsocket.client.connected", this.client, c -> c.isConnected() ? 1 : 0)
 			.description("1 while connected to the proxy")
+			.register(registry);
+	}
+
+	private static void push(MeterRegistry registry, String outcome, LongAdder count) {
+		FunctionCounter.builder("relay.rsocket.client.pushes", count, LongAdder::sum)
+			.tag("outcome", outcome)
+			.description("Last scrapes pushed before closing, by outcome")
 			.register(registry);
 	}
 
@@ -35,13 +55,6 @@ final class ClientMetrics {
 
 	void scraped() {
 		this.scrapes.increment();
-	}
-
-	private static Counter push(MeterRegistry registry, String outcome) {
-		return Counter.builder("relay.rsocket.client.pushes")
-			.tag("outcome", outcome)
-			.description("Last scrapes pushed before closing, by outcome")
-			.register(registry);
 	}
 
 	void pushed(boolean ok) {

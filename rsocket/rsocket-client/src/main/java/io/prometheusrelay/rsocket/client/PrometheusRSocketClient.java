@@ -92,7 +92,8 @@ public final class PrometheusRSocketClient {
 		this.onKeyReceived = builder.onKeyReceived;
 		this.timeout = builder.timeout;
 		this.setup = new ClientSetup(ClientSetup.HPKE_SCHEME, builder.labels, builder.token);
-		this.metrics = new ClientMetrics(builder.registry, this);
+		this.metrics = new ClientMetrics(this);
+		this.metrics.bindTo(builder.registry);
 	}
 
 	/** The usual case: scrape the registry, and record the client's own meters in it too. */

@@ -1,10 +1,6 @@
-package io.prometheusrelay.proxy;
+package io.prometheusrelay.it;
 
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -20,7 +16,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.prometheusrelay.proxy.rsocket.RSocketServers;
 import io.prometheusrelay.rsocket.client.PrometheusRSocketClient;
 import io.prometheusrelay.testsupport.Closeables;
 import io.rsocket.transport.netty.client.TcpClientTransport;
@@ -32,8 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.netty.tcp.TcpClient;
 import reactor.util.retry.Retry;
-
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,8 +47,6 @@ class ProxyTlsTests {
 	@TempDir
 	static Path dir;
 
-	private final HttpClient http = HttpClient.newHttpClient();
-
 	@BeforeAll
 	void makeKeys() throws Exception {
 		keytool("-genkeypair", "-keystore", "ca.p12", "-alias", "ca", "-dname", "CN=relay-test-ca", "-ext", "bc:c");
@@ -73,19 +64,19 @@ class ProxyTlsTests {
 
 	@Test
 	void onlyAnApplicationWithACertificateFromTheTrustedCaConnects() throws Exception {
-		ConfigurableApplicationContext proxy = proxy("need");
-		int port = proxy.getBean(RSocketServers.class).tcpPort();
+		InProcessProxy proxy = proxy("need");
+		int port = proxy.rsocketPort();
 		PrometheusRSocketClient trusted = client("trusted.app", port, keyManager("app.p12"));
 		client("anonymous.app", port, null);
-		await().atMost(Duration.ofSeconds(20)).until(() -> connected(proxy).contains("trusted_app_total{"));
+		await().atMost(Duration.ofSeconds(20)).until(() -> proxy.connected().contains("trusted_app_total{"));
 		assertThat(trusted.isConnected()).isTrue();
 		onlyOneApplicationGetsThrough(proxy, "anonymous_app_total");
 	}
 
 	@Test
 	void aPlainTcpClientGetsNowhereAndTheProxyKeepsServing() throws Exception {
-		ConfigurableApplicationContext proxy = proxy("none");
-		int port = proxy.getBean(RSocketServers.class).tcpPort();
+		InProcessProxy proxy = proxy("none");
+		int port = proxy.rsocketPort();
 		client("over.tls", port, null);
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		Counter.builder("in.clear").description("A meter").register(registry).increment();
@@ -93,31 +84,27 @@ class ProxyTlsTests {
 			.retry(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofMillis(200)))
 			.connect();
 		this.closeables.add(plain::close);
-		await().atMost(Duration.ofSeconds(20)).until(() -> connected(proxy).contains("over_tls_total{"));
+		await().atMost(Duration.ofSeconds(20)).until(() -> proxy.connected().contains("over_tls_total{"));
 		onlyOneApplicationGetsThrough(proxy, "in_clear_total");
 	}
 
 	/** For two seconds of the other one retrying: one connection, and nothing of the other's in any scrape. */
-	private void onlyOneApplicationGetsThrough(ConfigurableApplicationContext proxy, String othersMeter) throws Exception {
+	private void onlyOneApplicationGetsThrough(InProcessProxy proxy, String othersMeter) throws Exception {
 		long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
 		while (System.nanoTime() < until) {
-			assertThat(connected(proxy)).doesNotContain(othersMeter);
-			assertThat(get(proxy, "/metrics/proxy")).contains("relay_proxy_connections 1.0");
+			assertThat(proxy.connected()).doesNotContain(othersMeter);
+			assertThat(proxy.proxyMetrics()).contains("relay_proxy_connections 1.0");
 			Thread.sleep(200);
 		}
 	}
 
-	private ConfigurableApplicationContext proxy(String clientAuth) {
+	private InProcessProxy proxy(String clientAuth) {
 		String bundle = "--spring.ssl.bundle.jks.relay.";
-		ConfigurableApplicationContext proxy = ProxyServerApplication.application()
-			.run("--server.port=0", "--relay.proxy.tcp-port=0", "--relay.proxy.websocket-port=0",
-					"--relay.proxy.host=127.0.0.1", "--relay.proxy.tls.bundle=relay",
-					"--relay.proxy.tls.client-auth=" + clientAuth, bundle + "key.alias=proxy",
-					bundle + "keystore.location=file:" + dir.resolve("proxy.p12"), bundle + "keystore.password=" + PASSWORD,
-					bundle + "keystore.type=PKCS12", bundle + "truststore.location=file:" + dir.resolve("trust.p12"),
-					bundle + "truststore.password=" + PASSWORD, bundle + "truststore.type=PKCS12");
-		this.closeables.add(proxy::close);
-		return proxy;
+		return this.closeables.add(new InProcessProxy("--relay.proxy.tls.bundle=relay",
+				"--relay.proxy.tls.client-auth=" + clientAuth, bundle + "key.alias=proxy",
+				bundle + "keystore.location=file:" + dir.resolve("proxy.p12"), bundle + "keystore.password=" + PASSWORD,
+				bundle + "keystore.type=PKCS12", bundle + "truststore.location=file:" + dir.resolve("trust.p12"),
+				bundle + "truststore.password=" + PASSWORD, bundle + "truststore.type=PKCS12"));
 	}
 
 	/** An application trusting the test CA, with a client certificate when {@code keys} is given. */
@@ -167,16 +154,6 @@ class ProxyTlsTests {
 		Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
 		String output = new String(process.getInputStream().readAllBytes());
 		assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + output).isZero();
-	}
-
-	private String connected(ConfigurableApplicationContext proxy) throws Exception {
-		return get(proxy, "/metrics/connected");
-	}
-
-	private String get(ConfigurableApplicationContext proxy, String path) throws Exception {
-		String url = "http://127.0.0.1:" + proxy.getEnvironment().getProperty("local.server.port") + path;
-		return this.http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
-				HttpResponse.BodyHandlers.ofString()).body();
 	}
 
 }
