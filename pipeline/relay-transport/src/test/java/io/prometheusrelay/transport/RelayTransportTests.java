@@ -60,7 +60,7 @@ class RelayTransportTests {
 		assertThat(oversize.retryable()).isFalse();
 		assertThat(oversize.reason()).contains("exceeds the limit");
 		assertThat(client.send(new byte[] { 1 }).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
-		assertThat(this.registry.get("relay.server.frames.rejected").tag("reason", "oversize").counter().count())
+		assertThat(this.registry.get("relay.server.frames.rejected").tag("reason", "oversize").functionCounter().count())
 			.isEqualTo(1);
 	}
 

@@ -178,7 +178,7 @@ class PrometheusGrpcServiceTests {
 		assertThat(service.activeCalls()).isEqualTo(1);
 		context.cancel(null);
 		await().atMost(Duration.ofSeconds(5)).until(() -> service.activeCalls() == 0);
-		assertThat(this.registry.get("relay.grpc.calls.cancelled").tag("method", "GetMetrics").counter().count()).isEqualTo(1);
+		assertThat(this.registry.get("relay.grpc.calls.cancelled").tag("method", "GetMetrics").functionCounter().count()).isEqualTo(1);
 	}
 
 	@Test
@@ -217,7 +217,7 @@ class PrometheusGrpcServiceTests {
 			receivedBytes += stream.next().getSerializedSize();
 			if (i % 200 == 0) {
 				Thread.sleep(200);
-				long sentBytes = (long) this.registry.get("relay.grpc.sent").tag("method", "GetMetrics").counter().count();
+				long sentBytes = (long) this.registry.get("relay.grpc.sent").tag("method", "GetMetrics").functionCounter().count();
 				maxAheadBytes = Math.max(maxAheadBytes, sentBytes - receivedBytes);
 			}
 		}
