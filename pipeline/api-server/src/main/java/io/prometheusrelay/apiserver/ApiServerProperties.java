@@ -14,7 +14,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
-/** Configuration of the api-server, under {@code relay.api-server}. */
+/**
+ * Configuration of the api-server, under {@code relay.api-server}. Longer than this project's usual
+ * 300 lines on purpose: like Spring Boot's own {@code ServerProperties}, one class with a nested
+ * class per group (store, gRPC, relay, catch-up), so that the whole prefix, every default and its
+ * documentation are in one place and Boot's metadata sees the groups without annotations.
+ */
 @ConfigurationProperties("relay.api-server")
 public class ApiServerProperties implements RelayServerSettings {
 

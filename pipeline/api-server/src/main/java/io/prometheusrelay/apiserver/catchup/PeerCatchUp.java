@@ -52,6 +52,10 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
  * <p>
  * What is still lacking is always reported, per peer, in the meters and in health, until it is held.
  * One thread does all of it, so catching up costs each peer at most one call at a time.
+ * <p>
+ * Longer than this project's usual 300 lines on purpose: a round (discover, compare, copy, report)
+ * is that one thread's code and reads top to bottom here; what a round reports is {@link PeerStatus}
+ * and {@link PeerReport}, the meters {@link PeerMeters}, the options {@link CatchUpOptions}.
  */
 public final class PeerCatchUp implements AutoCloseable {
 

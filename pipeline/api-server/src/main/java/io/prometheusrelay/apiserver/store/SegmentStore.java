@@ -39,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * the {@link LatestIndex}, and only then completes the group's futures: the group commit that lets
  * many batches in flight share one fsync. The same thread rolls segments by size and age and
  * applies retention, so no lock is needed around the files.
+ * <p>
+ * Longer than this project's usual 300 lines on purpose: appending, rolling, retention and the
+ * batch index are all the writer thread's, and the one rule that keeps the store honest (no append
+ * after a failed write to the same file; no future completed before its group is forced and
+ * indexed) has to read in one place. What is not the writer's is elsewhere: recovery in
+ * {@link StoreRecovery} and {@link SegmentReader}, the indexes in {@link LatestIndex} and {@link BatchIndex}, the meters in
+ * {@code StoreMetrics}.
  */
 public final class SegmentStore implements AutoCloseable {
 

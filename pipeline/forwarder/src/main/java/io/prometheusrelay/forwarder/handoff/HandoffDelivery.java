@@ -34,6 +34,11 @@ import reactor.core.publisher.Mono;
  * <p>
  * One thread owns every cursor: upstream batches, answers from the replicas and the periodic tick
  * are all tasks on it, so no state is shared between threads but the log's files and the answers.
+ * <p>
+ * Longer than this project's usual 300 lines on purpose: it is that one thread's code, and every
+ * method is a task that reads and moves the cursors; split, the single-thread rule would have to be
+ * trusted across classes. The per-replica state is {@link Replica}, the answer to upstream
+ * {@link UpstreamAnswer}, the log {@link HandoffLog}.
  */
 public final class HandoffDelivery implements AutoCloseable {
 
@@ -165,7 +170,7 @@ public final class HandoffDelivery implements AutoCloseable {
 					+ "); a replica is far behind");
 			return;
 		}
-		HandoffLog.Append append = this.log.append(payload);
+		HandoffAppend append = this.log.append(payload);
 		MemoryTail.Entry entry = new MemoryTail.Entry(append.batch, answer);
 		append.written.whenComplete((ignored, failure) -> entry.written = (failure != null) ? -1 : 1);
 		append.durable.whenComplete((ignored, failure) -> {
@@ -280,7 +285,7 @@ public final class HandoffDelivery implements AutoCloseable {
 	}
 
 	/** The log dropped a segment before every replica had it. */
-	private void dropped(HandoffLog.Segment segment) {
+	private void dropped(HandoffSegment segment) {
 		for (Replica replica : this.replicas.values()) {
 			lose(replica, segment.firstSequence, segment.last);
 		}

@@ -32,12 +32,18 @@ import org.slf4j.LoggerFactory;
  * Forcing to disk is on demand. A batch every replica acknowledged needs no copy here, so in the
  * common case nothing is forced and the log costs a write to the page cache; when a batch's answer
  * needs the log (a replica is behind or failed), {@link #requestForce()} has the writer force every
- * written batch at once, a group commit, and complete their {@link Append#durable} futures. Batches
+ * written batch at once, a group commit, and complete their {@link HandoffAppend#durable} futures. Batches
  * are forced within a second in any case, and before their segment is closed.
  * <p>
  * A failed write is never followed by appends to the same file: the group is cut off again, the
  * segment is closed, and the next group starts a new one. The failed sequences are holes that
  * delivery skips (their senders were NACKed and retry).
+ * <p>
+ * Longer than this project's usual 300 lines on purpose: the writer thread's state (the active
+ * segment, the unforced batches, the length forced so far) and the segment map delivery reads change
+ * together under the rules above, which would span classes if the writer were split from the log.
+ * The segment file ({@link HandoffSegment}), the pending append ({@link HandoffAppend}) and reading
+ * ({@link HandoffReader}) are classes of their own.
  */
 final class HandoffLog implements AutoCloseable {
 
@@ -52,15 +58,15 @@ final class HandoffLog implements AutoCloseable {
 	private final DataDirectoryLock lock;
 
 	/** Segments by first sequence; the last one may be active. Read by delivery, changed by the writer. */
-	private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+	private final ConcurrentSkipListMap<Long, HandoffSegment> segments = new ConcurrentSkipListMap<>();
 
 	/** Sequences whose write failed: never on disk, skipped by delivery. */
 	private final ConcurrentSkipListSet<Long> holes = new ConcurrentSkipListSet<>();
 
-	private final BlockingQueue<Append> queue = new LinkedBlockingQueue<>();
+	private final BlockingQueue<HandoffAppend> queue = new LinkedBlockingQueue<>();
 
 	/** Put in the queue to wake the writer for a force; never written. */
-	private static final Append WAKE = new Append(LoggedBatch.ORIGIN);
+	private static final HandoffAppend WAKE = new HandoffAppend(LoggedBatch.ORIGIN);
 
 	private static final long FORCE_AT_LEAST_EVERY_MILLIS = 1000;
 
@@ -87,7 +93,7 @@ final class HandoffLog implements AutoCloseable {
 	private LoggedBatch last;
 
 	/** Written by the writer thread, read by delivery ({@link #isFull()}). */
-	private volatile @Nullable Segment active;
+	private volatile @Nullable HandoffSegment active;
 
 	/** Sequences given out before a crash that never reached the disk (set at start only). */
 	private volatile long skippedFrom = Long.MAX_VALUE;
@@ -98,7 +104,7 @@ final class HandoffLog implements AutoCloseable {
 
 	private volatile long deliveredSomewhere;
 
-	private volatile @Nullable Consumer<Segment> onDropped;
+	private volatile @Nullable Consumer<HandoffSegment> onDropped;
 
 	private volatile boolean closing;
 
@@ -127,7 +133,7 @@ final class HandoffLog implements AutoCloseable {
 	private LoggedBatch recover() throws IOException {
 		LoggedBatch newest = LoggedBatch.ORIGIN;
 		for (Path file : list(this.options.dir())) {
-			Segment segment = new Segment(file, HandoffLogFormat.firstSequence(file.getFileName().toString()));
+			HandoffSegment segment = new HandoffSegment(file, HandoffLogFormat.firstSequence(file.getFileName().toString()));
 			try (HandoffSegmentReader reader = new HandoffSegmentReader(file)) {
 				LoggedBatch batch;
 				while ((batch = reader.next()) != null) {
@@ -172,7 +178,7 @@ final class HandoffLog implements AutoCloseable {
 	}
 
 	/** Called with every segment dropped before all replicas had it, on the writer thread. */
-	void onDropped(Consumer<Segment> listener) {
+	void onDropped(Consumer<HandoffSegment> listener) {
 		this.onDropped = listener;
 	}
 
@@ -183,7 +189,7 @@ final class HandoffLog implements AutoCloseable {
 
 	/** The oldest sequence held on disk, or the next one when the log is empty. */
 	long firstHeld() {
-		Map.Entry<Long, Segment> first = this.segments.firstEntry();
+		Map.Entry<Long, HandoffSegment> first = this.segments.firstEntry();
 		return (first != null) ? first.getKey() : this.last.sequence() + 1;
 	}
 
@@ -205,7 +211,7 @@ final class HandoffLog implements AutoCloseable {
 		if (totalBytes() < this.options.maxBytes()) {
 			return false;
 		}
-		Map.Entry<Long, Segment> oldest = this.segments.firstEntry();
+		Map.Entry<Long, HandoffSegment> oldest = this.segments.firstEntry();
 		return oldest == null || oldest.getValue() == this.active
 				|| oldest.getValue().lastSequence > this.deliveredSomewhere;
 	}
@@ -214,10 +220,10 @@ final class HandoffLog implements AutoCloseable {
 	 * Gives {@code payload} the next sequence and queues it for the writer. Delivery thread only.
 	 * @return the batch, with a future completed once it is written and one once it is forced
 	 */
-	Append append(byte[] payload) {
+	HandoffAppend append(byte[] payload) {
 		LoggedBatch batch = this.last.next(this.clock.millis(), payload);
 		this.last = batch.position();
-		Append append = new Append(batch);
+		HandoffAppend append = new HandoffAppend(batch);
 		if (this.closing) {
 			append.fail(new IOException("hand-off log is closing"));
 		}
@@ -246,8 +252,8 @@ final class HandoffLog implements AutoCloseable {
 	}
 
 	/** The segment holding {@code sequence}, if the log still has it. */
-	@Nullable Segment segmentOf(long sequence) {
-		Map.Entry<Long, Segment> floor = this.segments.floorEntry(sequence);
+	@Nullable HandoffSegment segmentOf(long sequence) {
+		Map.Entry<Long, HandoffSegment> floor = this.segments.floorEntry(sequence);
 		if (floor == null || floor.getValue().lastSequence < sequence) {
 			return null;
 		}
@@ -256,7 +262,7 @@ final class HandoffLog implements AutoCloseable {
 
 	long totalBytes() {
 		long total = 0;
-		for (Segment segment : this.segments.values()) {
+		for (HandoffSegment segment : this.segments.values()) {
 			total += segment.size;
 		}
 		return total;
@@ -271,10 +277,10 @@ final class HandoffLog implements AutoCloseable {
 	}
 
 	private void runWriter() {
-		List<Append> group = new ArrayList<>(MAX_GROUP);
+		List<HandoffAppend> group = new ArrayList<>(MAX_GROUP);
 		while (!this.closing || !this.queue.isEmpty()) {
 			try {
-				Append first = this.queue.poll(100, TimeUnit.MILLISECONDS);
+				HandoffAppend first = this.queue.poll(100, TimeUnit.MILLISECONDS);
 				if (first != null) {
 					group.add(first);
 					this.queue.drainTo(group, MAX_GROUP - 1);
@@ -306,7 +312,7 @@ final class HandoffLog implements AutoCloseable {
 	/** Forces every written batch to disk and completes their durable futures; on failure, cuts them off. */
 	private void force() {
 		this.forceRequested = false;
-		Segment segment = this.active;
+		HandoffSegment segment = this.active;
 		if (this.unforced.isEmpty() || segment == null) {
 			return;
 		}
@@ -338,8 +344,8 @@ final class HandoffLog implements AutoCloseable {
 		}
 	}
 
-	private void write(List<Append> group) {
-		Segment segment;
+	private void write(List<HandoffAppend> group) {
+		HandoffSegment segment;
 		try {
 			segment = activeSegment(group.get(0).batch.sequence());
 		}
@@ -383,8 +389,8 @@ final class HandoffLog implements AutoCloseable {
 		group.forEach(append -> append.written.complete(null));
 	}
 
-	private Segment activeSegment(long firstSequence) throws IOException {
-		Segment current = this.active;
+	private HandoffSegment activeSegment(long firstSequence) throws IOException {
+		HandoffSegment current = this.active;
 		if (current != null && !dueToRoll(current)) {
 			return current;
 		}
@@ -403,7 +409,7 @@ final class HandoffLog implements AutoCloseable {
 			Files.deleteIfExists(file);
 			throw ex;
 		}
-		Segment segment = new Segment(file, firstSequence);
+		HandoffSegment segment = new HandoffSegment(file, firstSequence);
 		segment.open(channel, this.clock.millis());
 		segment.size = HandoffLogFormat.HEADER.length;
 		this.segments.put(firstSequence, segment);
@@ -413,16 +419,16 @@ final class HandoffLog implements AutoCloseable {
 		return segment;
 	}
 
-	private boolean dueToRoll(Segment segment) {
+	private boolean dueToRoll(HandoffSegment segment) {
 		return segment.size >= this.options.segmentBytes()
-				|| this.clock.millis() - segment.openedAt >= this.options.segmentAge().toMillis();
+				|| this.clock.millis() - segment.openedAt() >= this.options.segmentAge().toMillis();
 	}
 
 	/**
 	 * Cuts everything after the last force off again and closes the segment: no append ever follows a
 	 * failed one in a file.
 	 */
-	private void abandon(Segment segment) {
+	private void abandon(HandoffSegment segment) {
 		this.metrics.writeErrors.increment();
 		segment.size = this.forcedLength;
 		segment.last = this.forcedThrough;
@@ -442,9 +448,9 @@ final class HandoffLog implements AutoCloseable {
 		}
 	}
 
-	private void failed(List<Append> group, IOException ex) {
+	private void failed(List<HandoffAppend> group, IOException ex) {
 		logger.warn("Hand-off log {}: write of {} batches failed: {}", this.options.dir(), group.size(), ex.getMessage());
-		for (Append append : group) {
+		for (HandoffAppend append : group) {
 			this.holes.add(append.batch.sequence());
 			append.fail(ex);
 		}
@@ -452,13 +458,13 @@ final class HandoffLog implements AutoCloseable {
 
 	/** Deletes closed segments that every replica has, then, over the limits, those that some replica has. */
 	private void housekeeping() throws IOException {
-		Segment current = this.active;
+		HandoffSegment current = this.active;
 		if (current != null && !this.closing && dueToRoll(current) && current.lastSequence >= current.firstSequence) {
 			force();
 			current.close();
 			this.active = null;
 		}
-		for (Segment segment : this.segments.values()) {
+		for (HandoffSegment segment : this.segments.values()) {
 			if (segment == this.active) {
 				return;
 			}
@@ -474,7 +480,7 @@ final class HandoffLog implements AutoCloseable {
 				this.metrics.droppedSegments.increment();
 				logger.warn("Hand-off log {}: over its limits, dropped batches {} to {} that not every replica has",
 						this.options.dir(), segment.firstSequence, segment.lastSequence);
-				Consumer<Segment> listener = this.onDropped;
+				Consumer<HandoffSegment> listener = this.onDropped;
 				if (listener != null) {
 					listener.accept(segment);
 				}
@@ -514,7 +520,7 @@ final class HandoffLog implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		Segment current = this.active;
+		HandoffSegment current = this.active;
 		if (current != null) {
 			current.close();
 		}
@@ -523,84 +529,6 @@ final class HandoffLog implements AutoCloseable {
 
 	/** A written batch waiting for a force. */
 	private record Unforced(long sequence, CompletableFuture<Void> durable) {
-	}
-
-	/** A batch on its way to disk. */
-	static final class Append {
-
-		final LoggedBatch batch;
-
-		/** Completed once the batch is written to its segment (the page cache). */
-		final CompletableFuture<Void> written = new CompletableFuture<>();
-
-		/** Completed once the batch is forced to disk (with fsync off: once written). */
-		final CompletableFuture<Void> durable = new CompletableFuture<>();
-
-		Append(LoggedBatch batch) {
-			this.batch = batch;
-		}
-
-		void fail(Throwable failure) {
-			this.written.completeExceptionally(failure);
-			this.durable.completeExceptionally(failure);
-		}
-
-	}
-
-	/** One segment file: which sequences it holds, and, while active, its open channel. */
-	static final class Segment {
-
-		final Path file;
-
-		final long firstSequence;
-
-		volatile long lastSequence;
-
-		volatile long size;
-
-		volatile long firstAppendedAt = Long.MAX_VALUE;
-
-		/** The position of the last batch written. */
-		volatile LoggedBatch last = LoggedBatch.ORIGIN;
-
-		private @Nullable FileChannel channel;
-
-		private long openedAt;
-
-		Segment(Path file, long firstSequence) {
-			this.file = file;
-			this.firstSequence = firstSequence;
-			this.lastSequence = firstSequence - 1;
-		}
-
-		void open(FileChannel channel, long openedAt) {
-			this.channel = channel;
-			this.openedAt = openedAt;
-		}
-
-		FileChannel channel() throws IOException {
-			FileChannel open = this.channel;
-			if (open == null) {
-				throw new IOException("segment " + this.file.getFileName() + " is closed");
-			}
-			return open;
-		}
-
-		void close() {
-			FileChannel open = this.channel;
-			this.channel = null;
-			if (open == null) {
-				return;
-			}
-			try {
-				open.force(false);
-				open.close();
-			}
-			catch (IOException ex) {
-				logger.warn("Hand-off segment {}: close failed: {}", this.file.getFileName(), ex.getMessage());
-			}
-		}
-
 	}
 
 }

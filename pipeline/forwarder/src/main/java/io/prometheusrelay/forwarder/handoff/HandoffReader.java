@@ -18,7 +18,7 @@ final class HandoffReader implements AutoCloseable {
 
 	private final HandoffLog log;
 
-	private HandoffLog.@Nullable Segment segment;
+	private @Nullable HandoffSegment segment;
 
 	private @Nullable HandoffSegmentReader reader;
 
@@ -31,7 +31,7 @@ final class HandoffReader implements AutoCloseable {
 
 	/** The batch at {@code sequence}, or null when the log no longer (or not yet) holds it on disk. */
 	@Nullable LoggedBatch read(long sequence) {
-		HandoffLog.Segment holder = this.log.segmentOf(sequence);
+		HandoffSegment holder = this.log.segmentOf(sequence);
 		if (holder == null) {
 			return null;
 		}

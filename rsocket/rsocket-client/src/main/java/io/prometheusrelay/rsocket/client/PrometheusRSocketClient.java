@@ -44,6 +44,9 @@ import reactor.util.retry.Retry;
  * application's identity labels and an optional token; this project's proxy takes the offer. The
  * original proxy ignores it and sends its RSA key, and the client then speaks the original scheme, so
  * it works with micrometer's published proxy as well.
+ * <p>
+ * Longer than this project's usual 300 lines on purpose: its {@link Builder} is nested, as in
+ * micrometer's client, so that code written against micrometer's API compiles unchanged.
  */
 public final class PrometheusRSocketClient {
 
