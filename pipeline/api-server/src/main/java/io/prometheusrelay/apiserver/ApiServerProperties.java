@@ -68,6 +68,14 @@ public class ApiServerProperties implements RelayServerSettings {
 		/** Characters of one regular-expression matcher; longer ones are refused with INVALID_ARGUMENT. */
 		private int maxRegexLength = 1024;
 
+		/**
+		 * Instructions of one compiled regular-expression matcher (RE2/J's program size); larger ones are
+		 * refused with INVALID_ARGUMENT. Matching takes time linear in a label value's length, at worst
+		 * this many steps per byte: 4096 admits an alternation of 200 host:port values, and refuses
+		 * {@code (.*){1,1000}}.
+		 */
+		private int maxRegexProgramSize = 4096;
+
 		/** Series in one MetricsBatch. */
 		private int maxBatchSeries = 1000;
 
@@ -88,7 +96,7 @@ public class ApiServerProperties implements RelayServerSettings {
 
 		public io.prometheusrelay.apiserver.grpc.ReadLimits toLimits() {
 			return new io.prometheusrelay.apiserver.grpc.ReadLimits(this.maxConcurrentCalls, this.maxMatchers,
-					this.maxRegexLength, this.maxBatchSeries, Math.toIntExact(this.maxBatchSize.toBytes()),
+					this.maxRegexLength, this.maxRegexProgramSize, this.maxBatchSeries, Math.toIntExact(this.maxBatchSize.toBytes()),
 					this.maxConcurrentRangeReads, this.maxFollowLagBatches);
 		}
 
@@ -130,6 +138,14 @@ public class ApiServerProperties implements RelayServerSettings {
 
 		public void setMaxRegexLength(int maxRegexLength) {
 			this.maxRegexLength = maxRegexLength;
+		}
+
+		public int getMaxRegexProgramSize() {
+			return this.maxRegexProgramSize;
+		}
+
+		public void setMaxRegexProgramSize(int maxRegexProgramSize) {
+			this.maxRegexProgramSize = maxRegexProgramSize;
 		}
 
 		public int getMaxBatchSeries() {

@@ -128,6 +128,7 @@ final class FollowSource implements SeriesSource {
 
 	@Override
 	public void close() {
+		this.latest.close();
 		try {
 			this.subscription.close();
 		}

@@ -16,6 +16,9 @@ final class LatestSource implements SeriesSource {
 
 	private boolean exhausted;
 
+	/** Set when the call ends: a scan over many series that do not match stops at once, not at the end. */
+	private volatile boolean closed;
+
 	LatestSource(LatestIndex index, SeriesSelector selector) {
 		this.series = index.iterator();
 		this.selector = selector;
@@ -23,7 +26,7 @@ final class LatestSource implements SeriesSource {
 
 	@Override
 	public @Nullable IndexedSeries next() {
-		while (this.series.hasNext()) {
+		while (!this.closed && this.series.hasNext()) {
 			IndexedSeries next = this.series.next();
 			if (this.selector.matches(next.key().encodedLabels())) {
 				return next;
@@ -40,6 +43,7 @@ final class LatestSource implements SeriesSource {
 
 	@Override
 	public void close() {
+		this.closed = true;
 	}
 
 }

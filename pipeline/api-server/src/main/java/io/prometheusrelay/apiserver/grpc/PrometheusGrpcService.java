@@ -56,6 +56,12 @@ public final class PrometheusGrpcService {
 	/** Runs drains that a source (not gRPC) triggers: FOLLOW's new samples, RANGE's reader. */
 	private final ExecutorService wakeUps = Executors.newFixedThreadPool(2, daemonThreads("grpc-wake-up"));
 
+	/**
+	 * Drains calls whose selector runs regular-expression patterns, off the transport threads:
+	 * linear-time matching is still work per series, and an event loop serves every other call on it.
+	 */
+	private final ExecutorService matching = Executors.newFixedThreadPool(2, daemonThreads("grpc-matching"));
+
 	/** Reads segment files for RANGE calls, off the transport threads. */
 	private final ExecutorService rangeReaders;
 
@@ -82,6 +88,7 @@ public final class PrometheusGrpcService {
 	/** Stops the helper threads; after the gRPC server has stopped. */
 	public void close() {
 		this.wakeUps.shutdownNow();
+		this.matching.shutdownNow();
 		this.rangeReaders.shutdownNow();
 	}
 
@@ -118,9 +125,12 @@ public final class PrometheusGrpcService {
 				.asRuntimeException());
 			return;
 		}
+		SeriesSelector selector;
 		SeriesSource series;
 		try {
-			series = open(request);
+			selector = SeriesSelector.compile(request.getMatchersList(), this.limits.maxMatchers(),
+					this.limits.maxRegexLength(), this.limits.maxRegexProgramSize());
+			series = open(request, selector);
 		}
 		catch (InvalidQueryException ex) {
 			this.metrics.invalid();
@@ -137,13 +147,12 @@ public final class PrometheusGrpcService {
 				? MessageSource.batched(series, this.limits.maxBatchSeries(), this.limits.maxBatchBytes())
 				: MessageSource.single(series);
 		new StreamingCall((ServerCallStreamObserver<EncodedMessage>) observer, messages,
-				batched ? this.metrics.getMetricsBatches : this.metrics.getMetrics, this.wakeUps)
+				batched ? this.metrics.getMetricsBatches : this.metrics.getMetrics, this.wakeUps,
+				selector.runsPatterns() ? this.matching : Runnable::run)
 			.start();
 	}
 
-	private SeriesSource open(GetMetricsRequest request) {
-		SeriesSelector selector = SeriesSelector.compile(request.getMatchersList(), this.limits.maxMatchers(),
-				this.limits.maxRegexLength());
+	private SeriesSource open(GetMetricsRequest request, SeriesSelector selector) {
 		return switch (request.getMode()) {
 			case LATEST -> new LatestSource(this.store.index(), selector);
 			case FOLLOW -> new FollowSource(this.store, selector, this.limits.maxFollowLagBatches());

@@ -18,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * Sending happens in {@link #drain()}, which any thread may call (the on-ready callback, or a source
  * that has new data); a work-in-progress counter lets exactly one thread drain at a time, so
  * {@code onNext} is never called concurrently and no wake-up is lost.
+ * <p>
+ * Drains gRPC triggers run on {@code drains}: the transport thread itself for calls whose selector
+ * only compares bytes, the matching pool for calls that run regular-expression patterns, so that
+ * matching never holds an event loop.
  */
 final class StreamingCall {
 
@@ -36,21 +40,25 @@ final class StreamingCall {
 	/** Where drains triggered by the source (not by gRPC) run: never the store's writer thread. */
 	private final Executor wakeUps;
 
+	/** Where drains triggered by gRPC (the call started, or became ready) run. */
+	private final Executor drains;
+
 	StreamingCall(ServerCallStreamObserver<EncodedMessage> call, MessageSource messages,
-			GrpcMetrics.MethodMetrics metrics, Executor wakeUps) {
+			GrpcMetrics.MethodMetrics metrics, Executor wakeUps, Executor drains) {
 		this.call = call;
 		this.messages = messages;
 		this.metrics = metrics;
 		this.wakeUps = wakeUps;
+		this.drains = drains;
 	}
 
 	/** Registers the callbacks and sends what the call can take now. Call from the method handler. */
 	void start() {
 		this.metrics.started();
 		this.call.setOnCancelHandler(this::cancelled);
-		this.call.setOnReadyHandler(this::drain);
+		this.call.setOnReadyHandler(() -> this.drains.execute(this::drain));
 		this.messages.series.onAvailable(() -> this.wakeUps.execute(this::drain));
-		drain();
+		this.drains.execute(this::drain);
 	}
 
 	void drain() {

@@ -115,7 +115,7 @@ class PrometheusGrpcServiceTests {
 
 	@Test
 	void batchesCarryTheSameSeriesManyPerMessage() {
-		PrometheusServiceGrpc.PrometheusServiceBlockingStub stub = stub(server(new ReadLimits(16, 8, 64, 2, 1 << 20, 2, 64)));
+		PrometheusServiceGrpc.PrometheusServiceBlockingStub stub = stub(server(new ReadLimits(16, 8, 64, 4096, 2, 1 << 20, 2, 64)));
 		List<MetricsBatch> batches = new ArrayList<>();
 		stub.getMetricsBatches(request()).forEachRemaining(batches::add);
 		assertThat(batches).hasSize(3);
@@ -136,11 +136,66 @@ class PrometheusGrpcServiceTests {
 	}
 
 	@Test
+	void theIssuesCatastrophicMatcherIsRefusedAtOnceAndABacktrackingOneAnsweredWithinItsDeadline() throws Exception {
+		// The issue: over one series whose job is 40 characters long, java.util.regex had not answered in 8 s.
+		append(series("up", 1, 3000, "job", "a".repeat(40)));
+		PrometheusServiceGrpc.PrometheusServiceBlockingStub stub = stub(server(defaultLimits()))
+			.withDeadlineAfter(8, TimeUnit.SECONDS);
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> stub.getMetrics(request(matcher(LabelMatcher.Type.RE, "job", "(.*){1,32000}[0-9]")))
+				.forEachRemaining(series -> {
+				}))
+			.satisfies(ex -> {
+				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+				assertThat(ex.getStatus().getDescription()).contains("invalid repeat count");
+			});
+		List<TimeSeries> matched = new ArrayList<>();
+		stub.getMetrics(request(matcher(LabelMatcher.Type.RE, "job", "(a|a)*b"))).forEachRemaining(matched::add);
+		assertThat(matched).isEmpty();
+		stub.getMetrics(request(matcher(LabelMatcher.Type.RE, "job", "(a|a)*"))).forEachRemaining(matched::add);
+		assertThat(matched).hasSize(1);
+	}
+
+	@Test
+	void aRegexScanStopsWhenItsCallEndsAndFreesTheMatchingThreads() throws Exception {
+		// About 3 ms per 40-character value at this program size (BENCHMARKS.md), each value distinct so
+		// that the call cannot answer from what it remembers: a minute for the scan.
+		List<TimeSeries> distinct = new ArrayList<>();
+		for (int i = 0; i < 20_000; i++) {
+			distinct.add(series("filler", i, 3000, "job", "fill", "pad", String.format("%040d", i).replace('0', 'x')));
+		}
+		append(distinct.toArray(TimeSeries[]::new));
+		LabelMatcher slow = matcher(LabelMatcher.Type.RE, "pad", "(.*){1,800}[a]");
+		PrometheusServiceGrpc.PrometheusServiceBlockingStub stub = stub(server(defaultLimits()));
+		// More slow calls than matching threads: if a scan outlived its call, the pool would stay busy.
+		for (int i = 0; i < 3; i++) {
+			Iterator<TimeSeries> stream = stub.withDeadlineAfter(300, TimeUnit.MILLISECONDS).getMetrics(request(slow));
+			assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(stream::hasNext)
+				.satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+		}
+		List<TimeSeries> matched = new ArrayList<>();
+		stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+			.getMetrics(request(matcher(LabelMatcher.Type.RE, "job", "no.e")))
+			.forEachRemaining(matched::add);
+		assertThat(matched).hasSize(2);
+	}
+
+	@Test
+	void refusesARegexWhoseProgramIsTooLargeWithInvalidArgument() {
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> read(request(matcher(LabelMatcher.Type.RE, "job", "(.*){1,1000}[0-9]"))))
+			.satisfies(ex -> {
+				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+				assertThat(ex.getStatus().getDescription()).startsWith("regular expression for 'job' is too complex");
+			});
+	}
+
+	@Test
 	void refusesTooManyMatchersWithInvalidArgument() {
 		LabelMatcher[] matchers = new LabelMatcher[9];
 		java.util.Arrays.fill(matchers, matcher(LabelMatcher.Type.EQ, "job", "node"));
 		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> stub(server(new ReadLimits(16, 8, 64, 100, 1 << 20, 2, 64))).getMetrics(request(matchers))
+			.isThrownBy(() -> stub(server(new ReadLimits(16, 8, 64, 4096, 100, 1 << 20, 2, 64))).getMetrics(request(matchers))
 				.forEachRemaining(series -> {
 				}))
 			.satisfies(ex -> assertThat(ex.getStatus().getDescription()).isEqualTo("too many matchers: 9 (at most 8)"));
@@ -156,7 +211,7 @@ class PrometheusGrpcServiceTests {
 	@Test
 	void refusesCallsPastTheConcurrencyLimitWithResourceExhausted() throws Exception {
 		fill(20_000);
-		GrpcReadServer server = server(new ReadLimits(1, 8, 64, 100, 1 << 20, 2, 64));
+		GrpcReadServer server = server(new ReadLimits(1, 8, 64, 4096, 100, 1 << 20, 2, 64));
 		ManagedChannel channel = channel(server);
 		// A call nobody reads stays open: its server side is blocked by flow control.
 		Iterator<TimeSeries> unread = PrometheusServiceGrpc.newBlockingStub(channel).getMetrics(request());
@@ -406,7 +461,7 @@ class PrometheusGrpcServiceTests {
 	}
 
 	private static ReadLimits defaultLimits() {
-		return new ReadLimits(16, 8, 64, 100, 1 << 20, 2, 64);
+		return new ReadLimits(16, 8, 64, 4096, 100, 1 << 20, 2, 64);
 	}
 
 	private ManagedChannel channel(GrpcReadServer server) {
