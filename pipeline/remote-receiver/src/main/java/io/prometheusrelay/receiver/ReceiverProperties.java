@@ -24,6 +24,13 @@ public class ReceiverProperties implements NextHopSettings {
 	/** Retry-After sent with 503 answers. */
 	private Duration retryAfter = Duration.ofSeconds(1);
 
+	/**
+	 * How long a request's body may take to arrive; past it, 503. Prometheus sends a body at once and
+	 * gives up after its remote_timeout (30s), so only a stalled or hostile sender is cut off. 503, not
+	 * 408, because Prometheus retries a 503 and would drop the batch on a 4xx.
+	 */
+	private Duration bodyTimeout = Duration.ofSeconds(30);
+
 	private final Limits limits = new Limits();
 
 	/** The forwarders batches are relayed to; the first connected one is used, the others are failovers. */
@@ -44,6 +51,14 @@ public class ReceiverProperties implements NextHopSettings {
 
 	public void setRetryAfter(Duration retryAfter) {
 		this.retryAfter = retryAfter;
+	}
+
+	public Duration getBodyTimeout() {
+		return this.bodyTimeout;
+	}
+
+	public void setBodyTimeout(Duration bodyTimeout) {
+		this.bodyTimeout = bodyTimeout;
 	}
 
 	public Limits getLimits() {

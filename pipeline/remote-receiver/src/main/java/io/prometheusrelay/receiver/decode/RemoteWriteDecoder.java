@@ -60,6 +60,18 @@ public final class RemoteWriteDecoder {
 		}
 	}
 
+	/**
+	 * The decoded size the body's snappy header declares, which decoding will allocate: charged to the
+	 * in-flight budget before it is.
+	 * @throws RemoteWriteRejection for an empty body or a malformed header
+	 */
+	public long declaredDecodedSize(byte[] body) {
+		if (body.length == 0) {
+			throw RemoteWriteRejection.malformed("empty_body", "empty body; expected a snappy-compressed WriteRequest");
+		}
+		return SnappyBlock.declaredLength(body);
+	}
+
 	public DecodedBatch decode(byte[] body, long nowMillis) {
 		if (body.length > this.limits.maxBodyBytes()) {
 			throw RemoteWriteRejection.tooLarge("body_too_large",

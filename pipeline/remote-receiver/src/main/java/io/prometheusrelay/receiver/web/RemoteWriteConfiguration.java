@@ -24,7 +24,7 @@ public class RemoteWriteConfiguration {
 		ReceiverMetrics metrics = new ReceiverMetrics(budget);
 		metrics.bindTo(registry);
 		return new RemoteWriteHandler(new RemoteWriteDecoder(properties.getLimits().toLimits()), relay, budget, metrics,
-				properties.getRetryAfter(), Clock.systemUTC());
+				properties.getRetryAfter(), properties.getBodyTimeout(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -3,6 +3,8 @@ package io.prometheusrelay.receiver.web;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.receiver.decode.DecodedBatch;
@@ -12,6 +14,7 @@ import io.prometheusrelay.receiver.forwarding.ForwarderRelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -29,6 +32,12 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * including a request whose valid series were stored but some series were rejected; 413 and 415 for
  * what is over a limit or not spoken here; 503 with Retry-After when downstream cannot take the
  * batch now, so that Prometheus retries and nothing is lost.
+ * <p>
+ * The in-flight budget is charged with what a request actually holds, when it holds it: each chunk
+ * of the body as it arrives (not the declared or the largest length up front), then the decoded size
+ * the snappy header declares, before decoding allocates it. So senders that dribble their bodies hold
+ * the bytes they sent, not the budget, and a tiny body declaring 64 MiB is charged 64 MiB. A body
+ * that has not arrived within the body timeout is answered 503.
  */
 public final class RemoteWriteHandler {
 
@@ -44,15 +53,18 @@ public final class RemoteWriteHandler {
 
 	private final Duration retryAfter;
 
+	private final Duration bodyTimeout;
+
 	private final Clock clock;
 
 	RemoteWriteHandler(RemoteWriteDecoder decoder, ForwarderRelay relay, InFlightBudget budget, ReceiverMetrics metrics,
-			Duration retryAfter, Clock clock) {
+			Duration retryAfter, Duration bodyTimeout, Clock clock) {
 		this.decoder = decoder;
 		this.relay = relay;
 		this.budget = budget;
 		this.metrics = metrics;
 		this.retryAfter = retryAfter;
+		this.bodyTimeout = bodyTimeout;
 		this.clock = clock;
 	}
 
@@ -71,20 +83,38 @@ public final class RemoteWriteHandler {
 			return reject(RemoteWriteRejection.tooLarge("body_too_large",
 					"body of " + contentLength.getAsLong() + " bytes exceeds the limit of " + maxBody));
 		}
-		long bodyReservation = contentLength.orElse(maxBody);
-		if (!this.budget.tryAcquire(bodyReservation)) {
-			return unavailable("receiver busy: requests in progress hold " + this.budget.used() + " bytes", "busy");
-		}
-		return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), Math.toIntExact(maxBody))
+		BodyCharge charge = new BodyCharge();
+		return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()).handle(charge::take), Math.toIntExact(maxBody))
+			.timeout(this.bodyTimeout)
 			.map(RemoteWriteHandler::toBytes)
 			.defaultIfEmpty(new byte[0])
 			.flatMap(this::decodeAndRelay)
 			.onErrorResume(DataBufferLimitException.class, ex -> reject(
 					RemoteWriteRejection.tooLarge("body_too_large", "body exceeds the limit of " + maxBody + " bytes")))
-			.doFinally(signal -> this.budget.release(bodyReservation));
+			.onErrorResume(OverBudgetException.class, ex -> unavailable(busy(), "busy"))
+			.onErrorResume(TimeoutException.class, ex -> unavailable(
+					"body not received within " + this.bodyTimeout.toSeconds() + "s", "body_timeout"))
+			.doFinally(signal -> charge.release());
 	}
 
 	private Mono<ServerResponse> decodeAndRelay(byte[] body) {
+		long declared;
+		try {
+			declared = this.decoder.declaredDecodedSize(body);
+		}
+		catch (RemoteWriteRejection rejection) {
+			return reject(rejection);
+		}
+		// Past the decoded limit, decoding refuses it before allocating anything: nothing to charge.
+		long charged = (declared <= this.decoder.limits().maxDecodedBytes()) ? declared : 0;
+		if (!this.budget.tryAcquire(charged)) {
+			return unavailable(busy(), "busy");
+		}
+		return Mono.defer(() -> decodeAndRelayCharged(body))
+			.doFinally(signal -> this.budget.release(charged));
+	}
+
+	private Mono<ServerResponse> decodeAndRelayCharged(byte[] body) {
 		DecodedBatch batch;
 		try {
 			batch = this.decoder.decode(body, this.clock.millis());
@@ -101,13 +131,43 @@ public final class RemoteWriteHandler {
 			}
 			return respond(HttpStatus.NO_CONTENT, null, "empty");
 		}
-		long decodedReservation = batch.payload().length;
-		if (!this.budget.tryAcquire(decodedReservation)) {
-			return unavailable("receiver busy: requests in progress hold " + this.budget.used() + " bytes", "busy");
+		// The payload is the decoded batch or a copy of part of it: within what is charged.
+		return this.relay.relay(batch.payload()).flatMap(outcome -> answer(batch, outcome));
+	}
+
+	private String busy() {
+		return "receiver busy: requests in progress hold " + this.budget.used() + " bytes";
+	}
+
+	/** The body bytes one request holds, charged chunk by chunk as they arrive and released at its end. */
+	private final class BodyCharge {
+
+		private final AtomicLong held = new AtomicLong();
+
+		void take(DataBuffer chunk, SynchronousSink<DataBuffer> next) {
+			int bytes = chunk.readableByteCount();
+			if (!RemoteWriteHandler.this.budget.tryAcquire(bytes)) {
+				DataBufferUtils.release(chunk);
+				next.error(new OverBudgetException());
+				return;
+			}
+			this.held.addAndGet(bytes);
+			next.next(chunk);
 		}
-		return this.relay.relay(batch.payload())
-			.flatMap(outcome -> answer(batch, outcome))
-			.doFinally(signal -> this.budget.release(decodedReservation));
+
+		void release() {
+			RemoteWriteHandler.this.budget.release(this.held.getAndSet(0));
+		}
+
+	}
+
+	/** The in-flight budget could not take a body's next chunk: 503. */
+	private static final class OverBudgetException extends RuntimeException {
+
+		OverBudgetException() {
+			super(null, null, false, false);
+		}
+
 	}
 
 	private Mono<ServerResponse> answer(DecodedBatch batch, BatchOutcome outcome) {
