@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.prometheusrelay.pipeline.discovery.NextHopSettings;
 import io.prometheusrelay.pipeline.discovery.RelayTargetsProperties;
+import io.prometheusrelay.pipeline.settings.PipelineLimits;
 import io.prometheusrelay.receiver.decode.RemoteWriteLimits;
 import org.jspecify.annotations.Nullable;
 
@@ -80,8 +81,11 @@ public class ReceiverProperties implements NextHopSettings {
 		/** Largest compressed request body; larger bodies are answered 413. */
 		private DataSize maxBodySize = DataSize.ofMegabytes(16);
 
-		/** Largest decoded request, as declared by the snappy header and checked before decoding; 413 past it. */
-		private DataSize maxDecodedSize = DataSize.ofMegabytes(64);
+		/**
+		 * Largest decoded request, as declared by the snappy header and checked before decoding; 413 past
+		 * it. The relay servers' default frame limit carries this much; raise both together.
+		 */
+		private DataSize maxDecodedSize = PipelineLimits.MAX_BATCH;
 
 		/** Most series in one request; 413 past it. */
 		private int maxSeriesPerRequest = 100_000;

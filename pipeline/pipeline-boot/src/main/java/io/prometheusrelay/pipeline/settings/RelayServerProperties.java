@@ -14,8 +14,12 @@ public class RelayServerProperties {
 	/** Port the relay server binds; 0 picks a free one. */
 	private int port;
 
-	/** Largest relay frame accepted, header included; larger batches are NACKed as never retryable. */
-	private DataSize maxFrameSize = DataSize.ofMegabytes(64);
+	/**
+	 * Largest relay frame accepted, header and trailer included; larger batches are NACKed as never
+	 * retryable. The default carries the receiver's largest decoded request (64MB) and its 18 bytes of
+	 * framing; raise it with the receiver's {@code limits.max-decoded-size}.
+	 */
+	private DataSize maxFrameSize = PipelineLimits.MAX_FRAME;
 
 	/** Batches of one connection handled at once; past it the server stops reading that connection. */
 	private int maxInFlightPerConnection = 256;
