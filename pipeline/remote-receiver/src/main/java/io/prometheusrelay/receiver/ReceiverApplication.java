@@ -19,9 +19,10 @@ public class ReceiverApplication {
 
 	public static SpringApplication application() {
 		// Embedded default: one static forwarder on this machine; Consul or more static instances replace it.
+		// Connections that stay silent are closed: without it, idle connections are held for ever.
 		return PipelineApplications.create(ReceiverApplication.class, "remote-receiver", DEFAULT_HTTP_PORT,
 				Map.of("spring.cloud.discovery.client.simple.instances.forwarder[0].uri",
-						PipelinePorts.onThisMachine(PipelinePorts.FORWARDER_RELAY)));
+						PipelinePorts.onThisMachine(PipelinePorts.FORWARDER_RELAY), "server.netty.idle-timeout", "60s"));
 	}
 
 	public static void main(String[] args) {

@@ -237,6 +237,12 @@ class RemoteWriteEndpointTests {
 	}
 
 	@Test
+	void closesSilentConnectionsAfterAMinuteByDefault() {
+		// Boot's own default keeps them for ever; SlowAndGreedySendersTests shows the close itself.
+		assertThat(this.receiver.getEnvironment().getProperty("server.netty.idle-timeout")).isEqualTo("60s");
+	}
+
+	@Test
 	void keepsTheHeapBoundedUnderHostileRequests() throws Exception {
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		System.gc();

@@ -58,9 +58,10 @@ class SlowAndGreedySendersTests {
 				Duration.ofSeconds(60), Duration.ofSeconds(5)), batch -> Mono.just(BatchOutcome.ack()),
 				new SimpleMeterRegistry());
 		// The default body and decoded limits (16 and 64 MiB), an in-flight budget of 32 MiB, and a body
-		// timeout short enough for a test.
+		// timeout and an idle timeout short enough for a test.
 		this.receiver = ReceiverApplication.application()
 			.run("--server.port=0", "--relay.receiver.body-timeout=3s", "--relay.receiver.limits.max-in-flight-size=32MB",
+					"--server.netty.idle-timeout=2s",
 					"--spring.cloud.discovery.client.simple.instances.forwarder[0].uri=http://127.0.0.1:"
 							+ this.forwarder.port());
 		this.port = Integer.parseInt(this.receiver.getEnvironment().getProperty("local.server.port"));
@@ -106,6 +107,15 @@ class SlowAndGreedySendersTests {
 		byte[] declares20MiB = { (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x0A, 0 };
 		assertThat(write(declares20MiB).statusCode()).isEqualTo(400);
 		assertThat(write(RemoteWriteEndpointTests.snappy(RemoteWriteEndpointTests.valid())).statusCode()).isEqualTo(204);
+	}
+
+	@Test
+	void aConnectionThatSendsNothingIsClosedAtTheIdleTimeout() throws Exception {
+		Socket silent = this.closeables.add(new Socket("127.0.0.1", this.port));
+		silent.setSoTimeout(10_000);
+		long start = System.nanoTime();
+		assertThat(silent.getInputStream().read()).as("closed by the receiver").isEqualTo(-1);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(8));
 	}
 
 	private HttpResponse<String> write(byte[] body) throws Exception {
