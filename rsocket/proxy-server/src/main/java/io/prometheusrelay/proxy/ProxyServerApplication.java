@@ -16,9 +16,12 @@ public class ProxyServerApplication {
 
 	public static SpringApplication application() {
 		SpringApplication application = new SpringApplication(ProxyServerApplication.class);
+		// A connection silent between requests for a minute is closed: Boot's own default keeps it for
+		// ever. A scrape waiting on applications is a request in progress, never idle.
 		application.setDefaultProperties(Map.of("spring.application.name", "proxy-server", "server.port", DEFAULT_HTTP_PORT,
 				"management.endpoints.web.exposure.include", "health,info,prometheus",
-				"management.endpoint.health.probes.enabled", true, "spring.main.banner-mode", "off"));
+				"management.endpoint.health.probes.enabled", true, "spring.main.banner-mode", "off",
+				"server.netty.idle-timeout", "60s"));
 		return application;
 	}
 

@@ -1,5 +1,6 @@
 package io.prometheusrelay.proxy;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,6 +95,30 @@ class ProxySetupTests {
 		await().atMost(Duration.ofSeconds(5)).until(careful::hasKey);
 		assertThat(careful.toldPlaintext()).isFalse();
 		assertThat(connected(strict)).contains("encrypted{instance=");
+	}
+
+	@Test
+	void closesAConnectionSilentForTheIdleTimeoutButNotAScrapeWaitingOnItsApplications() throws Exception {
+		assertThat(proxy().getEnvironment().getProperty("server.netty.idle-timeout")).as("the default").isEqualTo("60s");
+		ConfigurableApplicationContext proxy = proxy("--server.netty.idle-timeout=2s");
+		int httpPort = Integer.parseInt(proxy.getEnvironment().getProperty("local.server.port"));
+		try (Socket silent = new Socket("127.0.0.1", httpPort)) {
+			silent.setSoTimeout(10_000);
+			assertThat(silent.getInputStream().read()).as("closed by the proxy").isEqualTo(-1);
+		}
+		// An application that never answers: the scrape waits for it, longer than the idle timeout.
+		this.closeables.add(LegacyTestClient.silent(rsocketPort(proxy)));
+		this.closeables.add(LegacyTestClient.connect(rsocketPort(proxy), "answering 1\n"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> proxyMetrics(proxy).contains("relay_proxy_connections 2.0"));
+		long start = System.nanoTime();
+		HttpResponse<String> scrape = this.http.send(HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics/connected"))
+			.header("X-Prometheus-Scrape-Timeout-Seconds", "5")
+			.timeout(Duration.ofSeconds(20))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(2));
+		assertThat(scrape.statusCode()).isEqualTo(200);
+		assertThat(scrape.body()).contains("answering{instance=");
 	}
 
 	private ConfigurableApplicationContext proxy(String... more) {
