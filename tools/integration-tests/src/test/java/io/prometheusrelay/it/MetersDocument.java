@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ final class MetersDocument {
 			String family = types.keySet()
 				.stream()
 				.filter(name -> sample.equals(name) || sample.startsWith(name + "_"))
-				.max((a, b) -> Integer.compare(a.length(), b.length()))
+				.max(Comparator.comparingInt(String::length))
 				.orElse(null);
 			if (family != null && line.indexOf('{') == sample.length()) {
 				for (String pair : line.substring(sample.length() + 1, line.indexOf('}')).split(",(?=[a-zA-Z_]+=\")")) {

@@ -86,8 +86,7 @@ public final class SeriesSelector {
 		String value = matcher.getValue();
 		switch (matcher.getType()) {
 			case EQ, NEQ -> {
-				return new Matcher(name, matcher.getType() == LabelMatcher.Type.NEQ, value.getBytes(StandardCharsets.UTF_8),
-						budget);
+				return new Matcher(name, matcher.getType() == LabelMatcher.Type.NEQ, value.getBytes(StandardCharsets.UTF_8));
 			}
 			case RE, NRE -> {
 				if (value.length() > maxRegexLength) {
@@ -152,21 +151,22 @@ public final class SeriesSelector {
 		private final @Nullable LiteralRegex literal;
 
 		/**
-		 * The outcome of the pattern for each value seen so far. Series share values ({@code __name__},
-		 * {@code job}), so a scan runs the pattern once per distinct value, as Prometheus matches its
-		 * index's values rather than each series. One call's reads use a selector, one thread at a time.
+		 * The outcome of the pattern for each value seen so far: series share values ({@code __name__},
+		 * {@code job}), so a scan runs the pattern once per distinct value, as far as the budget allows.
+		 * One call's reads use a selector, one thread at a time. Empty and never written for equality.
 		 */
-		private final Map<ByteBuffer, Boolean> memo = new HashMap<>();
+		private final Map<ByteBuffer, Boolean> memo;
 
 		private final MemoBudget budget;
 
-		Matcher(byte[] name, boolean negated, byte[] equalTo, MemoBudget budget) {
+		Matcher(byte[] name, boolean negated, byte[] equalTo) {
 			this.name = name;
 			this.negated = negated;
 			this.equalTo = equalTo;
 			this.pattern = null;
 			this.literal = null;
-			this.budget = budget;
+			this.memo = Map.of();
+			this.budget = new MemoBudget();
 		}
 
 		Matcher(byte[] name, boolean negated, Pattern pattern, @Nullable LiteralRegex literal, MemoBudget budget) {
@@ -175,6 +175,7 @@ public final class SeriesSelector {
 			this.equalTo = new byte[0];
 			this.pattern = pattern;
 			this.literal = literal;
+			this.memo = new HashMap<>();
 			this.budget = budget;
 		}
 
