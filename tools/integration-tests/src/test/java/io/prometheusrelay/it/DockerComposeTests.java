@@ -3,7 +3,6 @@ package io.prometheusrelay.it;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +17,20 @@ import org.yaml.snakeyaml.Yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docker-compose.yml, without a Docker engine: Debian's docker-compose accepts it, and every
- * service's ports, health checks, environment and peers agree with what its application makes of
- * them (its own {@code @ConfigurationProperties}, bound by Spring), as do HAProxy's, Prometheus's
- * and the clients' settings.
+ * docker-compose.yml, without a Docker engine: Debian's docker-compose accepts it, every
+ * application reads every variable it is given, and every address the file and Prometheus's
+ * configuration name (published ports, health checks, peers, scrape targets) reaches a port that
+ * something listens on, by the applications' own {@code @ConfigurationProperties} bound by Spring.
  */
 class DockerComposeTests {
 
 	private static final Path COMPOSE = Repository.path("docker-compose.yml");
+
+	private static final Path PROMETHEUS = Repository.path("deploy/prometheus/prometheus.yml");
+
+	/** Where the images the file does not build listen, by their own defaults: Consul's HTTP API and DNS, Prometheus's web. */
+	private static final Map<String, List<Integer>> THIRD_PARTY_PORTS = Map.of("hashicorp/consul:", List.of(8500, 8600),
+			"prom/prometheus:", List.of(9090));
 
 	private static Map<String, Map<String, Object>> services;
 
@@ -85,84 +90,80 @@ class DockerComposeTests {
 	}
 
 	@Test
-	void publishedPortsAndHealthChecksAreThePortsTheApplicationsListenOn() {
+	void everyAddressReachesAPortSomethingListensOn() throws Exception {
+		assertThat(topology().unreachable()).isEmpty();
+	}
+
+	@Test
+	void pipelineServicesRegisterWithConsulAndHaproxyBalancesOverTheApiServers() {
+		for (String name : List.of("api-server-1", "api-server-2", "forwarder", "remote-receiver")) {
+			assertThat(relayServices.get(name).consulEnabled()).as("%s runs with the consul profile", name).isTrue();
+		}
+		// Two api-servers, each with its own data.
+		assertThat(volumes("api-server-1")).doesNotContainAnyElementsOf(volumes("api-server-2"));
+		assertThat(volumes("haproxy")).contains("./deploy/haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro");
+	}
+
+	@Test
+	void prometheusRemoteWritesToTheReceiverAndScrapesEveryServiceWhereItListens() throws Exception {
+		PrometheusServer.checkConfig(PROMETHEUS);
+		assertThat(volumes("prometheus")).contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+		List<String> dialled = topology().dials().stream()
+			.filter(dial -> dial.from().equals("prometheus"))
+			.map(dial -> dial.host() + ":" + dial.port())
+			.toList();
+		assertThat(Files.readString(PROMETHEUS)).contains("url: http://remote-receiver:");
 		relayServices.forEach((name, settings) -> {
-			Map<String, Integer> ports = settings.ports();
-			for (String mapping : ports(name)) {
-				int containerPort = Integer.parseInt(mapping.substring(mapping.lastIndexOf(':') + 1));
-				assertThat(ports).as("ports of %s", name).containsValue(containerPort);
-			}
-			if (ports.containsKey("http")) {
-				assertThat(healthCheck(name)).as("health check of %s", name)
-					.contains("http://localhost:" + ports.get("http") + "/actuator/health");
+			if (settings.ports().containsKey("http")) {
+				assertThat(dialled).as("Prometheus scrapes").contains(name + ":" + settings.ports().get("http"));
 			}
 		});
 	}
 
-	@Test
-	void pipelineServicesRegisterWithTheConsulCluster() {
-		for (String name : List.of("api-server-1", "api-server-2", "forwarder", "remote-receiver")) {
+	/**
+	 * Who listens where, by the applications' own settings (Consul's and Prometheus's defaults,
+	 * HAProxy's bind variables), and every address the file and Prometheus's configuration give.
+	 */
+	private static Topology topology() throws Exception {
+		Topology topology = new Topology();
+		services.forEach((name, service) -> {
+			String image = String.valueOf(service.get("image"));
 			ServiceSettings settings = relayServices.get(name);
-			assertThat(settings.consulEnabled()).as("%s runs with the consul profile", name).isTrue();
-			assertThat(services.get(settings.environment("CONSUL_HOST")).get("image").toString())
-				.startsWith("hashicorp/consul:");
-			assertThat(settings.environment("CONSUL_PORT")).isEqualTo("8500");
-		}
-		// Two api-servers, each with its own data.
-		assertThat(volumes("api-server-1")).doesNotContainAnyElementsOf(volumes("api-server-2"));
-	}
-
-	@Test
-	void haproxyAndItsClientAgreeWithTheApiServers() {
-		Map<String, String> haproxy = environment(services.get("haproxy"));
-		assertThat(haproxy.get("API_SERVER_CHECK_PORT"))
-			.isEqualTo(relayServices.get("api-server-1").ports().get("http").toString())
-			.isEqualTo(relayServices.get("api-server-2").ports().get("http").toString());
-		String dnsHost = haproxy.get("DNS_SERVER").substring(0, haproxy.get("DNS_SERVER").indexOf(':'));
-		assertThat(services.get(dnsHost).get("image").toString()).startsWith("hashicorp/consul:");
-		assertThat(haproxy.get("DNS_SERVER")).endsWith(":8600");
-		assertThat(volumes("haproxy")).contains("./deploy/haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro");
-		String bindPort = haproxy.get("HAPROXY_BIND").substring(haproxy.get("HAPROXY_BIND").lastIndexOf(':') + 1);
-		assertThat(relayServices.get("grpc-client").environment("LB_ADDR")).isEqualTo("haproxy:" + bindPort);
-	}
-
-	@Test
-	void theDemoAppDialsTheProxysRSocketPort() {
-		ServiceSettings demo = relayServices.get("demo-app");
-		assertThat(services).containsKey(demo.environment("PROXY_HOST"));
-		assertThat(Integer.parseInt(demo.environment("PROXY_PORT")))
-			.isEqualTo(relayServices.get(demo.environment("PROXY_HOST")).ports().get("rsocket-tcp"));
-	}
-
-	@Test
-	@SuppressWarnings("unchecked")
-	void prometheusRemoteWritesToTheReceiverAndScrapesEveryServiceWhereItListens() throws Exception {
-		assertThat(volumes("prometheus")).contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
-		Path config = Repository.path("deploy/prometheus/prometheus.yml");
-		PrometheusServer.checkConfig(config);
-		Map<String, Object> prometheus;
-		try (Reader reader = Files.newBufferedReader(config)) {
-			prometheus = new Yaml().load(reader);
-		}
-		String remoteWrite = ((List<Map<String, Object>>) prometheus.get("remote_write")).get(0).get("url").toString();
-		assertThat(remoteWrite).isEqualTo("http://remote-receiver:"
-				+ relayServices.get("remote-receiver").ports().get("http") + "/api/v1/write");
-		List<String> scraped = new ArrayList<>();
-		for (Map<String, Object> job : (List<Map<String, Object>>) prometheus.get("scrape_configs")) {
-			for (Map<String, Object> staticConfig : (List<Map<String, Object>>) job.get("static_configs")) {
-				for (Object target : (List<Object>) staticConfig.get("targets")) {
-					String host = target.toString().substring(0, target.toString().indexOf(':'));
-					int port = Integer.parseInt(target.toString().substring(target.toString().indexOf(':') + 1));
-					if (!job.get("job_name").equals("prometheus")) {
-						assertThat(relayServices.get(host).ports().get("http")).as(target.toString()).isEqualTo(port);
-						scraped.add(host);
-					}
-				}
+			Map<String, String> environment = environment(service);
+			if (settings != null) {
+				topology.listens(name, settings.ports().values());
 			}
-		}
-		assertThat(scraped).containsAll(relayServices.keySet().stream()
-			.filter(name -> relayServices.get(name).ports().containsKey("http"))
-			.toList());
+			else if (image.startsWith("haproxy:")) {
+				topology.listens(name, List.of(portOf(environment.get("HAPROXY_BIND")), portOf(environment.get("HAPROXY_STATS"))));
+				// Its servers are the api-servers, health-checked on API_SERVER_CHECK_PORT.
+				relayServices.forEach((peer, peerSettings) -> {
+					if (peerSettings.module.equals("api-server")) {
+						topology.dials(name, peer, Integer.parseInt(environment.get("API_SERVER_CHECK_PORT")));
+					}
+				});
+			}
+			THIRD_PARTY_PORTS.forEach((imagePrefix, ports) -> {
+				if (image.startsWith(imagePrefix)) {
+					topology.listens(name, ports);
+				}
+			});
+			environment.forEach((variable, value) -> {
+				topology.dialsIn(name, value);
+				String portVariable = variable.replaceFirst("_HOST$", "_PORT");
+				if (!portVariable.equals(variable) && environment.containsKey(portVariable)) {
+					topology.dials(name, value, Integer.parseInt(environment.get(portVariable)));
+				}
+			});
+			topology.dialsIn(name, String.valueOf(service.getOrDefault("command", "")));
+			topology.dialsIn(name, healthCheck(name));
+			ports(name).forEach(mapping -> topology.dials(name, name, portOf(mapping)));
+		});
+		topology.dialsIn("prometheus", Files.readString(PROMETHEUS));
+		return topology;
+	}
+
+	private static int portOf(String address) {
+		return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
 	}
 
 	@Test

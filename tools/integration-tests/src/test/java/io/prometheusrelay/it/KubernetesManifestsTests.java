@@ -41,12 +41,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * deploy/kubernetes, without a cluster: every manifest parses strictly into fabric8's typed
- * Kubernetes objects, and names, selectors, ports, probes, volumes and the settings the
- * applications, HAProxy, Prometheus and Grafana are given all line up.
+ * Kubernetes objects; names, selectors, probes and volumes resolve; every application reads every
+ * setting it is given and declares the ports it listens on; and every address the manifests name
+ * reaches a port something listens on.
  */
 class KubernetesManifestsTests {
 
 	private static final String NAMESPACE = "prometheus-relay";
+
+	private static final String CLUSTER_DNS = "kube-dns.kube-system.svc.cluster.local";
+
+	/** Where the images this repository does not build listen, by their own defaults. */
+	private static final Map<String, List<Integer>> THIRD_PARTY_PORTS = Map.of("prom/prometheus:", List.of(9090),
+			"grafana/grafana:", List.of(3000));
 
 	private static KubernetesManifests manifests;
 
@@ -69,26 +76,17 @@ class KubernetesManifestsTests {
 	}
 
 	@Test
-	void everyFolderHasItsPartAndEverythingIsInTheOneNamespace() {
-		assertThat(manifests.in("proxy")).extracting(manifest -> manifest.object().getKind())
-			.contains("Namespace", "Deployment", "Service", "HorizontalPodAutoscaler");
-		assertThat(manifests.in("prometheus")).extracting(manifest -> manifest.object().getKind())
-			.contains("ConfigMap", "ServiceAccount", "Role", "RoleBinding", "PersistentVolumeClaim", "Deployment",
-					"Service");
-		assertThat(manifests.in("grafana")).extracting(manifest -> manifest.object().getKind())
-			.contains("ConfigMap", "Deployment", "Service");
-		assertThat(manifests.in("pipeline")).extracting(manifest -> manifest.object().getKind())
-			.contains("StatefulSet", "Deployment", "Service", "ConfigMap");
+	void everythingIsInTheOneNamespaceUnderAUniqueName() {
 		assertThat(manifests.all(Namespace.class)).extracting(namespace -> namespace.getMetadata().getName())
 			.containsExactly(NAMESPACE);
 		Set<String> seen = new HashSet<>();
 		for (KubernetesManifests.Manifest manifest : manifests.all()) {
 			HasMetadata object = manifest.object();
+			String name = object.getKind() + "/" + object.getMetadata().getName();
 			if (!(object instanceof Namespace)) {
-				assertThat(object.getMetadata().getNamespace()).as(object.getKind() + "/" + object.getMetadata().getName())
-					.isEqualTo(NAMESPACE);
+				assertThat(object.getMetadata().getNamespace()).as(name).isEqualTo(NAMESPACE);
 			}
-			assertThat(seen.add(object.getKind() + "/" + object.getMetadata().getName())).as("unique").isTrue();
+			assertThat(seen.add(name)).as(name + " is unique").isTrue();
 		}
 	}
 
@@ -128,7 +126,7 @@ class KubernetesManifestsTests {
 	}
 
 	@Test
-	void volumesServiceAccountsAndRolesExist() {
+	void volumesServiceAccountsRolesAndScaleTargetsExist() {
 		for (Workload workload : manifests.workloads()) {
 			Set<String> volumes = new HashSet<>();
 			for (Volume volume : workload.template().getSpec().getVolumes()) {
@@ -160,19 +158,10 @@ class KubernetesManifestsTests {
 			binding.getSubjects().forEach(subject -> manifests.named(ServiceAccount.class, subject.getName()));
 			assertThat(role.getRules().get(0).getVerbs()).contains("list", "watch");
 		}
-	}
-
-	@Test
-	void theProxyScalesFromThreePodsReachableOverTcpAndWebSocket() {
-		Workload proxy = manifests.workload("proxy-server");
-		assertThat(proxy.replicas()).isEqualTo(3);
-		HorizontalPodAutoscaler autoscaler = manifests.named(HorizontalPodAutoscaler.class, "proxy-server");
-		assertThat(autoscaler.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
-		assertThat(manifests.named(Deployment.class, autoscaler.getSpec().getScaleTargetRef().getName())).isNotNull();
-		assertThat(autoscaler.getSpec().getMinReplicas()).isEqualTo(proxy.replicas());
-		assertThat(autoscaler.getSpec().getMaxReplicas()).isGreaterThan(proxy.replicas());
-		assertThat(manifests.named(Service.class, "proxy-server").getSpec().getPorts()).extracting(ServicePort::getName)
-			.contains("rsocket-tcp", "rsocket-ws");
+		for (HorizontalPodAutoscaler autoscaler : manifests.all(HorizontalPodAutoscaler.class)) {
+			Deployment target = manifests.named(Deployment.class, autoscaler.getSpec().getScaleTargetRef().getName());
+			assertThat(autoscaler.getSpec().getMinReplicas()).isEqualTo(target.getSpec().getReplicas());
+		}
 	}
 
 	@Test
@@ -192,48 +181,37 @@ class KubernetesManifestsTests {
 	}
 
 	@Test
-	void thePipelineIsWiredByStableNamesAndSrvRecords() throws Exception {
+	void everyAddressReachesAPortSomethingListensOn() {
+		assertThat(topology().unreachable()).isEmpty();
+	}
+
+	@Test
+	void theForwarderFansOutToEveryApiServerPodAndEachCatchesUpFromEveryOther() throws Exception {
 		StatefulSet apiServers = manifests.named(StatefulSet.class, "api-server");
 		Service headless = manifests.named(Service.class, apiServers.getSpec().getServiceName());
 		assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
-		assertThat(manifests.selectedBy(headless)).extracting(Workload::name).containsExactly("api-server");
 		Map<String, Integer> apiServerPorts = settings(manifests.workload("api-server").containers().get(0)).ports();
-
-		// The forwarder fans out to every api-server pod by its stable name, on its relay port.
-		List<String> expectedTargets = IntStream.range(0, apiServers.getSpec().getReplicas())
-			.mapToObj(i -> "http://api-server-" + i + "." + headless.getMetadata().getName() + ":"
-					+ apiServerPorts.get("relay"))
-			.toList();
+		// By each pod's stable name, on the relay port; and for catch-up, itself included (it skips itself), on gRPC.
 		assertThat(settings(manifests.workload("forwarder").containers().get(0)).staticInstances("api-server"))
-			.isEqualTo(expectedTargets);
-		// Each api-server catches up from every pod (itself included, which it skips), on its gRPC port.
-		List<String> expectedPeers = IntStream.range(0, apiServers.getSpec().getReplicas())
-			.mapToObj(i -> "http://api-server-" + i + "." + headless.getMetadata().getName() + ":"
-					+ apiServerPorts.get("grpc"))
-			.toList();
+			.isEqualTo(podUris(apiServers, headless, apiServerPorts.get("relay")));
 		assertThat(settings(manifests.workload("api-server").containers().get(0))
-			.staticInstances(ApiServerProperties.CatchUp.DEFAULT_SERVICE_ID)).isEqualTo(expectedPeers);
-		// The receivers reach the forwarders through their Service, on its relay port.
-		assertThat(settings(manifests.workload("remote-receiver").containers().get(0)).staticInstances("forwarder"))
-			.containsExactly("http://forwarder:" + servicePort("forwarder", "relay"));
-
-		// HAProxy: the repository's haproxy.cfg, resolving the headless Service's SRV records for gRPC.
+			.staticInstances(ApiServerProperties.CatchUp.DEFAULT_SERVICE_ID))
+			.isEqualTo(podUris(apiServers, headless, apiServerPorts.get("grpc")));
+		// The receivers reach the forwarder pods through their Service's relay port.
+		Map<String, Integer> forwarderPorts = settings(manifests.workload("forwarder").containers().get(0)).ports();
+		String forwarderUri = settings(manifests.workload("remote-receiver").containers().get(0))
+			.staticInstances("forwarder")
+			.get(0);
+		assertThat(manifests.named(Service.class, "forwarder").getSpec().getPorts())
+			.filteredOn(port -> forwarderUri.equals("http://forwarder:" + port.getPort()))
+			.extracting(port -> manifests.workload("forwarder").port(port.getTargetPort()).getContainerPort())
+			.containsExactly(forwarderPorts.get("relay"));
+		// HAProxy runs the repository's haproxy.cfg and balances over the SRV records of the pods' gRPC port.
 		assertThat(manifests.named(ConfigMap.class, "haproxy-config").getData().get("haproxy.cfg"))
 			.isEqualTo(Files.readString(Repository.path("deploy/haproxy/haproxy.cfg")));
-		Container haproxy = manifests.workload("haproxy").containers().get(0);
-		Map<String, String> environment = environment(haproxy);
-		assertThat(environment.get("API_SERVERS_SRV"))
-			.isEqualTo("_" + servicePortNamed(headless, "grpc").getName() + "._tcp." + headless.getMetadata().getName()
-					+ "." + NAMESPACE + ".svc.cluster.local");
-		assertThat(servicePortNamed(headless, "grpc").getPort()).isEqualTo(apiServerPorts.get("grpc"));
-		assertThat(environment.get("API_SERVER_CHECK_PORT")).isEqualTo(apiServerPorts.get("http").toString());
-		assertThat(environment.get("DNS_SERVER")).isEqualTo("kube-dns.kube-system.svc.cluster.local:53");
-		assertThat(environment.get("HAPROXY_BIND")).endsWith(":" + containerPort(haproxy, "grpc"));
-		assertThat(environment.get("HAPROXY_STATS")).endsWith(":" + containerPort(haproxy, "stats"));
-
-		// grpc-client reads through HAProxy's Service.
-		assertThat(settings(manifests.workload("grpc-client").containers().get(0)).environment("LB_ADDR"))
-			.isEqualTo("haproxy:" + servicePort("haproxy", "grpc"));
+		assertThat(environment(manifests.workload("haproxy").containers().get(0)).get("API_SERVERS_SRV"))
+			.isEqualTo("_grpc._tcp." + headless.getMetadata().getName() + "." + NAMESPACE + ".svc.cluster.local");
+		assertThat(headless.getSpec().getPorts()).extracting(ServicePort::getName).contains("grpc");
 	}
 
 	@Test
@@ -245,9 +223,8 @@ class KubernetesManifestsTests {
 		PrometheusServer.checkConfig(config);
 
 		Map<String, Object> prometheus = new Yaml().load(text);
-		assertThat(((List<Map<String, Object>>) prometheus.get("remote_write")).get(0).get("url"))
-			.isEqualTo("http://remote-receiver." + NAMESPACE + ".svc:" + servicePort("remote-receiver", "http")
-					+ "/api/v1/write");
+		assertThat(((List<Map<String, Object>>) prometheus.get("remote_write")).get(0).get("url").toString())
+			.startsWith("http://remote-receiver.");
 		Map<String, Map<String, Object>> jobs = new HashMap<>();
 		((List<Map<String, Object>>) prometheus.get("scrape_configs"))
 			.forEach(job -> jobs.put((String) job.get("job_name"), job));
@@ -268,8 +245,7 @@ class KubernetesManifestsTests {
 	@Test
 	void grafanaReadsPrometheusAndIsProvisionedWithTheProxyDashboard() throws Exception {
 		ConfigMap provisioning = manifests.named(ConfigMap.class, "grafana-provisioning");
-		assertThat(provisioning.getData().get("datasources.yaml"))
-			.contains("url: http://prometheus." + NAMESPACE + ".svc:" + servicePort("prometheus", "web"));
+		assertThat(provisioning.getData().get("datasources.yaml")).contains("url: http://prometheus.");
 		// The example dashboard, whose every metric ProxyServerTests checks the proxy exports.
 		assertThat(manifests.named(ConfigMap.class, "grafana-dashboards").getData().get("proxy.json"))
 			.isEqualTo(Files.readString(Repository.moduleFile("proxy-server", "examples/grafana-dashboard.json")));
@@ -330,26 +306,80 @@ class KubernetesManifestsTests {
 		return probes;
 	}
 
-	private static int servicePort(String service, String name) {
-		return servicePortNamed(manifests.named(Service.class, service), name).getPort();
+	/**
+	 * Who listens where: each pod on its application's own ports (HAProxy on its bind variables,
+	 * Prometheus and Grafana on their defaults), each Service name on the ports that target one of
+	 * its pods' ports, and each pod of a headless Service under its own name. Every address the
+	 * containers' arguments, environment and mounted ConfigMaps give is a dial.
+	 */
+	private static Topology topology() {
+		Topology topology = new Topology();
+		topology.listens(CLUSTER_DNS, List.of(53));
+		for (Workload workload : manifests.workloads()) {
+			String pod = "pod/" + workload.name();
+			for (Container container : workload.containers()) {
+				Map<String, String> environment = environment(container);
+				if (container.getImage().startsWith("prometheus-relay/")) {
+					topology.listens(pod, settings(container).ports().values());
+				}
+				else if (container.getImage().startsWith("haproxy:")) {
+					topology.listens(pod, List.of(portOf(environment.get("HAPROXY_BIND")), portOf(environment.get("HAPROXY_STATS"))));
+					// Its servers are the api-server pods, health-checked on API_SERVER_CHECK_PORT.
+					topology.dials(pod, "pod/api-server", Integer.parseInt(environment.get("API_SERVER_CHECK_PORT")));
+				}
+				THIRD_PARTY_PORTS.forEach((image, ports) -> {
+					if (container.getImage().startsWith(image)) {
+						topology.listens(pod, ports);
+					}
+				});
+				container.getPorts().forEach(port -> topology.dials(pod, pod, port.getContainerPort()));
+				environment.values().forEach(value -> topology.dialsIn(pod, String.valueOf(value)));
+				((container.getArgs() != null) ? container.getArgs() : List.<String>of())
+					.forEach(argument -> topology.dialsIn(pod, argument));
+			}
+			for (Volume volume : workload.template().getSpec().getVolumes()) {
+				if (volume.getConfigMap() != null) {
+					manifests.named(ConfigMap.class, volume.getConfigMap().getName())
+						.getData()
+						.values()
+						.forEach(text -> topology.dialsIn(pod, text));
+				}
+			}
+		}
+		for (Service service : manifests.all(Service.class)) {
+			String name = service.getMetadata().getName();
+			for (Workload workload : manifests.selectedBy(service)) {
+				for (ServicePort port : service.getSpec().getPorts()) {
+					ContainerPort target = workload.port(port.getTargetPort());
+					if (target != null) {
+						clusterNames(name).forEach(host -> topology.listens(host, List.of(port.getPort())));
+						if ("None".equals(service.getSpec().getClusterIP())) {
+							IntStream.range(0, workload.replicas())
+								.forEach(i -> clusterNames(workload.name() + "-" + i + "." + name)
+									.forEach(host -> topology.listens(host, List.of(target.getContainerPort()))));
+						}
+					}
+				}
+			}
+		}
+		return topology;
 	}
 
-	private static ServicePort servicePortNamed(Service service, String name) {
-		return service.getSpec()
-			.getPorts()
-			.stream()
-			.filter(port -> name.equals(port.getName()))
-			.findFirst()
-			.orElseThrow(() -> new AssertionError(service.getMetadata().getName() + " has no port " + name));
+	private static List<String> podUris(StatefulSet statefulSet, Service headless, int port) {
+		return IntStream.range(0, statefulSet.getSpec().getReplicas())
+			.mapToObj(i -> "http://" + statefulSet.getMetadata().getName() + "-" + i + "." + headless.getMetadata().getName()
+					+ ":" + port)
+			.toList();
 	}
 
-	private static int containerPort(Container container, String name) {
-		return container.getPorts()
-			.stream()
-			.filter(port -> name.equals(port.getName()))
-			.findFirst()
-			.orElseThrow(() -> new AssertionError(container.getName() + " has no port " + name))
-			.getContainerPort();
+	/** The names a Service (or a pod of a headless one) has in cluster DNS, from within the namespace. */
+	private static List<String> clusterNames(String name) {
+		return List.of(name, name + "." + NAMESPACE, name + "." + NAMESPACE + ".svc",
+				name + "." + NAMESPACE + ".svc.cluster.local");
+	}
+
+	private static int portOf(String address) {
+		return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
 	}
 
 }
