@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.prometheusrelay.pipeline.discovery.NextHopSettings;
 import io.prometheusrelay.pipeline.discovery.RelayTargetsProperties;
 import io.prometheusrelay.pipeline.settings.PipelineLimits;
+import io.prometheusrelay.receiver.auth.AuthProperties;
 import io.prometheusrelay.receiver.decode.RemoteWriteLimits;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +34,10 @@ public class ReceiverProperties implements NextHopSettings {
 	private Duration bodyTimeout = Duration.ofSeconds(30);
 
 	private final Limits limits = new Limits();
+
+	/** Who may write; with no credentials configured, anyone who can reach the port may. */
+	@NestedConfigurationProperty
+	private final AuthProperties auth = new AuthProperties();
 
 	/** The forwarders batches are relayed to; the first connected one is used, the others are failovers. */
 	@NestedConfigurationProperty
@@ -64,6 +69,10 @@ public class ReceiverProperties implements NextHopSettings {
 
 	public Limits getLimits() {
 		return this.limits;
+	}
+
+	public AuthProperties getAuth() {
+		return this.auth;
 	}
 
 	public RelayTargetsProperties getForwarders() {

@@ -37,6 +37,11 @@ final class Pipeline implements AutoCloseable {
 	private final int forwarderRelayPort = FreePorts.next();
 
 	Pipeline(Path workDir) {
+		this(workDir, List.of());
+	}
+
+	/** With {@code receiverArgs} after the receiver's own (TLS, credentials). */
+	Pipeline(Path workDir, List<String> receiverArgs) {
 		this.workDir = workDir;
 		List<String> forwarderArgs = new ArrayList<>(List.of("--relay.forwarder.relay.port=" + this.forwarderRelayPort,
 				"--relay.forwarder.relay.host=127.0.0.1", "--relay.forwarder.targets.refresh-interval=1s",
@@ -55,10 +60,13 @@ final class Pipeline implements AutoCloseable {
 		}
 		this.forwarder = new ServiceProcess("forwarder", ForwarderApplication.class, FreePorts.next(), workDir,
 				forwarderArgs);
-		this.receiver = new ServiceProcess("remote-receiver", ReceiverApplication.class, FreePorts.next(), workDir,
-				List.of("--spring.cloud.discovery.client.simple.instances.forwarder[0].uri=http://127.0.0.1:"
+		List<String> receiverOwnArgs = new ArrayList<>(List.of(
+				"--spring.cloud.discovery.client.simple.instances.forwarder[0].uri=http://127.0.0.1:"
 						+ this.forwarderRelayPort, "--relay.receiver.forwarders.refresh-interval=1s",
-						"--relay.receiver.forwarders.client.max-backoff=1s", "--relay.receiver.ack-deadline=8s"));
+				"--relay.receiver.forwarders.client.max-backoff=1s", "--relay.receiver.ack-deadline=8s"));
+		receiverOwnArgs.addAll(receiverArgs);
+		this.receiver = new ServiceProcess("remote-receiver", ReceiverApplication.class, FreePorts.next(), workDir,
+				receiverOwnArgs);
 	}
 
 	/** An api-server process on loopback with its own data directory, relay port and gRPC port. */

@@ -104,6 +104,11 @@ final class PrometheusServer implements AutoCloseable {
 		return Double.parseDouble(value);
 	}
 
+	/** The port its web API and its own metrics are on. */
+	int port() {
+		return this.port;
+	}
+
 	/** Prometheus's own metrics, as it exposes them. */
 	String ownMetrics() throws Exception {
 		return get("/metrics").body();

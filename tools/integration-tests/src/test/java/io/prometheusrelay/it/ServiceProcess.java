@@ -37,6 +37,8 @@ final class ServiceProcess implements AutoCloseable {
 
 	private final String address;
 
+	private static final String MANAGEMENT_PORT = "--management.server.port=";
+
 	private final int httpPort;
 
 	private final Path logDir;
@@ -102,8 +104,14 @@ final class ServiceProcess implements AutoCloseable {
 				HttpResponse.BodyHandlers.ofString()).body();
 	}
 
+	/** Its actuator's URL for {@code path}: on management.server.port when the arguments set one (a TLS server port). */
 	String url(String path) {
-		return "http://" + this.address + ":" + this.httpPort + path;
+		int port = this.args.stream()
+			.filter(arg -> arg.startsWith(MANAGEMENT_PORT))
+			.map(arg -> Integer.parseInt(arg.substring(MANAGEMENT_PORT.length())))
+			.findFirst()
+			.orElse(this.httpPort);
+		return "http://" + this.address + ":" + port + path;
 	}
 
 	int httpPort() {

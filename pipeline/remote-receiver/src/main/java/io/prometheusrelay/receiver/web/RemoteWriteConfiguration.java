@@ -4,8 +4,11 @@ import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.receiver.ReceiverProperties;
+import io.prometheusrelay.receiver.auth.Credentials;
 import io.prometheusrelay.receiver.decode.RemoteWriteDecoder;
 import io.prometheusrelay.receiver.forwarding.ForwarderRelay;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +21,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @Configuration(proxyBeanMethods = false)
 public class RemoteWriteConfiguration {
 
+	private static final Logger logger = LoggerFactory.getLogger(RemoteWriteConfiguration.class);
+
 	@Bean
 	RemoteWriteHandler remoteWriteHandler(ReceiverProperties properties, ForwarderRelay relay, MeterRegistry registry) {
 		InFlightBudget budget = new InFlightBudget(properties.getLimits().getMaxInFlightSize().toBytes());
@@ -28,12 +33,28 @@ public class RemoteWriteConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> remoteWriteRoutes(RemoteWriteHandler handler) {
+	RouterFunction<ServerResponse> remoteWriteRoutes(RemoteWriteHandler handler, ReceiverProperties properties) {
+		RemoteWriteAuthentication authentication = new RemoteWriteAuthentication(credentials(properties),
+				handler.metrics());
 		return RouterFunctions.route()
 			.POST("/api/v1/write", handler::write)
 			.POST("/", handler::write)
+			.filter(authentication)
 			.route(RequestPredicates.path("/api/v1/write").or(RequestPredicates.path("/")), handler::methodNotAllowed)
 			.build();
+	}
+
+	private static Credentials credentials(ReceiverProperties properties) {
+		Credentials credentials = Credentials.from(properties.getAuth());
+		if (credentials.required()) {
+			logger.info("Remote-write requires credentials: {} basic, {} bearer", credentials.basicCount(),
+					credentials.bearerCount());
+		}
+		else {
+			logger.warn("No remote-write credentials are configured (relay.receiver.auth.basic, "
+					+ "relay.receiver.auth.bearer): anyone who can reach this port may write");
+		}
+		return credentials;
 	}
 
 }

@@ -68,6 +68,10 @@ public final class RemoteWriteHandler {
 		this.clock = clock;
 	}
 
+	ReceiverMetrics metrics() {
+		return this.metrics;
+	}
+
 	public Mono<ServerResponse> write(ServerRequest request) {
 		HttpHeaders headers = request.headers().asHttpHeaders();
 		try {
