@@ -11,12 +11,19 @@ import io.prometheusrelay.apiserver.catchup.CatchUpHealthIndicator;
 import io.prometheusrelay.apiserver.catchup.PeerCatchUp;
 import io.prometheusrelay.apiserver.catchup.ReplicaIdentity;
 import io.prometheusrelay.apiserver.catchup.ReplicaService;
+import io.prometheusrelay.apiserver.grpc.GrpcAuthentication;
+import io.prometheusrelay.apiserver.grpc.GrpcEndpoint;
 import io.prometheusrelay.apiserver.grpc.GrpcReadServer;
+import io.prometheusrelay.apiserver.grpc.GrpcTls;
 import io.prometheusrelay.apiserver.grpc.PrometheusGrpcService;
 import io.prometheusrelay.apiserver.intake.StoreBatchHandler;
 import io.prometheusrelay.apiserver.store.SegmentStore;
+import io.prometheusrelay.pipeline.auth.Credentials;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,6 +36,8 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class ApiServerConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(ApiServerConfiguration.class);
 
 	/** Peers' reads of this store at once, and waiting: a peer asks one thing at a time. */
 	private static final int REPLICA_READ_THREADS = 2;
@@ -67,11 +76,25 @@ class ApiServerConfiguration {
 
 	@Bean(destroyMethod = "close")
 	GrpcReadServer grpcReadServer(ApiServerProperties properties, SegmentStore store, ReplicaService replicaService,
-			MeterRegistry registry) {
+			MeterRegistry registry, SslBundles bundles) {
 		ApiServerProperties.Grpc grpc = properties.getGrpc();
 		PrometheusGrpcService service = new PrometheusGrpcService(store, grpc.toLimits(), registry);
-		return GrpcReadServer.start(grpc.getHost(), grpc.getPort(), service, grpc.getPermitKeepAliveTime(),
+		return GrpcReadServer.start(endpoint(grpc, bundles, registry), service, grpc.getPermitKeepAliveTime(),
 				grpc.getShutdownGracePeriod(), replicaService);
+	}
+
+	private static GrpcEndpoint endpoint(ApiServerProperties.Grpc grpc, SslBundles bundles, MeterRegistry registry) {
+		Credentials credentials = Credentials.from(grpc.getAuth(), "relay.api-server.grpc.auth");
+		GrpcAuthentication authentication = null;
+		if (credentials.required()) {
+			authentication = new GrpcAuthentication(credentials);
+			authentication.bindTo(registry);
+		}
+		else {
+			logger.warn("No gRPC credentials are configured (relay.api-server.grpc.auth.bearer): anyone who can "
+					+ "reach port {} may read", grpc.getPort());
+		}
+		return new GrpcEndpoint(grpc.getHost(), grpc.getPort(), GrpcTls.server(grpc.getSsl(), bundles), authentication);
 	}
 
 	@Bean
@@ -85,10 +108,10 @@ class ApiServerConfiguration {
 
 		@Bean(destroyMethod = "close")
 		PeerCatchUp peerCatchUp(SegmentStore store, DiscoveryClient discovery, ReplicaIdentity identity,
-				ApiServerProperties properties, MeterRegistry registry) {
+				ApiServerProperties properties, MeterRegistry registry, SslBundles bundles) {
 			return new PeerCatchUp(store, discovery, identity,
-					properties.getCatchUp().toOptions(properties.getRelay().getMaxFrameSize()), Clock.systemUTC(),
-					registry);
+					properties.getCatchUp().toOptions(properties.getRelay().getMaxFrameSize(), bundles),
+					Clock.systemUTC(), registry);
 		}
 
 		@Bean

@@ -4,14 +4,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.prometheusrelay.apiserver.catchup.CatchUpOptions;
+import io.prometheusrelay.apiserver.grpc.GrpcTls;
 import io.prometheusrelay.apiserver.store.FsyncPolicy;
 import io.prometheusrelay.apiserver.store.StoreOptions;
+import io.prometheusrelay.pipeline.auth.AuthProperties;
+import io.prometheusrelay.pipeline.auth.Secrets;
 import io.prometheusrelay.pipeline.settings.PipelinePorts;
 import io.prometheusrelay.pipeline.settings.RelayServerProperties;
 import io.prometheusrelay.pipeline.settings.RelayServerSettings;
+import io.prometheusrelay.pipeline.tls.ClientTlsProperties;
+import io.prometheusrelay.pipeline.tls.ServerTlsProperties;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -94,10 +101,29 @@ public class ApiServerProperties implements RelayServerSettings {
 		/** On shutdown, how long calls in progress may take to finish before they are cancelled. */
 		private Duration shutdownGracePeriod = Duration.ofSeconds(10);
 
+		/** TLS on the gRPC port; with client-auth need, only clients with a certificate from the bundle's CA connect. */
+		@NestedConfigurationProperty
+		private final ServerTlsProperties ssl = new ServerTlsProperties();
+
+		/**
+		 * Credentials every call but health checks must carry in its {@code authorization} metadata:
+		 * bearer tokens (or basic credentials). With none, anyone who can reach the port may read.
+		 */
+		@NestedConfigurationProperty
+		private final AuthProperties auth = new AuthProperties();
+
 		public io.prometheusrelay.apiserver.grpc.ReadLimits toLimits() {
 			return new io.prometheusrelay.apiserver.grpc.ReadLimits(this.maxConcurrentCalls, this.maxMatchers,
 					this.maxRegexLength, this.maxRegexProgramSize, this.maxBatchSeries, Math.toIntExact(this.maxBatchSize.toBytes()),
 					this.maxConcurrentRangeReads, this.maxFollowLagBatches);
+		}
+
+		public ServerTlsProperties getSsl() {
+			return this.ssl;
+		}
+
+		public AuthProperties getAuth() {
+			return this.auth;
 		}
 
 		public String getHost() {
@@ -233,9 +259,41 @@ public class ApiServerProperties implements RelayServerSettings {
 		/** Deadline of each call to a peer, and of storing one copied batch. */
 		private Duration callTimeout = Duration.ofSeconds(30);
 
-		public CatchUpOptions toOptions(DataSize maxBatchSize) {
+		/** TLS to the peers' gRPC ports: the bundle's CA must have signed their certificates; its key store holds this one's. */
+		@NestedConfigurationProperty
+		private final ClientTlsProperties ssl = new ClientTlsProperties();
+
+		/** The bearer token sent to the peers, when their gRPC API requires one; or set token-file. */
+		private @Nullable String token;
+
+		/** A file holding the bearer token sent to the peers. */
+		private @Nullable Path tokenFile;
+
+		public CatchUpOptions toOptions(DataSize maxBatchSize, SslBundles bundles) {
+			String bearer = (this.token != null || this.tokenFile != null)
+					? Secrets.read("relay.api-server.catch-up.token", this.token, this.tokenFile) : null;
 			return new CatchUpOptions(this.serviceId, this.interval, this.settle, this.callTimeout,
-					Math.toIntExact(maxBatchSize.toBytes()));
+					Math.toIntExact(maxBatchSize.toBytes()), GrpcTls.client(this.ssl.getBundle(), bundles), bearer);
+		}
+
+		public ClientTlsProperties getSsl() {
+			return this.ssl;
+		}
+
+		public @Nullable String getToken() {
+			return this.token;
+		}
+
+		public void setToken(@Nullable String token) {
+			this.token = token;
+		}
+
+		public @Nullable Path getTokenFile() {
+			return this.tokenFile;
+		}
+
+		public void setTokenFile(@Nullable Path tokenFile) {
+			this.tokenFile = tokenFile;
 		}
 
 		public boolean isEnabled() {

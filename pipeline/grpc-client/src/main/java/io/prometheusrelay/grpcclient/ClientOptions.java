@@ -1,5 +1,6 @@
 package io.prometheusrelay.grpcclient;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -25,10 +26,11 @@ import org.springframework.boot.convert.DurationStyle;
  * @param until range end
  * @param format output format
  * @param deadline deadline of the call; null for none (the default of follow)
+ * @param security plain or TLS, and the bearer token
  * @param help whether to print help and exit
  */
 record ClientOptions(String target, List<LabelMatcher> matchers, ReadMode mode, @Nullable Instant since,
-		@Nullable Instant until, Format format, @Nullable Duration deadline, boolean help) {
+		@Nullable Instant until, Format format, @Nullable Duration deadline, ChannelSecurity security, boolean help) {
 
 	static final String DEFAULT_TARGET = "haproxy:8090";
 
@@ -60,6 +62,12 @@ record ClientOptions(String target, List<LabelMatcher> matchers, ReadMode mode, 
 			  --until=TIME          range end, same forms (default: now)
 			  --format=FORMAT       text (default): Prometheus exposition; json: one object per series per line
 			  --deadline=DURATION   give up after this long (default 60s; none with --mode=follow)
+			  --tls                 connect with TLS, trusting the JVM's CAs (implied by the next four)
+			  --ca=FILE             PEM file of the CA the server's certificate must come from
+			  --cert=FILE           PEM file of this client's certificate, for mutual TLS (with --key)
+			  --key=FILE            PEM file (PKCS#8) of its private key
+			  --server-name=NAME    the name the server's certificate must have, if not the host dialled
+			  --token-file=FILE     send the bearer token in FILE with every call (env LB_TOKEN_FILE)
 			  --help                print this help
 
 			Exit codes: 0 done, 2 usage error, 3 request refused by the server, 4 server unreachable,
@@ -75,11 +83,21 @@ record ClientOptions(String target, List<LabelMatcher> matchers, ReadMode mode, 
 		String until = null;
 		Format format = Format.TEXT;
 		String deadline = null;
+		boolean tls = false;
+		String ca = null;
+		String certificate = null;
+		String key = null;
+		String serverName = null;
+		String tokenFile = env.get("LB_TOKEN_FILE");
 		boolean help = false;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			if (arg.equals("--help") || arg.equals("-h")) {
 				help = true;
+				continue;
+			}
+			if (arg.equals("--tls")) {
+				tls = true;
 				continue;
 			}
 			if (!arg.startsWith("--")) {
@@ -108,6 +126,11 @@ record ClientOptions(String target, List<LabelMatcher> matchers, ReadMode mode, 
 				case "until" -> until = value;
 				case "format" -> format = format(value);
 				case "deadline" -> deadline = value;
+				case "ca" -> ca = value;
+				case "cert" -> certificate = value;
+				case "key" -> key = value;
+				case "server-name" -> serverName = value;
+				case "token-file" -> tokenFile = value;
 				default -> throw new UsageException("unknown option --" + name + "; see --help");
 			}
 		}
@@ -125,8 +148,10 @@ record ClientOptions(String target, List<LabelMatcher> matchers, ReadMode mode, 
 		}
 		Duration deadlineDuration = (deadline != null) ? duration("--deadline", deadline)
 				: (mode == ReadMode.FOLLOW) ? null : DEFAULT_DEADLINE;
+		ChannelSecurity security = new ChannelSecurity(tls, path(ca), path(certificate), path(key), serverName,
+				path(tokenFile));
 		return new ClientOptions(target, List.copyOf(matchers), mode, sinceTime, untilTime, format, deadlineDuration,
-				help);
+				security, help);
 	}
 
 	GetMetricsRequest toRequest() {
@@ -141,6 +166,10 @@ record ClientOptions(String target, List<LabelMatcher> matchers, ReadMode mode, 
 			request.setEndTimestampMs(this.until.toEpochMilli());
 		}
 		return request.build();
+	}
+
+	private static @Nullable Path path(@Nullable String value) {
+		return (value != null && !value.isBlank()) ? Path.of(value) : null;
 	}
 
 	private static ReadMode mode(String value) {

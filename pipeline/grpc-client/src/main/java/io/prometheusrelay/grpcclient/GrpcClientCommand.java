@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.prometheusrelay.protocol.api.ReadMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,12 +48,19 @@ public final class GrpcClientCommand {
 			out.print(ClientOptions.HELP);
 			return OK;
 		}
-		ManagedChannel channel = NettyChannelBuilder.forTarget(options.target())
-			.usePlaintext()
-			// Keeps a quiet FOLLOW stream's connection alive through load balancers.
-			.keepAliveTime(30, TimeUnit.SECONDS)
-			.maxInboundMessageSize(16 << 20)
-			.build();
+		ManagedChannel channel;
+		try {
+			channel = options.security()
+				.channel(options.target())
+				// Keeps a quiet FOLLOW stream's connection alive through load balancers.
+				.keepAliveTime(30, TimeUnit.SECONDS)
+				.maxInboundMessageSize(16 << 20)
+				.build();
+		}
+		catch (UsageException ex) {
+			err.println("grpc-client: " + ex.getMessage());
+			return USAGE;
+		}
 		Runtime.getRuntime().addShutdownHook(new Thread(channel::shutdownNow, "grpc-client-shutdown"));
 		try {
 			SeriesWriter writer = (options.format() == ClientOptions.Format.JSON) ? new JsonLinesWriter(out)

@@ -3,6 +3,9 @@ package io.prometheusrelay.transport;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a {@link RelayClient} talks to its peer.
  *
@@ -15,9 +18,17 @@ import java.util.Objects;
  * three intervals without hearing from the peer
  * @param minBackoff first delay before reconnecting
  * @param maxBackoff longest delay between reconnection attempts
+ * @param tls the TLS context to connect with, or {@code null} for plain TCP; the peer's
+ * certificate must name the host dialled
  */
 public record RelayClientOptions(int maxFrameBytes, int window, Duration ackTimeout, Duration connectTimeout,
-		Duration heartbeatInterval, Duration minBackoff, Duration maxBackoff) {
+		Duration heartbeatInterval, Duration minBackoff, Duration maxBackoff, @Nullable SslContext tls) {
+
+	/** Plain TCP. */
+	public RelayClientOptions(int maxFrameBytes, int window, Duration ackTimeout, Duration connectTimeout,
+			Duration heartbeatInterval, Duration minBackoff, Duration maxBackoff) {
+		this(maxFrameBytes, window, ackTimeout, connectTimeout, heartbeatInterval, minBackoff, maxBackoff, null);
+	}
 
 	public RelayClientOptions {
 		Objects.requireNonNull(ackTimeout, "ackTimeout");

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.prometheusrelay.protocol.frame.FrameType;
@@ -51,14 +52,20 @@ public final class RelayServer implements AutoCloseable {
 		this.handler = handler;
 		this.metrics = new RelayServerMetrics(options.name());
 		this.metrics.bindTo(registry);
-		this.server = TcpServer.create()
+		TcpServer server = TcpServer.create();
+		SslContext tls = options.tls();
+		if (tls != null) {
+			server = server.secure(spec -> spec.sslContext(tls));
+		}
+		this.server = server
 			.host(options.host())
 			.port(options.port())
 			.channelGroup(this.connections)
 			.doOnConnection(this::onConnection)
 			.handle(this::serve)
 			.bindNow(Duration.ofSeconds(10));
-		logger.info("Relay server '{}' listening on {}:{}", options.name(), options.host(), port());
+		logger.info("Relay server '{}' listening on {}:{}{}", options.name(), options.host(), port(),
+				(tls != null) ? " (TLS)" : "");
 	}
 
 	/** Binds and starts serving; the returned server is closed by {@link #close()}. */

@@ -3,6 +3,9 @@ package io.prometheusrelay.transport;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a {@link RelayServer} listens.
  *
@@ -15,9 +18,17 @@ import java.util.Objects;
  * @param idleTimeout a connection that sends nothing (not even a heartbeat) for this long is closed
  * @param drainTimeout on close, how long batches in progress may take to be answered before the
  * connections are closed anyway
+ * @param tls the TLS context connections are served with (client authentication included), or
+ * {@code null} for plain TCP
  */
 public record RelayServerOptions(String name, String host, int port, int maxFrameBytes, int maxInFlightPerConnection,
-		Duration idleTimeout, Duration drainTimeout) {
+		Duration idleTimeout, Duration drainTimeout, @Nullable SslContext tls) {
+
+	/** Plain TCP. */
+	public RelayServerOptions(String name, String host, int port, int maxFrameBytes, int maxInFlightPerConnection,
+			Duration idleTimeout, Duration drainTimeout) {
+		this(name, host, port, maxFrameBytes, maxInFlightPerConnection, idleTimeout, drainTimeout, null);
+	}
 
 	public RelayServerOptions {
 		Objects.requireNonNull(name, "name");

@@ -2,10 +2,10 @@ package io.prometheusrelay.receiver;
 
 import java.time.Duration;
 
+import io.prometheusrelay.pipeline.auth.AuthProperties;
 import io.prometheusrelay.pipeline.discovery.NextHopSettings;
 import io.prometheusrelay.pipeline.discovery.RelayTargetsProperties;
 import io.prometheusrelay.pipeline.settings.PipelineLimits;
-import io.prometheusrelay.receiver.auth.AuthProperties;
 import io.prometheusrelay.receiver.decode.RemoteWriteLimits;
 import org.jspecify.annotations.Nullable;
 

@@ -47,9 +47,16 @@ final class HaproxyServer implements AutoCloseable {
 
 	/** haproxy-static.cfg in front of two api-servers, given as (gRPC port, actuator port) pairs. */
 	static HaproxyServer inFrontOf(int grpc1, int check1, int grpc2, int check2, Path workDir) {
-		return start("haproxy-static.cfg", Map.of("API_SERVER_1", "127.0.0.1:" + grpc1, "API_SERVER_2",
-				"127.0.0.1:" + grpc2, "API_SERVER_1_CHECK_PORT", Integer.toString(check1), "API_SERVER_2_CHECK_PORT",
-				Integer.toString(check2)), 2, workDir);
+		return inFrontOf(grpc1, check1, grpc2, check2, Map.of(), workDir);
+	}
+
+	/** The same, with the config's TLS variables (HAPROXY_TLS_PEM, API_SERVER_CA, ...). */
+	static HaproxyServer inFrontOf(int grpc1, int check1, int grpc2, int check2, Map<String, String> tls,
+			Path workDir) {
+		Map<String, String> environment = new HashMap<>(tls);
+		environment.putAll(Map.of("API_SERVER_1", "127.0.0.1:" + grpc1, "API_SERVER_2", "127.0.0.1:" + grpc2,
+				"API_SERVER_1_CHECK_PORT", Integer.toString(check1), "API_SERVER_2_CHECK_PORT", Integer.toString(check2)));
+		return start("haproxy-static.cfg", environment, 2, workDir);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.prometheusrelay.apiserver.ApiServerApplication;
 import io.prometheusrelay.forwarder.ForwarderApplication;
@@ -37,11 +38,14 @@ final class Pipeline implements AutoCloseable {
 	private final int forwarderRelayPort = FreePorts.next();
 
 	Pipeline(Path workDir) {
-		this(workDir, List.of());
+		this(workDir, Map.of());
 	}
 
-	/** With {@code receiverArgs} after the receiver's own (TLS, credentials). */
-	Pipeline(Path workDir, List<String> receiverArgs) {
+	/**
+	 * With more arguments for some services (TLS, credentials), by module: "remote-receiver",
+	 * "forwarder" and "api-server" (both of them).
+	 */
+	Pipeline(Path workDir, Map<String, List<String>> moreArgs) {
 		this.workDir = workDir;
 		List<String> forwarderArgs = new ArrayList<>(List.of("--relay.forwarder.relay.port=" + this.forwarderRelayPort,
 				"--relay.forwarder.relay.host=127.0.0.1", "--relay.forwarder.targets.refresh-interval=1s",
@@ -54,17 +58,19 @@ final class Pipeline implements AutoCloseable {
 			this.dataDirs.add(dataDir);
 			this.grpcPorts.add(grpcPort);
 			this.relayPorts.add(relayPort);
-			this.apiServers.add(apiServer("api-server-" + (i + 1), workDir, dataDir, relayPort, grpcPort));
+			this.apiServers.add(apiServer("api-server-" + (i + 1), "127.0.0.1", FreePorts.next(), workDir, dataDir,
+					relayPort, grpcPort, moreArgs.getOrDefault("api-server", List.of())));
 			forwarderArgs.add("--spring.cloud.discovery.client.simple.instances.api-server[" + i
 					+ "].uri=http://127.0.0.1:" + relayPort);
 		}
+		forwarderArgs.addAll(moreArgs.getOrDefault("forwarder", List.of()));
 		this.forwarder = new ServiceProcess("forwarder", ForwarderApplication.class, FreePorts.next(), workDir,
 				forwarderArgs);
 		List<String> receiverOwnArgs = new ArrayList<>(List.of(
 				"--spring.cloud.discovery.client.simple.instances.forwarder[0].uri=http://127.0.0.1:"
 						+ this.forwarderRelayPort, "--relay.receiver.forwarders.refresh-interval=1s",
 				"--relay.receiver.forwarders.client.max-backoff=1s", "--relay.receiver.ack-deadline=8s"));
-		receiverOwnArgs.addAll(receiverArgs);
+		receiverOwnArgs.addAll(moreArgs.getOrDefault("remote-receiver", List.of()));
 		this.receiver = new ServiceProcess("remote-receiver", ReceiverApplication.class, FreePorts.next(), workDir,
 				receiverOwnArgs);
 	}

@@ -88,6 +88,15 @@ public final class TestPki {
 	 * and {@code dir/name.key} (PKCS#8), and both in {@code dir/name.pem} for HAProxy.
 	 */
 	public Issued issue(String name) {
+		return issue(name, "127.0.0.1", "localhost");
+	}
+
+	/** A certificate for {@code name} on {@code hosts}: IPv4 addresses or DNS names. */
+	public Issued issue(String name, String... hosts) {
+		GeneralName[] names = new GeneralName[hosts.length];
+		for (int i = 0; i < hosts.length; i++) {
+			names[i] = new GeneralName(hosts[i].matches("[0-9.]+") ? GeneralName.iPAddress : GeneralName.dNSName, hosts[i]);
+		}
 		KeyPair keys = newKeys();
 		JcaX509v3CertificateBuilder builder = builder(this.name, new X500Name("CN=" + name), keys);
 		try {
@@ -95,9 +104,7 @@ public final class TestPki {
 			builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
 			builder.addExtension(Extension.extendedKeyUsage, false,
 					new ExtendedKeyUsage(new KeyPurposeId[] { KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth }));
-			builder.addExtension(Extension.subjectAlternativeName, false,
-					new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-							new GeneralName(GeneralName.dNSName, "localhost") }));
+			builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
 			builder.addExtension(Extension.authorityKeyIdentifier, false,
 					new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(this.keys.getPublic()));
 		}

@@ -25,9 +25,11 @@ import java.util.stream.Collectors;
 
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.apiserver.store.BatchId;
 import io.prometheusrelay.apiserver.store.SegmentStore;
@@ -70,6 +72,9 @@ public final class PeerCatchUp implements AutoCloseable {
 
 	/** Copies waiting for the store at once, and their bytes: enough to share group commits. */
 	private static final int COPIES_IN_FLIGHT = 32;
+
+	private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+			Metadata.ASCII_STRING_MARSHALLER);
 
 	private static final long BYTES_IN_FLIGHT = 64L << 20;
 
@@ -326,10 +331,17 @@ public final class PeerCatchUp implements AutoCloseable {
 	}
 
 	private ManagedChannel channel(String address) {
-		return this.channels.computeIfAbsent(address, target -> NettyChannelBuilder.forTarget(target)
-			.usePlaintext()
-			.maxInboundMessageSize(this.options.maxBatchSize() + 1024)
-			.build());
+		return this.channels.computeIfAbsent(address, target -> {
+			NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target, this.options.credentials())
+				.maxInboundMessageSize(this.options.maxBatchSize() + 1024);
+			String token = this.options.token();
+			if (token != null) {
+				Metadata headers = new Metadata();
+				headers.put(AUTHORIZATION, "Bearer " + token);
+				builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
+			}
+			return builder.build();
+		});
 	}
 
 	private PeerStatus newPeer(String address) {

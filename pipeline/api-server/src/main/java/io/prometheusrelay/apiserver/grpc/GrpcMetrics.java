@@ -28,7 +28,7 @@ final class GrpcMetrics implements MeterBinder {
 		rejected(registry, "resource_exhausted", this.exhausted);
 	}
 
-	private static void rejected(MeterRegistry registry, String reason, LongAdder count) {
+	static void rejected(MeterRegistry registry, String reason, LongAdder count) {
 		FunctionCounter.builder("relay.grpc.calls.rejected", count, LongAdder::sum)
 			.tag("reason", reason)
 			.description("Calls refused before streaming")

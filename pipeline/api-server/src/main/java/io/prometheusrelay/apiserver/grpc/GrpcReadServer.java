@@ -7,7 +7,11 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -38,18 +42,20 @@ public final class GrpcReadServer implements AutoCloseable {
 
 	private final PrometheusGrpcService service;
 
-	private GrpcReadServer(String host, int port, PrometheusGrpcService service, Duration keepAliveMin,
+	private GrpcReadServer(GrpcEndpoint endpoint, PrometheusGrpcService service, Duration keepAliveMin,
 			Duration shutdownGrace, BindableService... otherServices) throws IOException {
 		this.shutdownGrace = shutdownGrace;
 		this.service = service;
-		NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+		NettyServerBuilder builder = NettyServerBuilder
+			.forAddress(new InetSocketAddress(endpoint.host(), endpoint.port()), endpoint.credentials());
 		for (BindableService other : otherServices) {
-			builder.addService(other);
+			builder.addService(checked(other.bindService(), endpoint));
 		}
+		// Health checks stay open: load balancers and probes ask them without credentials.
 		this.server = builder.directExecutor()
-			.addService(service.bindService())
+			.addService(checked(service.bindService(), endpoint))
 			.addService(this.health.getHealthService())
-			.addService(ProtoReflectionServiceV1.newInstance())
+			.addService(checked(ProtoReflectionServiceV1.newInstance().bindService(), endpoint))
 			// Clients and load balancers that ping to keep FOLLOW streams alive must not be cut off.
 			.permitKeepAliveTime(keepAliveMin.toMillis(), TimeUnit.MILLISECONDS)
 			.permitKeepAliveWithoutCalls(true)
@@ -60,21 +66,35 @@ public final class GrpcReadServer implements AutoCloseable {
 		for (BindableService other : otherServices) {
 			this.health.setStatus(other.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
 		}
-		logger.info("gRPC read API listening on {}:{}", host, this.server.getPort());
+		logger.info("gRPC read API listening on {}:{} ({}, {})", endpoint.host(), this.server.getPort(),
+				(endpoint.credentials() instanceof InsecureServerCredentials) ? "plain" : "TLS",
+				(endpoint.authentication() != null) ? "credentials required" : "no credentials required");
+	}
+
+	private static ServerServiceDefinition checked(ServerServiceDefinition service, GrpcEndpoint endpoint) {
+		ServerInterceptor authentication = endpoint.authentication();
+		return (authentication != null) ? ServerInterceptors.intercept(service, authentication) : service;
 	}
 
 	/**
 	 * Starts serving {@code service}, and {@code otherServices} beside it (the {@code Replica}
 	 * service), on {@code host:port}.
 	 */
-	public static GrpcReadServer start(String host, int port, PrometheusGrpcService service, Duration keepAliveMin,
+	public static GrpcReadServer start(GrpcEndpoint endpoint, PrometheusGrpcService service, Duration keepAliveMin,
 			Duration shutdownGrace, BindableService... otherServices) {
 		try {
-			return new GrpcReadServer(host, port, service, keepAliveMin, shutdownGrace, otherServices);
+			return new GrpcReadServer(endpoint, service, keepAliveMin, shutdownGrace, otherServices);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot start the gRPC read API on " + host + ":" + port, ex);
+			throw new UncheckedIOException(
+					"Cannot start the gRPC read API on " + endpoint.host() + ":" + endpoint.port(), ex);
 		}
+	}
+
+	/** Plain, and open to every call. */
+	public static GrpcReadServer start(String host, int port, PrometheusGrpcService service, Duration keepAliveMin,
+			Duration shutdownGrace, BindableService... otherServices) {
+		return start(GrpcEndpoint.plain(host, port), service, keepAliveMin, shutdownGrace, otherServices);
 	}
 
 	public int port() {

@@ -13,8 +13,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.apiserver.grpc.GrpcAuthentication;
+import io.prometheusrelay.apiserver.grpc.GrpcEndpoint;
 import io.prometheusrelay.apiserver.grpc.GrpcReadServer;
+import io.prometheusrelay.apiserver.grpc.GrpcTls;
 import io.prometheusrelay.apiserver.grpc.PrometheusGrpcService;
 import io.prometheusrelay.apiserver.grpc.ReadLimits;
 import io.prometheusrelay.apiserver.store.BatchId;
@@ -27,13 +32,21 @@ import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequest;
-import io.prometheusrelay.testsupport.Closeables;
 import io.prometheusrelay.harness.FreePorts;
+import io.prometheusrelay.harness.TestPki;
+import io.prometheusrelay.pipeline.auth.AuthProperties;
+import io.prometheusrelay.pipeline.auth.Credentials;
+import io.prometheusrelay.pipeline.tls.ServerTlsProperties;
+import io.prometheusrelay.testsupport.Closeables;
 import io.prometheusrelay.testsupport.SmallFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -43,7 +56,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Replicas with their own stores and gRPC servers on loopback, catching up from each other over
- * the Replica service, as api-servers do: every assertion is about one replica's own store.
+ * the Replica service, as api-servers do (over mutual TLS with a token too): every assertion is
+ * about one replica's own store.
  */
 class PeerCatchUpTests {
 
@@ -156,6 +170,66 @@ class PeerCatchUpTests {
 		assertThat(catchUp.converged()).isFalse();
 	}
 
+	@Test
+	void catchesUpFromAPeerThatRequiresMutualTlsAndATokenOnlyWithBoth() throws Exception {
+		TestPki pki = TestPki.create(this.workDir.resolve("pki"), "replica-ca");
+		DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry();
+		TestPki.Issued certificate = pki.issue("api-server");
+		bundles.registerBundle("peers", SslBundle.of(new PemSslStoreBundle(
+				PemSslStoreDetails.forCertificate("file:" + certificate.certificate())
+					.withPrivateKey("file:" + certificate.privateKey()),
+				PemSslStoreDetails.forCertificate("file:" + pki.caCertificate()))));
+		ServerTlsProperties tls = new ServerTlsProperties();
+		tls.setBundle("peers");
+		tls.setClientAuth(ServerTlsProperties.ClientAuth.NEED);
+		AuthProperties auth = new AuthProperties();
+		AuthProperties.Bearer token = new AuthProperties.Bearer();
+		token.setToken("peer-token");
+		auth.getBearer().add(token);
+		GrpcEndpoint secured = new GrpcEndpoint("127.0.0.1", 0, GrpcTls.server(tls, bundles),
+				new GrpcAuthentication(Credentials.from(auth, "relay.api-server.grpc.auth")));
+		Replica full = this.closeables.add(new Replica("full", this.workDir.resolve("full"), secured));
+		long now = System.currentTimeMillis();
+		for (int i = 0; i < 10; i++) {
+			full.append(request("m" + i, 1_000, now - 60_000 + i));
+		}
+		Replica empty = replica("empty", this.workDir.resolve("empty"));
+		ChannelCredentials mutualTls = GrpcTls.client("peers", bundles);
+		PeerCatchUp withBoth = catchUp(empty, options(Duration.ZERO, mutualTls, "peer-token"), full);
+		await().atMost(Duration.ofSeconds(20)).until(withBoth::converged);
+		assertThat(ids(empty.store)).isEqualTo(ids(full.store)).hasSize(10);
+
+		Replica other = replica("other", this.workDir.resolve("other"));
+		assertThat(firstError(catchUp(other, options(Duration.ZERO, mutualTls, "wrong"), full)))
+			.startsWith("inventory: PERMISSION_DENIED");
+		assertThat(firstError(catchUp(other, options(Duration.ZERO, mutualTls, null), full)))
+			.startsWith("inventory: UNAUTHENTICATED");
+		assertThat(firstError(catchUp(other, options(Duration.ZERO, InsecureChannelCredentials.create(), "peer-token"),
+				full)))
+			.startsWith("inventory: UNAVAILABLE");
+		assertThat(ids(other.store)).isEmpty();
+	}
+
+	private static String firstError(PeerCatchUp catchUp) {
+		await().atMost(Duration.ofSeconds(20)).until(() -> !catchUp.status().isEmpty()
+				&& catchUp.status().get(0).lastError() != null);
+		String error = catchUp.status().get(0).lastError();
+		catchUp.close();
+		return error;
+	}
+
+	private PeerCatchUp catchUp(Replica replica, CatchUpOptions options, Replica peer) {
+		return this.closeables.add(new PeerCatchUp(replica.store,
+				new StaticPeers(List.of(new DefaultServiceInstance(peer.name, SERVICE, "127.0.0.1", peer.server.port(),
+						false))),
+				replica.identity, options, Clock.systemUTC(), new SimpleMeterRegistry()));
+	}
+
+	private static CatchUpOptions options(Duration settle, ChannelCredentials credentials, String token) {
+		return new CatchUpOptions(SERVICE, Duration.ofMillis(200), settle, Duration.ofSeconds(5), 64 << 20, credentials,
+				token);
+	}
+
 	private PeerCatchUp catchUp(Replica replica, SimpleMeterRegistry registry, Duration settle, Replica... peers) {
 		List<ServiceInstance> instances = new ArrayList<>();
 		for (Replica peer : peers) {
@@ -266,13 +340,17 @@ class PeerCatchUpTests {
 		private boolean closed;
 
 		Replica(String name, Path dataDir) throws Exception {
+			this(name, dataDir, GrpcEndpoint.plain("127.0.0.1", 0));
+		}
+
+		Replica(String name, Path dataDir, GrpcEndpoint endpoint) throws Exception {
 			this.name = name;
 			this.dataDir = dataDir;
 			SimpleMeterRegistry registry = new SimpleMeterRegistry();
 			this.store = SegmentStore.open(new StoreOptions(dataDir, FsyncPolicy.BATCH, Duration.ofSeconds(1), 64 << 10,
 					Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, true), Clock.systemUTC(), registry);
 			ReadLimits limits = new ReadLimits(16, 32, 1024, 4096, 1000, 256 << 10, 4, 1024);
-			this.server = GrpcReadServer.start("127.0.0.1", 0, new PrometheusGrpcService(this.store, limits, registry),
+			this.server = GrpcReadServer.start(endpoint, new PrometheusGrpcService(this.store, limits, registry),
 					Duration.ofSeconds(1), Duration.ofSeconds(1),
 					new ReplicaService(this.store, this.identity, this.reads, registry));
 		}

@@ -8,9 +8,13 @@ import io.prometheusrelay.pipeline.settings.RelayServerSettings;
 import io.prometheusrelay.transport.BatchHandler;
 import io.prometheusrelay.transport.RelayServer;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,8 +30,9 @@ import org.springframework.context.annotation.Configuration;
  * <li>with {@link RelayServerSettings} and a {@link BatchHandler}: the {@link RelayServer}, which
  * drains before it closes; it depends on the handler, so it is closed before what the handler uses.</li>
  * </ul>
+ * TLS, where the settings name an SSL bundle, comes from Spring Boot's {@link SslBundles}.
  */
-@AutoConfiguration
+@AutoConfiguration(after = SslAutoConfiguration.class)
 public final class PipelineRelayAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -36,8 +41,9 @@ public final class PipelineRelayAutoConfiguration {
 
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
-		RelayTargets relayTargets(NextHopSettings settings, DiscoveryClient discovery, MeterRegistry registry) {
-			return settings.nextHop().connect(discovery, registry);
+		RelayTargets relayTargets(NextHopSettings settings, DiscoveryClient discovery, MeterRegistry registry,
+				ObjectProvider<SslBundles> bundles) {
+			return settings.nextHop().connect(discovery, registry, bundles.getIfAvailable(DefaultSslBundleRegistry::new));
 		}
 
 		@Bean
@@ -54,8 +60,11 @@ public final class PipelineRelayAutoConfiguration {
 
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
-		RelayServer relayServer(RelayServerSettings settings, BatchHandler handler, MeterRegistry registry) {
-			return RelayServer.start(settings.getRelay().toOptions(settings.relayServerName()), handler, registry);
+		RelayServer relayServer(RelayServerSettings settings, BatchHandler handler, MeterRegistry registry,
+				ObjectProvider<SslBundles> bundles) {
+			return RelayServer.start(settings.getRelay()
+				.toOptions(settings.relayServerName(), bundles.getIfAvailable(DefaultSslBundleRegistry::new)), handler,
+					registry);
 		}
 
 	}

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.pipeline.settings.RelayClientProperties;
 
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 /** The next hop's instances, found through discovery, and how to connect to each; nested in a service's properties. */
@@ -32,8 +33,9 @@ public class RelayTargetsProperties {
 	}
 
 	/** Starts following discovery and connecting to every instance found. */
-	public RelayTargets connect(DiscoveryClient discovery, MeterRegistry registry) {
-		return new RelayTargets(this.serviceId, discovery, this.client.toOptions(), registry, this.refreshInterval);
+	public RelayTargets connect(DiscoveryClient discovery, MeterRegistry registry, SslBundles bundles) {
+		return new RelayTargets(this.serviceId, discovery, this.client.toOptions(bundles, this.serviceId), registry,
+				this.refreshInterval);
 	}
 
 	public String getServiceId() {

@@ -2,7 +2,11 @@ package io.prometheusrelay.pipeline.settings;
 
 import java.time.Duration;
 
+import io.prometheusrelay.pipeline.tls.ClientTlsProperties;
 import io.prometheusrelay.transport.RelayClientOptions;
+
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.unit.DataSize;
 
 /** How a service's relay clients talk to the next hop; bound under each service's own prefix. */
@@ -29,9 +33,19 @@ public class RelayClientProperties {
 	/** Longest delay between reconnection attempts. */
 	private Duration maxBackoff = Duration.ofSeconds(10);
 
-	public RelayClientOptions toOptions() {
+	/** TLS to the next hop: the bundle's CA must have signed its certificate, which must name the host dialled. */
+	@NestedConfigurationProperty
+	private final ClientTlsProperties ssl = new ClientTlsProperties();
+
+	/** The options of the relay clients to {@code peers}, named in errors. */
+	public RelayClientOptions toOptions(SslBundles bundles, String peers) {
 		return new RelayClientOptions(Math.toIntExact(this.maxFrameSize.toBytes()), this.window, this.ackTimeout,
-				this.connectTimeout, this.heartbeatInterval, this.minBackoff, this.maxBackoff);
+				this.connectTimeout, this.heartbeatInterval, this.minBackoff, this.maxBackoff,
+				this.ssl.clientContext(bundles, "relay clients to " + peers));
+	}
+
+	public ClientTlsProperties getSsl() {
+		return this.ssl;
 	}
 
 	public DataSize getMaxFrameSize() {

@@ -2,7 +2,11 @@ package io.prometheusrelay.pipeline.settings;
 
 import java.time.Duration;
 
+import io.prometheusrelay.pipeline.tls.ServerTlsProperties;
 import io.prometheusrelay.transport.RelayServerOptions;
+
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.unit.DataSize;
 
 /** How a service's relay server listens; bound under each service's own prefix. */
@@ -33,6 +37,10 @@ public class RelayServerProperties {
 	 */
 	private Duration drainTimeout = Duration.ofSeconds(15);
 
+	/** TLS on the relay port; with client-auth need, only peers with a certificate from the bundle's CA connect. */
+	@NestedConfigurationProperty
+	private final ServerTlsProperties ssl = new ServerTlsProperties();
+
 	/**
 	 * Listening on {@code defaultPort} unless configured otherwise. A factory, not a constructor: a
 	 * JavaBean's properties are what the configuration processor lists in the metadata.
@@ -43,9 +51,10 @@ public class RelayServerProperties {
 		return properties;
 	}
 
-	public RelayServerOptions toOptions(String name) {
+	public RelayServerOptions toOptions(String name, SslBundles bundles) {
 		return new RelayServerOptions(name, this.host, this.port, Math.toIntExact(this.maxFrameSize.toBytes()),
-				this.maxInFlightPerConnection, this.idleTimeout, this.drainTimeout);
+				this.maxInFlightPerConnection, this.idleTimeout, this.drainTimeout,
+				this.ssl.serverContext(bundles, "relay server '" + name + "'"));
 	}
 
 	public String getHost() {
@@ -86,6 +95,10 @@ public class RelayServerProperties {
 
 	public void setDrainTimeout(Duration drainTimeout) {
 		this.drainTimeout = drainTimeout;
+	}
+
+	public ServerTlsProperties getSsl() {
+		return this.ssl;
 	}
 
 	public Duration getIdleTimeout() {

@@ -18,6 +18,8 @@ import org.springframework.cloud.client.discovery.simple.InstanceProperties;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClient;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
 
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,7 +61,7 @@ class RelayTargetsHealthIndicatorTests {
 		}
 		discovery.getInstances().put("api-server", instances);
 		RelayTargetsProperties properties = RelayTargetsProperties.following("api-server");
-		return properties.connect(new SimpleDiscoveryClient(discovery), this.registry);
+		return properties.connect(new SimpleDiscoveryClient(discovery), this.registry, new DefaultSslBundleRegistry());
 	}
 
 }

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,14 +28,14 @@ class PipelineLimitsTests {
 		// and 18 bytes of framing over a 64 MiB frame limit.
 		RelayServerProperties server = RelayServerProperties.listeningOn(0);
 		server.setHost("127.0.0.1");
-		RelayServer relayServer = this.closeables.add(RelayServer.start(server.toOptions("api-server"),
+		RelayServer relayServer = this.closeables.add(RelayServer.start(server.toOptions("api-server", new DefaultSslBundleRegistry()),
 				batch -> Mono.just((batch.length == PipelineLimits.MAX_BATCH.toBytes()) ? BatchOutcome.ack()
 						: BatchOutcome.nack("unexpected size " + batch.length, false)),
 				new SimpleMeterRegistry()));
 		RelayClientProperties client = new RelayClientProperties();
 		client.setAckTimeout(Duration.ofSeconds(30));
 		RelayClient relayClient = this.closeables.add(new RelayClient("api-server", "127.0.0.1", relayServer.port(),
-				client.toOptions(), new SimpleMeterRegistry()).start());
+				client.toOptions(new DefaultSslBundleRegistry(), "api-server"), new SimpleMeterRegistry()).start());
 		await().atMost(Duration.ofSeconds(10)).until(relayClient::isConnected);
 		byte[] largest = new byte[Math.toIntExact(PipelineLimits.MAX_BATCH.toBytes())];
 		assertThat(relayClient.send(largest).block(Duration.ofSeconds(60))).isEqualTo(BatchOutcome.ack());

@@ -1,6 +1,6 @@
 package io.prometheusrelay.receiver.web;
 
-import io.prometheusrelay.receiver.auth.Credentials;
+import io.prometheusrelay.pipeline.auth.Credentials;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;

@@ -3,8 +3,8 @@ package io.prometheusrelay.receiver.web;
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheusrelay.pipeline.auth.Credentials;
 import io.prometheusrelay.receiver.ReceiverProperties;
-import io.prometheusrelay.receiver.auth.Credentials;
 import io.prometheusrelay.receiver.decode.RemoteWriteDecoder;
 import io.prometheusrelay.receiver.forwarding.ForwarderRelay;
 import org.slf4j.Logger;
@@ -45,7 +45,7 @@ public class RemoteWriteConfiguration {
 	}
 
 	private static Credentials credentials(ReceiverProperties properties) {
-		Credentials credentials = Credentials.from(properties.getAuth());
+		Credentials credentials = Credentials.from(properties.getAuth(), "relay.receiver.auth");
 		if (credentials.required()) {
 			logger.info("Remote-write requires credentials: {} basic, {} bearer", credentials.basicCount(),
 					credentials.bearerCount());

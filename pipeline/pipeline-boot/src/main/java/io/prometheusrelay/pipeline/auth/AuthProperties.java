@@ -1,4 +1,4 @@
-package io.prometheusrelay.receiver.auth;
+package io.prometheusrelay.pipeline.auth;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,12 +7,13 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who may write, under {@code relay.receiver.auth}: what Prometheus's {@code remote_write} sends with
- * {@code basic_auth} or {@code authorization} (type {@code Bearer}). Each secret is given either as a
- * value (from the environment, for example {@code RELAY_RECEIVER_AUTH_BEARER_0_TOKEN}) or as a file
- * (a mounted Kubernetes Secret), read at start-up with surrounding white space removed, as
- * Prometheus reads its {@code password_file} and {@code credentials_file}. With none configured,
- * anyone who can reach the port may write, and the receiver says so at start-up.
+ * Who may call a listener (the receiver's {@code relay.receiver.auth}, the gRPC API's
+ * {@code relay.api-server.grpc.auth}): HTTP basic credentials and bearer tokens, what Prometheus's
+ * {@code remote_write} sends with {@code basic_auth} or {@code authorization}. Each secret is given
+ * either as a value (from the environment, for example {@code RELAY_RECEIVER_AUTH_BEARER_0_TOKEN})
+ * or as a file (a mounted Kubernetes Secret), read at start-up with surrounding white space removed,
+ * as Prometheus reads its {@code password_file} and {@code credentials_file}. With none configured,
+ * anyone who can reach the port may call, and the service says so at start-up.
  */
 public class AuthProperties {
 

@@ -1,9 +1,6 @@
-package io.prometheusrelay.receiver.auth;
+package io.prometheusrelay.pipeline.auth;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -37,8 +34,6 @@ public final class Credentials {
 
 	}
 
-	private static final String PREFIX = "relay.receiver.auth.";
-
 	private final List<byte[]> basic;
 
 	private final List<byte[]> bearer;
@@ -49,27 +44,27 @@ public final class Credentials {
 	}
 
 	/**
-	 * Reads every secret the properties name.
+	 * Reads every secret the properties, bound under {@code prefix}, name.
 	 * @throws RuntimeException for an entry that is incomplete, ambiguous, empty or whose file cannot
 	 * be read; the message names the property, never the secret
 	 */
-	public static Credentials from(AuthProperties properties) {
+	public static Credentials from(AuthProperties properties, String prefix) {
 		List<byte[]> basic = new ArrayList<>();
 		for (int i = 0; i < properties.getBasic().size(); i++) {
 			AuthProperties.Basic entry = properties.getBasic().get(i);
-			String name = PREFIX + "basic[" + i + "]";
+			String name = prefix + ".basic[" + i + "]";
 			String username = entry.getUsername();
 			if (username == null || username.isEmpty() || username.indexOf(':') >= 0) {
 				throw new InvalidConfigurationPropertyValueException(name + ".username", username,
 						"A user name is required, and cannot contain ':'");
 			}
-			String password = secret(name + ".password", entry.getPassword(), entry.getPasswordFile());
+			String password = Secrets.read(name + ".password", entry.getPassword(), entry.getPasswordFile());
 			basic.add(digest(username + ":" + password));
 		}
 		List<byte[]> bearer = new ArrayList<>();
 		for (int i = 0; i < properties.getBearer().size(); i++) {
 			AuthProperties.Bearer entry = properties.getBearer().get(i);
-			bearer.add(digest(secret(PREFIX + "bearer[" + i + "].token", entry.getToken(), entry.getTokenFile())));
+			bearer.add(digest(Secrets.read(prefix + ".bearer[" + i + "].token", entry.getToken(), entry.getTokenFile())));
 		}
 		return new Credentials(List.copyOf(basic), List.copyOf(bearer));
 	}
@@ -134,30 +129,6 @@ public final class Credentials {
 			equal |= MessageDigest.isEqual(digest, presented);
 		}
 		return equal;
-	}
-
-	private static String secret(String name, @Nullable String value, @Nullable Path file) {
-		if ((value == null) == (file == null)) {
-			// Not InvalidConfigurationPropertyValueException: its failure analysis prints the value.
-			throw new IllegalStateException("Set exactly one of " + name + " and " + name + "-file");
-		}
-		String secret;
-		if (file != null) {
-			try {
-				secret = Files.readString(file).strip();
-			}
-			catch (IOException ex) {
-				throw new InvalidConfigurationPropertyValueException(name + "-file", file,
-						"Cannot be read: " + ex.getClass().getSimpleName());
-			}
-		}
-		else {
-			secret = value.strip();
-		}
-		if (secret.isEmpty()) {
-			throw new IllegalStateException(((file != null) ? name + "-file" : name) + " is empty");
-		}
-		return secret;
 	}
 
 	private static byte[] digest(String text) {
