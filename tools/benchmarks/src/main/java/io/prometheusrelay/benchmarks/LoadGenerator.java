@@ -13,6 +13,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import javax.net.ssl.SSLContext;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * Sends remote-write requests from {@code concurrency} threads as fast as the receiver answers:
  * request n carries series chunk {@code n mod chunks} at round {@code n / chunks}, so every series
@@ -62,10 +66,18 @@ final class LoadGenerator {
 
 	/** Sends for {@code warmup} unmeasured, then for {@code measured}, and reports the measured part. */
 	Result run(String url, Duration warmup, Duration measured) throws InterruptedException {
-		HttpClient http = HttpClient.newBuilder()
+		return run(url, null, warmup, measured);
+	}
+
+	/** The same over HTTPS with {@code tls} (its certificate and the CA it trusts) when given. */
+	Result run(String url, @Nullable SSLContext tls, Duration warmup, Duration measured) throws InterruptedException {
+		HttpClient.Builder client = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(5))
-			.build();
+			.connectTimeout(Duration.ofSeconds(5));
+		if (tls != null) {
+			client.sslContext(tls);
+		}
+		HttpClient http = client.build();
 		int chunks = Math.max(1, this.series.size() / this.samplesPerRequest);
 		AtomicLong next = new AtomicLong();
 		long start = System.nanoTime();

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 
 import io.prometheusrelay.harness.FreePorts;
 import io.prometheusrelay.harness.ManagedProcess;
+import io.prometheusrelay.harness.TestPki;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -95,34 +96,40 @@ public final class ProxyBenchmark {
 		int httpPort = FreePorts.next();
 		int tcpPort = FreePorts.next();
 		boolean micrometerProxy = name.equals("micrometer");
-		boolean micrometerClients = !name.equals("relay");
+		boolean micrometerClients = !name.equals("relay") && !name.equals("relay-tls");
 		boolean plaintext = name.equals("relay-plaintext");
-		try (ManagedProcess proxy = ManagedProcess.start("proxy", proxyCommand(micrometerProxy, plaintext, httpPort, tcpPort), dir)) {
-			awaitHttp(proxy, "http://127.0.0.1:" + httpPort + "/metrics/proxy");
+		// TLS on: the applications' RSocket connections and the scrapes, from a test CA's certificate.
+		TestPki pki = name.equals("relay-tls") ? TestPki.create(dir, "bench-ca") : null;
+		HttpClient http = (pki != null)
+				? HttpClient.newBuilder().sslContext(TestPki.sslContext(pki.caCertificate(), null)).build() : this.http;
+		String scheme = (pki != null) ? "https" : "http";
+		try (ManagedProcess proxy = ManagedProcess.start("proxy",
+				proxyCommand(micrometerProxy, plaintext, pki, httpPort, tcpPort), dir)) {
+			awaitHttp(http, proxy, scheme + "://127.0.0.1:" + httpPort + "/metrics/proxy");
 			ProcessStats beforeConnect = ProcessStats.of(proxy.pid());
 			try (ManagedProcess generator = ManagedProcess.start("generator",
-					generatorCommand(micrometerClients, tcpPort), dir)) {
+					generatorCommand(micrometerClients, pki, tcpPort), dir)) {
 				long connectMillis = awaitConnected(generator, dir.resolve("generator.log"));
 				double connectCpu = ProcessStats.of(proxy.pid()).minus(beforeConnect).cpuSeconds();
-				String url = "http://127.0.0.1:" + httpPort + "/metrics/connected";
+				String url = scheme + "://127.0.0.1:" + httpPort + "/metrics/connected";
 				for (int i = 0; i < this.warmup; i++) {
-					scrape(url, null, false);
+					scrape(http, url, null, false);
 				}
 				List<Scrape> measured = new ArrayList<>();
 				for (int i = 0; i < this.scrapes; i++) {
 					ProcessStats proxyBefore = ProcessStats.of(proxy.pid());
 					ProcessStats generatorBefore = ProcessStats.of(generator.pid());
 					long start = System.nanoTime();
-					long bytes = scrape(url, null, false);
+					long bytes = scrape(http, url, null, false);
 					double wall = (System.nanoTime() - start) / 1e9;
 					measured.add(new Scrape(wall, ProcessStats.of(proxy.pid()).minus(proxyBefore).cpuSeconds(),
 							ProcessStats.of(generator.pid()).minus(generatorBefore).cpuSeconds(), bytes));
 				}
 				// One more, untimed, kept for counting and for promtool.
-				scrape(url, dir.resolve("scrape.txt"), false);
+				scrape(http, url, dir.resolve("scrape.txt"), false);
 				long sampleLines = countLines(dir.resolve("scrape.txt"), "bench_family");
 				String promtool = promtool(dir.resolve("scrape.txt"));
-				long gzipBytes = scrape(url, dir.resolve("scrape.gz"), true);
+				long gzipBytes = scrape(http, url, dir.resolve("scrape.gz"), true);
 				Result result = new Result(label(name), connectMillis / 1000.0, connectCpu, measured,
 						ProcessStats.of(proxy.pid()).peakRssBytes(), gzipBytes, sampleLines,
 						(long) this.clients * this.series, promtool);
@@ -138,12 +145,13 @@ public final class ProxyBenchmark {
 			case "relay" -> "proxy-server / rsocket-client (HPKE)";
 			case "relay-legacy" -> "proxy-server / micrometer client 1.5.3 (RSA scheme)";
 			case "relay-plaintext" -> "proxy-server, allow-plaintext / micrometer client 1.5.3";
+			case "relay-tls" -> "proxy-server / rsocket-client (HPKE), TLS on the connections and the scrape";
 			default -> throw new IllegalArgumentException("unknown run " + name);
 		};
 	}
 
-	private List<String> proxyCommand(boolean micrometer, boolean plaintext, int httpPort, int tcpPort)
-			throws IOException {
+	private List<String> proxyCommand(boolean micrometer, boolean plaintext, @Nullable TestPki pki, int httpPort,
+			int tcpPort) throws IOException {
 		List<String> command = new ArrayList<>(List.of(java()));
 		if (micrometer) {
 			// As published: no main class of its own (CompatProxyApp supplies one), JVM defaults.
@@ -157,12 +165,19 @@ public final class ProxyBenchmark {
 					"--server.port=" + httpPort, "--server.address=127.0.0.1", "--relay.proxy.host=127.0.0.1",
 					"--relay.proxy.tcp-port=" + tcpPort, "--relay.proxy.websocket-port=" + FreePorts.next(),
 					"--relay.proxy.allow-plaintext=" + plaintext));
+			if (pki != null) {
+				command.addAll(pki.bundleArguments("relay", pki.issue("proxy")));
+				command.addAll(List.of("--relay.proxy.tls.bundle=relay", "--server.ssl.bundle=relay"));
+			}
 		}
 		return command;
 	}
 
-	private List<String> generatorCommand(boolean micrometer, int tcpPort) throws IOException {
+	private List<String> generatorCommand(boolean micrometer, @Nullable TestPki pki, int tcpPort) throws IOException {
 		List<String> command = new ArrayList<>(List.of(java(), "-Xmx6g"));
+		if (pki != null) {
+			command.add("-D" + RelayLoadClients.TLS_CA + "=" + pki.caCertificate());
+		}
 		if (micrometer) {
 			command.addAll(List.of("-cp", compatClasspath("micrometer-client-1.5.3"),
 					"io.prometheusrelay.compat.MicrometerLoadClients"));
@@ -193,13 +208,14 @@ public final class ProxyBenchmark {
 	 * The body is read as Prometheus would read it, and kept in {@code file} when one is given;
 	 * returns its size in bytes as received (compressed when gzip).
 	 */
-	private long scrape(String url, @Nullable Path file, boolean gzip) throws IOException, InterruptedException {
+	private long scrape(HttpClient http, String url, @Nullable Path file, boolean gzip)
+			throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(url))
 			.header("X-Prometheus-Scrape-Timeout-Seconds", "60")
 			.header("Accept-Encoding", gzip ? "gzip" : "identity")
 			.timeout(Duration.ofMinutes(2))
 			.build();
-		HttpResponse<InputStream> response = this.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+		HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
 		try (InputStream body = response.body();
 				OutputStream out = (file != null) ? Files.newOutputStream(file) : OutputStream.nullOutputStream()) {
 			if (response.statusCode() != 200) {
@@ -255,14 +271,14 @@ public final class ProxyBenchmark {
 		throw new IllegalStateException("not all applications connected within 10 minutes:\n" + generator.tail(10));
 	}
 
-	private void awaitHttp(ManagedProcess process, String url) throws InterruptedException {
+	private void awaitHttp(HttpClient http, ManagedProcess process, String url) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!process.isAlive()) {
 				throw new IllegalStateException("proxy exited:\n" + process.tail(30));
 			}
 			try {
-				if (this.http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+				if (http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
 					.statusCode() == 200) {
 					return;
 				}

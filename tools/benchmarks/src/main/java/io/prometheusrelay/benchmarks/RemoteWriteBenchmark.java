@@ -14,6 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.prometheusrelay.harness.TestPki;
+
 /**
  * Remote-write throughput benchmark. For each concurrency, runs the same load generator against
  * Prometheus's own receiver (the reference), the whole pipeline (receiver -> forwarder -> two
@@ -23,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Usage: {@code java -jar tools/benchmarks/target/benchmarks-<version>-exec.jar [--series=100000]
  * [--samples-per-request=2000] [--concurrency=4,16] [--warmup=10s] [--duration=30s]
  * [--systems=reference,pipeline,receiver] [--heap=256m] [--service-jvm-args="-XX:+UseParallelGC"] [--repo=.]
- * [--baseline-repo=path]}; in service JVM arguments, {@code {name}} becomes the process's name (for
+ * [--baseline-repo=path]}; the systems {@code pipeline-tls} and {@code receiver-tls} are the same
+ * with mutual TLS on every hop; in service JVM arguments, {@code {name}} becomes the process's name (for
  * per-process profiling files). The system {@code baseline} is the pipeline built from another
  * checkout ({@code --baseline-repo}, e.g. the commit before a change), so a change's cost is a ratio
  * taken in the same run.
@@ -107,6 +110,15 @@ public final class RemoteWriteBenchmark {
 						pipeline / baseline, throughput.get("pipeline@" + concurrency).size(),
 						throughput.get("baseline@" + concurrency).size());
 			}
+			for (String tls : List.of("pipeline", "receiver")) {
+				double on = mean(throughput.get(tls + "-tls@" + concurrency));
+				double off = mean(throughput.get(tls + "@" + concurrency));
+				if (on > 0 && off > 0) {
+					System.out.printf("%n%s, TLS on / off at C=%d: %.3f× (means of %d and %d runs)%n", tls, concurrency,
+							on / off, throughput.get(tls + "-tls@" + concurrency).size(),
+							throughput.get(tls + "@" + concurrency).size());
+				}
+			}
 		}
 		if (lost) {
 			System.out.println();
@@ -122,6 +134,8 @@ public final class RemoteWriteBenchmark {
 			case "pipeline" -> SystemUnderTest.pipeline(repo, workDir, jvmArgs);
 			case "baseline" -> SystemUnderTest.pipeline(baselineRepo, workDir, jvmArgs);
 			case "receiver" -> SystemUnderTest.receiverAlone(repo, workDir, jvmArgs);
+			case "pipeline-tls" -> SystemUnderTest.pipeline(repo, workDir, jvmArgs, TestPki.create(workDir, "bench-ca"));
+			case "receiver-tls" -> SystemUnderTest.receiverAlone(repo, workDir, jvmArgs, TestPki.create(workDir, "bench-ca"));
 			default -> throw new IllegalArgumentException("Unknown system '" + system + "'");
 		};
 	}
@@ -132,6 +146,8 @@ public final class RemoteWriteBenchmark {
 			case "pipeline" -> "receiver → forwarder → 2 api-servers (fsync before ACK)";
 			case "baseline" -> "the same, built from --baseline-repo";
 			case "receiver" -> "receiver alone (forwarder ACKs at once)";
+			case "pipeline-tls" -> "the pipeline with mutual TLS on every hop (HTTPS in)";
+			case "receiver-tls" -> "receiver alone, mutual TLS in and out";
 			default -> system;
 		};
 	}
@@ -167,7 +183,7 @@ public final class RemoteWriteBenchmark {
 				throw new java.io.UncheckedIOException(ex);
 			}
 		}, warmup.toMillis(), TimeUnit.MILLISECONDS);
-		LoadGenerator.Result result = generator.run(sut.writeUrl(), warmup, duration);
+		LoadGenerator.Result result = generator.run(sut.writeUrl(), sut.clientTls(), warmup, duration);
 		timer.shutdown();
 		timer.awaitTermination(10, TimeUnit.SECONDS);
 		Map<String, ProcessStats> atEnd = sut.stats();

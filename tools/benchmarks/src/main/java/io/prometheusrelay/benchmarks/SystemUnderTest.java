@@ -14,12 +14,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.net.ssl.SSLContext;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.prometheusrelay.harness.FreePorts;
+import io.prometheusrelay.harness.ManagedProcess;
+import io.prometheusrelay.harness.TestPki;
 import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.transport.RelayServer;
 import io.prometheusrelay.transport.RelayServerOptions;
-import io.prometheusrelay.harness.FreePorts;
-import io.prometheusrelay.harness.ManagedProcess;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /** The processes one benchmark run measures, started fresh for the run and stopped after it. */
@@ -39,8 +46,16 @@ final class SystemUnderTest implements AutoCloseable {
 	/** Stops what this run started when the benchmark itself is stopped (Ctrl-C, SIGTERM) mid-run. */
 	private final Thread stopOnExit = new Thread(this::stopProcesses, "benchmark-stop-on-exit");
 
+	/** The test CA every service's certificate comes from, or {@code null}: plain TCP. */
+	private final @Nullable TestPki pki;
+
 	private SystemUnderTest(List<String> jvmArgs) {
+		this(jvmArgs, null);
+	}
+
+	private SystemUnderTest(List<String> jvmArgs, @Nullable TestPki pki) {
 		this.jvmArgs = List.copyOf(jvmArgs);
+		this.pki = pki;
 		Runtime.getRuntime().addShutdownHook(this.stopOnExit);
 	}
 
@@ -60,16 +75,28 @@ final class SystemUnderTest implements AutoCloseable {
 
 	/** receiver -> forwarder -> two api-servers, durable before ACK (fsync per group). */
 	static SystemUnderTest pipeline(Path repo, Path workDir, List<String> jvmArgs) throws IOException {
-		SystemUnderTest system = new SystemUnderTest(jvmArgs);
+		return pipeline(repo, workDir, jvmArgs, null);
+	}
+
+	/**
+	 * The same; with {@code pki}, mutual TLS on every hop, as a secured deployment runs it: HTTPS
+	 * with client certificates into the receiver, TLS with client certificates on both relay hops.
+	 */
+	static SystemUnderTest pipeline(Path repo, Path workDir, List<String> jvmArgs, @Nullable TestPki pki)
+			throws IOException {
+		SystemUnderTest system = new SystemUnderTest(jvmArgs, pki);
 		List<String> targets = new ArrayList<>();
 		for (int i = 1; i <= 2; i++) {
 			int relayPort = FreePorts.next();
 			int httpPort = FreePorts.next();
-			system.startJava("api-server-" + i, repo, "api-server", workDir, httpPort,
-					"--relay.api-server.relay.port=" + relayPort, "--relay.api-server.relay.host=127.0.0.1",
+			List<String> args = new ArrayList<>(List.of("--relay.api-server.relay.port=" + relayPort,
+					"--relay.api-server.relay.host=127.0.0.1",
 					"--relay.api-server.store.data-dir=" + workDir.resolve("api-server-" + i),
 					"--relay.api-server.store.fsync=batch", "--relay.api-server.grpc.port=" + FreePorts.next(),
-					"--relay.api-server.grpc.host=127.0.0.1");
+					"--relay.api-server.grpc.host=127.0.0.1"));
+			args.addAll(system.tls("api-server-" + i, "--relay.api-server.relay.ssl.bundle=relay",
+					"--relay.api-server.relay.ssl.client-auth=need"));
+			system.startJava("api-server-" + i, repo, "api-server", workDir, httpPort, args.toArray(String[]::new));
 			targets.add("--spring.cloud.discovery.client.simple.instances.api-server[" + (i - 1)
 					+ "].uri=http://127.0.0.1:" + relayPort);
 		}
@@ -78,6 +105,8 @@ final class SystemUnderTest implements AutoCloseable {
 		forwarderArgs.add("--relay.forwarder.relay.port=" + forwarderRelay);
 		forwarderArgs.add("--relay.forwarder.relay.host=127.0.0.1");
 		forwarderArgs.add("--relay.forwarder.handoff.dir=" + workDir.resolve("forwarder"));
+		forwarderArgs.addAll(system.tls("forwarder", "--relay.forwarder.relay.ssl.bundle=relay",
+				"--relay.forwarder.relay.ssl.client-auth=need", "--relay.forwarder.targets.client.ssl.bundle=relay"));
 		system.startJava("forwarder", repo, "forwarder", workDir, FreePorts.next(),
 				forwarderArgs.toArray(String[]::new));
 		system.startReceiver(repo, workDir, forwarderRelay);
@@ -106,10 +135,24 @@ final class SystemUnderTest implements AutoCloseable {
 
 	/** The receiver alone, relaying to a forwarder (in this JVM) that ACKs every batch at once. */
 	static SystemUnderTest receiverAlone(Path repo, Path workDir, List<String> jvmArgs) throws IOException {
-		SystemUnderTest system = new SystemUnderTest(jvmArgs);
-		RelayServer acking = RelayServer.start(
-				new RelayServerOptions("acking-forwarder", "127.0.0.1", 0, 256 << 20, 1024, Duration.ofMinutes(5), Duration.ofSeconds(5)),
-				batch -> Mono.just(BatchOutcome.ack()), new SimpleMeterRegistry());
+		return receiverAlone(repo, workDir, jvmArgs, null);
+	}
+
+	/** The same; with {@code pki}, HTTPS with client certificates in, and mutual TLS to the forwarder. */
+	static SystemUnderTest receiverAlone(Path repo, Path workDir, List<String> jvmArgs, @Nullable TestPki pki)
+			throws IOException {
+		SystemUnderTest system = new SystemUnderTest(jvmArgs, pki);
+		SslContext tls = null;
+		if (pki != null) {
+			TestPki.Issued keys = pki.issue("acking-forwarder");
+			tls = SslContextBuilder.forServer(keys.certificate().toFile(), keys.privateKey().toFile())
+				.trustManager(pki.caCertificate().toFile())
+				.clientAuth(ClientAuth.REQUIRE)
+				.build();
+		}
+		RelayServer acking = RelayServer.start(new RelayServerOptions("acking-forwarder", "127.0.0.1", 0, 256 << 20,
+				1024, Duration.ofMinutes(5), Duration.ofSeconds(5), tls), batch -> Mono.just(BatchOutcome.ack()),
+				new SimpleMeterRegistry());
 		system.inProcess.add(acking);
 		system.startReceiver(repo, workDir, acking.port());
 		system.awaitAllHealthy();
@@ -118,9 +161,36 @@ final class SystemUnderTest implements AutoCloseable {
 
 	private void startReceiver(Path repo, Path workDir, int forwarderPort) throws IOException {
 		int httpPort = FreePorts.next();
-		startJava("remote-receiver", repo, "remote-receiver", workDir, httpPort,
-				"--spring.cloud.discovery.client.simple.instances.forwarder[0].uri=http://127.0.0.1:" + forwarderPort);
-		this.writeUrl = "http://127.0.0.1:" + httpPort + "/api/v1/write";
+		int managementPort = FreePorts.next();
+		List<String> args = new ArrayList<>(List.of(
+				"--spring.cloud.discovery.client.simple.instances.forwarder[0].uri=http://127.0.0.1:" + forwarderPort));
+		// Health and metrics on a plain port of their own, as a secured deployment probes them.
+		args.addAll(tls("remote-receiver", "--server.ssl.bundle=relay", "--server.ssl.client-auth=need",
+				"--management.server.port=" + managementPort, "--management.server.ssl.enabled=false",
+				"--relay.receiver.forwarders.client.ssl.bundle=relay"));
+		startJava("remote-receiver", repo, "remote-receiver", workDir, httpPort, args.toArray(String[]::new));
+		if (this.pki != null) {
+			this.httpPorts.put("remote-receiver", managementPort);
+		}
+		this.writeUrl = ((this.pki != null) ? "https" : "http") + "://127.0.0.1:" + httpPort + "/api/v1/write";
+	}
+
+	/**
+	 * With TLS on, an SSL bundle "relay" with a certificate of {@code service}'s own and the test CA,
+	 * and {@code settings}; with TLS off, nothing.
+	 */
+	private List<String> tls(String service, String... settings) {
+		if (this.pki == null) {
+			return List.of();
+		}
+		List<String> args = new ArrayList<>(this.pki.bundleArguments("relay", this.pki.issue(service)));
+		args.addAll(List.of(settings));
+		return args;
+	}
+
+	/** The load generator's TLS context (its own certificate, the test CA), or {@code null} when TLS is off. */
+	@Nullable SSLContext clientTls() {
+		return (this.pki != null) ? TestPki.sslContext(this.pki.caCertificate(), this.pki.issue("load-generator")) : null;
 	}
 
 	private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
@@ -210,11 +280,11 @@ final class SystemUnderTest implements AutoCloseable {
 	}
 
 	/**
-	 * A module's directory in {@code repo}: under {@code pipeline/} or {@code rsocket/}, or at the top
+	 * A module's directory in {@code repo}: under {@code pipeline/}, {@code rsocket/} or {@code tools/}, or at the top
 	 * in a checkout from before that layout (a baseline commit).
 	 */
 	static Path moduleDir(Path repo, String module) {
-		for (String folder : List.of("pipeline", "rsocket", "")) {
+		for (String folder : List.of("pipeline", "rsocket", "tools", "")) {
 			Path dir = repo.resolve(folder).resolve(module);
 			if (Files.isRegularFile(dir.resolve("pom.xml"))) {
 				return dir;

@@ -100,11 +100,7 @@ class SecuredPipelineTests {
 
 	/** An SSL bundle named "relay": a certificate of the service's own, and the test CA to trust. */
 	private List<String> bundle(String service) {
-		TestPki.Issued certificate = this.pki.issue(service);
-		String bundle = "--spring.ssl.bundle.pem.relay.";
-		return List.of(bundle + "keystore.certificate=file:" + certificate.certificate(),
-				bundle + "keystore.private-key=file:" + certificate.privateKey(),
-				bundle + "truststore.certificate=file:" + this.pki.caCertificate());
+		return this.pki.bundleArguments("relay", this.pki.issue(service));
 	}
 
 	@AfterAll

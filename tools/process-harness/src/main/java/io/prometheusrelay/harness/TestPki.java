@@ -9,13 +9,23 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -25,12 +35,16 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A throwaway certificate authority for tests and benchmarks: a CA, and the certificates it signs
@@ -41,6 +55,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class TestPki {
 
 	private static final AtomicLong serials = new AtomicLong(System.currentTimeMillis());
+
+	/** Of the in-memory key stores only; nothing is written with it. */
+	private static final char[] PASSWORD = "test".toCharArray();
 
 	private final Path dir;
 
@@ -115,6 +132,59 @@ public final class TestPki {
 		String key = pem(keys.getPrivate());
 		return new Issued(write(this.dir.resolve(name + ".crt"), certificate), write(this.dir.resolve(name + ".key"), key),
 				write(this.dir.resolve(name + ".pem"), certificate + key));
+	}
+
+	/**
+	 * The command-line arguments that make {@code keys} and this CA the Spring Boot SSL bundle
+	 * {@code bundle} of a service: its certificate and key, and the CA it trusts.
+	 */
+	public List<String> bundleArguments(String bundle, Issued keys) {
+		String prefix = "--spring.ssl.bundle.pem." + bundle + ".";
+		return List.of(prefix + "keystore.certificate=file:" + keys.certificate(),
+				prefix + "keystore.private-key=file:" + keys.privateKey(),
+				prefix + "truststore.certificate=file:" + this.certificateFile);
+	}
+
+	/**
+	 * A client's (or server's) JDK TLS context: trusting the CA of {@code ca}, presenting
+	 * {@code keys} when given. For HTTP clients such as {@code java.net.http.HttpClient}.
+	 */
+	public static SSLContext sslContext(Path ca, @Nullable Issued keys) {
+		try {
+			KeyStore trust = KeyStore.getInstance("PKCS12");
+			trust.load(null, null);
+			trust.setCertificateEntry("ca", readCertificate(ca));
+			TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			trustManagers.init(trust);
+			KeyManager[] keyManagers = null;
+			if (keys != null) {
+				KeyStore own = KeyStore.getInstance("PKCS12");
+				own.load(null, null);
+				own.setKeyEntry("key", readPrivateKey(keys.privateKey()), PASSWORD,
+						new Certificate[] { readCertificate(keys.certificate()) });
+				KeyManagerFactory keyFactory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+				keyFactory.init(own, PASSWORD);
+				keyManagers = keyFactory.getKeyManagers();
+			}
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(keyManagers, trustManagers.getTrustManagers(), null);
+			return context;
+		}
+		catch (IOException | GeneralSecurityException ex) {
+			throw new IllegalStateException("Cannot make a TLS context from " + ca, ex);
+		}
+	}
+
+	private static X509Certificate readCertificate(Path file) throws IOException, GeneralSecurityException {
+		try (PEMParser parser = new PEMParser(Files.newBufferedReader(file))) {
+			return new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) parser.readObject());
+		}
+	}
+
+	private static PrivateKey readPrivateKey(Path file) throws IOException {
+		try (PEMParser parser = new PEMParser(Files.newBufferedReader(file))) {
+			return new JcaPEMKeyConverter().getPrivateKey((PrivateKeyInfo) parser.readObject());
+		}
 	}
 
 	/** An issued certificate and its private key, apart and together. */
