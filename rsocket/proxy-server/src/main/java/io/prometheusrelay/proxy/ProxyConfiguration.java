@@ -72,8 +72,7 @@ class ProxyConfiguration {
 	ScrapeEndpoints scrapeEndpoints(ProxyProperties properties, ConnectionRegistry connections, ProxyAcceptor acceptor,
 			ProxyMetrics metrics, PrometheusMeterRegistry registry) {
 		ConnectedScraper scraper = new ConnectedScraper(connections, acceptor, metrics, properties.getMaxSeriesPerClient());
-		return new ScrapeEndpoints(scraper, registry, metrics, properties.getDefaultScrapeTimeout(),
-				properties.getScrapeTimeoutMargin());
+		return new ScrapeEndpoints(scraper, registry, metrics, properties.toScrapeLimits());
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package io.prometheusrelay.proxy;
 
 import java.time.Duration;
 
+import io.prometheusrelay.proxy.scrape.ScrapeLimits;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -34,6 +35,15 @@ public class ProxyProperties {
 
 	/** Taken off Prometheus's scrape timeout to leave time for merging and sending the answer. */
 	private Duration scrapeTimeoutMargin = Duration.ofMillis(500);
+
+	/** The longest per-application timeout a scrape's X-Prometheus-Scrape-Timeout-Seconds may ask for. */
+	private Duration maxScrapeTimeout = Duration.ofSeconds(60);
+
+	/**
+	 * Scrapes of /metrics/connected served at once; more are answered 503 at once, not queued. Each
+	 * copies every application's scrape, so this bounds the memory scrapes can take.
+	 */
+	private int maxConcurrentScrapes = 4;
 
 	/** A pushed scrape of a departed application is served once, or dropped after this long. */
 	private Duration dyingPushTtl = Duration.ofMinutes(5);
@@ -69,6 +79,27 @@ public class ProxyProperties {
 
 	/** How often the RSA key pair is replaced; zero never. The previous key decrypts until the next rotation. */
 	private Duration rsaKeyRotation = Duration.ofHours(24);
+
+	public ScrapeLimits toScrapeLimits() {
+		return new ScrapeLimits(this.defaultScrapeTimeout, this.scrapeTimeoutMargin, this.maxScrapeTimeout,
+				this.maxConcurrentScrapes);
+	}
+
+	public Duration getMaxScrapeTimeout() {
+		return this.maxScrapeTimeout;
+	}
+
+	public void setMaxScrapeTimeout(Duration maxScrapeTimeout) {
+		this.maxScrapeTimeout = maxScrapeTimeout;
+	}
+
+	public int getMaxConcurrentScrapes() {
+		return this.maxConcurrentScrapes;
+	}
+
+	public void setMaxConcurrentScrapes(int maxConcurrentScrapes) {
+		this.maxConcurrentScrapes = maxConcurrentScrapes;
+	}
 
 	public String getHost() {
 		return this.host;

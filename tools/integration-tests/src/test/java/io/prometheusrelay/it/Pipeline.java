@@ -90,14 +90,24 @@ final class Pipeline implements AutoCloseable {
 		return new ServiceProcess(name, ApiServerApplication.class, address, httpPort, workDir, args);
 	}
 
+	/**
+	 * Starts every service and waits until each is healthy. If one is not, stops them all before
+	 * failing: {@code try (Pipeline p = new Pipeline(dir).start())} never gets a pipeline to close then.
+	 */
 	Pipeline start() {
-		this.apiServers.forEach(ServiceProcess::start);
-		this.forwarder.start();
-		this.receiver.start();
-		this.apiServers.forEach(server -> server.awaitHealthy(STARTUP));
-		this.forwarder.awaitHealthy(STARTUP);
-		this.receiver.awaitHealthy(STARTUP);
-		return this;
+		try {
+			this.apiServers.forEach(ServiceProcess::start);
+			this.forwarder.start();
+			this.receiver.start();
+			this.apiServers.forEach(server -> server.awaitHealthy(STARTUP));
+			this.forwarder.awaitHealthy(STARTUP);
+			this.receiver.awaitHealthy(STARTUP);
+			return this;
+		}
+		catch (RuntimeException | Error ex) {
+			close();
+			throw ex;
+		}
 	}
 
 	String writeUrl() {

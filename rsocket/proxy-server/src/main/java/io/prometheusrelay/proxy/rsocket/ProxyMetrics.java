@@ -38,6 +38,8 @@ public final class ProxyMetrics implements MeterBinder {
 
 	private Counter rsaKeyRotations;
 
+	private Counter refusedScrapes;
+
 	public ProxyMetrics(ConnectionRegistry connections) {
 		this.connections = connections;
 	}
@@ -68,6 +70,10 @@ public final class ProxyMetrics implements MeterBinder {
 			.register(registry);
 		this.rsaKeyRotations = Counter.builder("relay.proxy.rsa.key.rotations")
 			.description("Rotations of the RSA key pair that clients of the original scheme encrypt to")
+			.register(registry);
+		this.refusedScrapes = Counter.builder("relay.proxy.scrapes.refused")
+			.tag("reason", "concurrency")
+			.description("Scrapes of /metrics/connected answered 503, by reason")
 			.register(registry);
 		// Registered up front so dashboards and alerts see 0, not nothing.
 		rejectedConnectionCounter("max_connections");
@@ -111,6 +117,11 @@ public final class ProxyMetrics implements MeterBinder {
 
 	void pushed() {
 		this.pushes.increment();
+	}
+
+	/** A scrape of /metrics/connected refused: max-concurrent-scrapes were in progress. */
+	public void scrapeRefused() {
+		this.refusedScrapes.increment();
 	}
 
 	void rsaKeyRotated() {
