@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.prometheusrelay.proxy.rsocket.ConnectionRegistry;
+import io.prometheusrelay.proxy.rsocket.DyingPushExpiry;
 import io.prometheusrelay.proxy.rsocket.ProxyAcceptor;
 import io.prometheusrelay.proxy.rsocket.ProxyKeys;
 import io.prometheusrelay.proxy.rsocket.ProxyMetrics;
@@ -37,7 +38,12 @@ class ProxyConfiguration {
 
 	@Bean(destroyMethod = "close")
 	ConnectionRegistry connectionRegistry(ProxyProperties properties) {
-		return new ConnectionRegistry(properties.getMaxConnections(), properties.getDyingPushTtl(), Clock.systemUTC());
+		return new ConnectionRegistry(properties.getMaxConnections(), properties.toDyingPushLimits(), Clock.systemUTC());
+	}
+
+	@Bean(destroyMethod = "close")
+	DyingPushExpiry dyingPushExpiry(ConnectionRegistry connections, ProxyProperties properties) {
+		return new DyingPushExpiry(connections, properties.getDyingPushTtl());
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package io.prometheusrelay.proxy;
 
 import java.time.Duration;
 
+import io.prometheusrelay.proxy.rsocket.DyingPushLimits;
 import io.prometheusrelay.proxy.scrape.ScrapeLimits;
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +49,12 @@ public class ProxyProperties {
 	/** A pushed scrape of a departed application is served once, or dropped after this long. */
 	private Duration dyingPushTtl = Duration.ofMinutes(5);
 
+	/** Pushes of departing applications held at once, waiting for a scrape; more are refused and counted. */
+	private int maxDyingPushes = 1000;
+
+	/** Bytes (decrypted text) those pushes may hold together; a push past it is refused and counted. */
+	private DataSize maxDyingPushSize = DataSize.ofMegabytes(128);
+
 	/**
 	 * Label the proxy adds to an application's series that lack it, so instances never collide. Clients of
 	 * the original scheme send no identity; theirs is the connection ("rsocket-N", new on each reconnect):
@@ -79,6 +86,26 @@ public class ProxyProperties {
 
 	/** How often the RSA key pair is replaced; zero never. The previous key decrypts until the next rotation. */
 	private Duration rsaKeyRotation = Duration.ofHours(24);
+
+	public DyingPushLimits toDyingPushLimits() {
+		return new DyingPushLimits(this.dyingPushTtl, this.maxDyingPushes, this.maxDyingPushSize.toBytes());
+	}
+
+	public int getMaxDyingPushes() {
+		return this.maxDyingPushes;
+	}
+
+	public void setMaxDyingPushes(int maxDyingPushes) {
+		this.maxDyingPushes = maxDyingPushes;
+	}
+
+	public DataSize getMaxDyingPushSize() {
+		return this.maxDyingPushSize;
+	}
+
+	public void setMaxDyingPushSize(DataSize maxDyingPushSize) {
+		this.maxDyingPushSize = maxDyingPushSize;
+	}
 
 	public ScrapeLimits toScrapeLimits() {
 		return new ScrapeLimits(this.defaultScrapeTimeout, this.scrapeTimeoutMargin, this.maxScrapeTimeout,

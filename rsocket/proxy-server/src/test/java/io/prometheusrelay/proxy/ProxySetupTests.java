@@ -1,15 +1,18 @@
 package io.prometheusrelay.proxy;
 
+import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.prometheusrelay.harness.TestPki;
 import io.prometheusrelay.proxy.rsocket.ProxyKeys;
 import io.prometheusrelay.proxy.rsocket.RSocketServers;
 import io.prometheusrelay.rsocket.wire.ClientSetup;
@@ -22,6 +25,7 @@ import io.rsocket.util.DefaultPayload;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -119,6 +123,29 @@ class ProxySetupTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(2));
 		assertThat(scrape.statusCode()).isEqualTo(200);
 		assertThat(scrape.body()).contains("answering{instance=");
+	}
+
+	@Test
+	void servesTheScrapeOverHttpsOnlyToAClientWithATrustedCertificateWhenOneIsRequired(@TempDir Path dir)
+			throws Exception {
+		TestPki pki = TestPki.create(dir, "scrape-ca");
+		List<String> args = new ArrayList<>(pki.bundleArguments("scrape", pki.issue("proxy")));
+		args.addAll(List.of("--server.ssl.bundle=scrape", "--server.ssl.client-auth=need"));
+		ConfigurableApplicationContext proxy = proxy(args.toArray(String[]::new));
+		this.closeables.add(LegacyTestClient.connect(rsocketPort(proxy), "answering 1\n"));
+		URI connected = URI.create("https://127.0.0.1:" + proxy.getEnvironment().getProperty("local.server.port")
+				+ "/metrics/connected");
+		HttpClient prometheus = HttpClient.newBuilder()
+			.sslContext(TestPki.sslContext(pki.caCertificate(), pki.issue("prometheus")))
+			.build();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(prometheus
+			.send(HttpRequest.newBuilder(connected).build(), HttpResponse.BodyHandlers.ofString())
+			.body()).contains("answering{instance="));
+		HttpClient anonymous = HttpClient.newBuilder().sslContext(TestPki.sslContext(pki.caCertificate(), null)).build();
+		assertThatThrownBy(() -> anonymous.send(HttpRequest.newBuilder(connected).build(),
+				HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+		assertThatThrownBy(() -> this.http.send(HttpRequest.newBuilder(URI.create(connected.toString().replace("https:", "http:"))).build(),
+				HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
 	}
 
 	private ConfigurableApplicationContext proxy(String... more) {

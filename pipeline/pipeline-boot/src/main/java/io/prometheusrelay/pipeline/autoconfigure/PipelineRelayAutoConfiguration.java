@@ -4,9 +4,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.pipeline.discovery.NextHopSettings;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
 import io.prometheusrelay.pipeline.discovery.RelayTargetsHealthIndicator;
+import io.prometheusrelay.pipeline.settings.RelayServerProperties;
 import io.prometheusrelay.pipeline.settings.RelayServerSettings;
+import io.prometheusrelay.pipeline.tls.ServerTlsProperties;
 import io.prometheusrelay.transport.BatchHandler;
 import io.prometheusrelay.transport.RelayServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -35,6 +39,8 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = SslAutoConfiguration.class)
 public final class PipelineRelayAutoConfiguration {
 
+	private static final Logger logger = LoggerFactory.getLogger(PipelineRelayAutoConfiguration.class);
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnBean(NextHopSettings.class)
 	static class NextHopConfiguration {
@@ -62,9 +68,15 @@ public final class PipelineRelayAutoConfiguration {
 		@ConditionalOnMissingBean
 		RelayServer relayServer(RelayServerSettings settings, BatchHandler handler, MeterRegistry registry,
 				ObjectProvider<SslBundles> bundles) {
-			return RelayServer.start(settings.getRelay()
-				.toOptions(settings.relayServerName(), bundles.getIfAvailable(DefaultSslBundleRegistry::new)), handler,
-					registry);
+			RelayServerProperties relay = settings.getRelay();
+			if (relay.getSsl().getBundle() == null || relay.getSsl().getClientAuth() != ServerTlsProperties.ClientAuth.NEED) {
+				// A frame sent straight to this port skips the receiver's checks: say who may send one.
+				logger.warn("Relay server '{}' takes batches from anyone who can reach port {}: set relay.ssl.bundle "
+						+ "and relay.ssl.client-auth=need under the service's prefix to require a trusted certificate",
+						settings.relayServerName(), relay.getPort());
+			}
+			return RelayServer.start(relay.toOptions(settings.relayServerName(),
+					bundles.getIfAvailable(DefaultSslBundleRegistry::new)), handler, registry);
 		}
 
 	}

@@ -75,12 +75,16 @@ public final class ClientConnection {
 		this.pushedAt = at;
 	}
 
-	/** The pushed scrape, taken: a push is served by exactly one scrape. */
-	public synchronized @Nullable ScrapeText takeDyingPush() {
+	/** The pushed scrape, taken: through the registry, which counts what pushes hold. */
+	synchronized @Nullable ScrapeText takeDyingPush() {
 		ScrapeText push = this.dyingPush;
 		this.dyingPush = null;
 		this.pushedAt = null;
 		return push;
+	}
+
+	@Nullable ScrapeText dyingPush() {
+		return this.dyingPush;
 	}
 
 	/** Whether the application pushed a last scrape that no scrape has served yet. */

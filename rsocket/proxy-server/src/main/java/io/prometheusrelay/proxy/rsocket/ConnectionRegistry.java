@@ -1,13 +1,13 @@
 package io.prometheusrelay.proxy.rsocket;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.prometheusrelay.rsocket.wire.ScrapeText;
 import io.rsocket.RSocket;
@@ -25,13 +25,20 @@ public final class ConnectionRegistry implements AutoCloseable {
 
 	private final int maxConnections;
 
-	private final Duration dyingPushTtl;
+	private final DyingPushLimits pushLimits;
 
 	private final Clock clock;
 
-	public ConnectionRegistry(int maxConnections, Duration dyingPushTtl, Clock clock) {
+	/** Pushes held and their bytes, within {@link #pushLimits}; guarded by {@code this}. */
+	private int heldPushes;
+
+	private long heldPushBytes;
+
+	private final LongAdder expiredPushes = new LongAdder();
+
+	public ConnectionRegistry(int maxConnections, DyingPushLimits pushLimits, Clock clock) {
 		this.maxConnections = maxConnections;
-		this.dyingPushTtl = dyingPushTtl;
+		this.pushLimits = pushLimits;
 		this.clock = clock;
 	}
 
@@ -62,23 +69,59 @@ public final class ConnectionRegistry implements AutoCloseable {
 		}
 	}
 
-	void pushed(ClientConnection connection, ScrapeText scrape) {
+	/**
+	 * Holds the application's push (replacing one it pushed before) until a scrape serves it, unless
+	 * that would hold more pushes or bytes than the limits allow.
+	 * @return whether the push is held
+	 */
+	synchronized boolean pushed(ClientConnection connection, ScrapeText scrape) {
+		ScrapeText previous = connection.dyingPush();
+		int pushes = this.heldPushes + ((previous != null) ? 0 : 1);
+		long bytes = this.heldPushBytes - ((previous != null) ? previous.length() : 0) + scrape.length();
+		if (pushes > this.pushLimits.maxPushes() || bytes > this.pushLimits.maxBytes()) {
+			return false;
+		}
+		this.heldPushes = pushes;
+		this.heldPushBytes = bytes;
 		connection.push(scrape, this.clock.instant());
+		return true;
+	}
+
+	/** The connection's push, taken: a push is served by exactly one scrape. */
+	public synchronized @Nullable ScrapeText takeDyingPush(ClientConnection connection) {
+		ScrapeText push = connection.takeDyingPush();
+		if (push != null) {
+			this.heldPushes--;
+			this.heldPushBytes -= push.length();
+		}
+		return push;
 	}
 
 	/** Connections to scrape now; departed ones with an expired push are dropped on the way. */
 	public List<ClientConnection> snapshot() {
-		Instant oldest = this.clock.instant().minus(this.dyingPushTtl);
-		List<ClientConnection> snapshot = new ArrayList<>(this.connections.size());
+		expire();
+		return List.copyOf(this.connections.values());
+	}
+
+	/**
+	 * Drops the departed connections whose push has waited longer than the time to live: on a timer,
+	 * so that a push nobody scrapes does not hold its memory until the next scrape.
+	 * @return how many pushes expired
+	 */
+	public int expire() {
+		Instant oldest = this.clock.instant().minus(this.pushLimits.ttl());
+		int expired = 0;
 		for (ClientConnection connection : this.connections.values()) {
 			Instant pushedAt = connection.pushedAt();
 			if (connection.isClosed() && (pushedAt == null || pushedAt.isBefore(oldest))) {
+				if (takeDyingPush(connection) != null) {
+					expired++;
+					this.expiredPushes.increment();
+				}
 				this.connections.remove(connection.id());
-				continue;
 			}
-			snapshot.add(connection);
 		}
-		return snapshot;
+		return expired;
 	}
 
 	/** A departed connection whose push has now been served. */
@@ -86,6 +129,21 @@ public final class ConnectionRegistry implements AutoCloseable {
 		if (connection.isClosed()) {
 			this.connections.remove(connection.id());
 		}
+	}
+
+	/** Pushes held, waiting for a scrape. */
+	public synchronized int heldPushes() {
+		return this.heldPushes;
+	}
+
+	/** Pushes dropped unserved, their time to live past. */
+	public long expiredPushes() {
+		return this.expiredPushes.sum();
+	}
+
+	/** Bytes the held pushes hold. */
+	public synchronized long heldPushBytes() {
+		return this.heldPushBytes;
 	}
 
 	/**
@@ -96,6 +154,7 @@ public final class ConnectionRegistry implements AutoCloseable {
 	public void close() {
 		for (ClientConnection connection : this.connections.values()) {
 			connection.socket().dispose();
+			takeDyingPush(connection);
 		}
 		this.connections.clear();
 	}

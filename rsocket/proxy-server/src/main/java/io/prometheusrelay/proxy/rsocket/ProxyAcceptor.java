@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Accepts an application's connection: reads what it offers in SETUP (this project's client offers
@@ -193,24 +194,32 @@ public final class ProxyAcceptor implements SocketAcceptor {
 			this.connection = connection;
 		}
 
+		// Decrypting (RSA or HPKE) and decompressing up to max-scrape-size are CPU work: off the RSocket
+		// event loops, as a pulled scrape's are.
 		@Override
 		public Mono<Payload> requestResponse(Payload payload) {
 			return Mono.fromCallable(() -> {
 				accept(payload);
 				return (Payload) EmptyPayload.INSTANCE;
-			});
+			}).subscribeOn(Schedulers.parallel());
 		}
 
 		@Override
 		public Mono<Void> fireAndForget(Payload payload) {
-			return Mono.fromRunnable(() -> accept(payload)).onErrorResume(ex -> Mono.empty()).then();
+			return Mono.fromRunnable(() -> accept(payload))
+				.subscribeOn(Schedulers.parallel())
+				.onErrorResume(ex -> Mono.empty())
+				.then();
 		}
 
 		private void accept(Payload payload) {
 			try {
 				// Its own buffer: a push outlives the connection, and is served once.
 				ScrapeText scrape = decrypt(this.connection, payload, byte[]::new);
-				ProxyAcceptor.this.connections.pushed(this.connection, scrape);
+				if (!ProxyAcceptor.this.connections.pushed(this.connection, scrape)) {
+					throw new ScrapeRejectedException("over_budget", "the pushes of departing applications already "
+							+ "hold as many pushes or bytes as max-dying-pushes and max-dying-push-size allow");
+				}
 				ProxyAcceptor.this.metrics.pushed();
 			}
 			catch (ScrapeRejectedException ex) {

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -70,6 +71,16 @@ public final class ProxyMetrics implements MeterBinder {
 			.register(registry);
 		this.rsaKeyRotations = Counter.builder("relay.proxy.rsa.key.rotations")
 			.description("Rotations of the RSA key pair that clients of the original scheme encrypt to")
+			.register(registry);
+		Gauge.builder("relay.proxy.dying.pushes", connections, ConnectionRegistry::heldPushes)
+			.description("Pushes of departing applications waiting for a scrape")
+			.register(registry);
+		Gauge.builder("relay.proxy.dying.pushes.held", connections, ConnectionRegistry::heldPushBytes)
+			.baseUnit(BaseUnits.BYTES)
+			.description("Bytes the pushes of departing applications hold")
+			.register(registry);
+		FunctionCounter.builder("relay.proxy.dying.pushes.expired", connections, ConnectionRegistry::expiredPushes)
+			.description("Pushes of departed applications dropped unserved, their time to live past")
 			.register(registry);
 		this.refusedScrapes = Counter.builder("relay.proxy.scrapes.refused")
 			.tag("reason", "concurrency")

@@ -108,7 +108,7 @@ public final class ConnectedScraper {
 	}
 
 	private Mono<ClientScrape> dyingPush(ClientConnection connection) {
-		ScrapeText push = connection.takeDyingPush();
+		ScrapeText push = this.connections.takeDyingPush(connection);
 		this.connections.served(connection);
 		if (push == null) {
 			return Mono.empty();

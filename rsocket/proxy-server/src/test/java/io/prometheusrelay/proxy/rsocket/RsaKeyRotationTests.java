@@ -14,7 +14,7 @@ class RsaKeyRotationTests {
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
 	private final ProxyMetrics metrics = new ProxyMetrics(
-			new ConnectionRegistry(10, Duration.ofMinutes(1), java.time.Clock.systemUTC()));
+			new ConnectionRegistry(10, new DyingPushLimits(Duration.ofMinutes(1), 10, 1 << 20), java.time.Clock.systemUTC()));
 
 	{
 		this.metrics.bindTo(this.registry);
