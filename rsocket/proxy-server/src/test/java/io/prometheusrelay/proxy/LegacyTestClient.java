@@ -1,6 +1,7 @@
 package io.prometheusrelay.proxy;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,7 +29,7 @@ final class LegacyTestClient implements AutoCloseable {
 
 	private volatile boolean plaintext;
 
-	private LegacyTestClient(int port, Supplier<Mono<String>> scrape) {
+	private LegacyTestClient(int port, Supplier<Mono<byte[]>> scrape) {
 		RSocket responder = new RSocket() {
 			@Override
 			public Mono<Void> fireAndForget(Payload payload) {
@@ -48,6 +49,11 @@ final class LegacyTestClient implements AutoCloseable {
 	}
 
 	static LegacyTestClient connect(int port, String scrape) {
+		return connect(port, scrape.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** A client whose scrape is these bytes, UTF-8 or not. */
+	static LegacyTestClient connect(int port, byte[] scrape) {
 		return new LegacyTestClient(port, () -> Mono.just(scrape));
 	}
 
@@ -67,7 +73,8 @@ final class LegacyTestClient implements AutoCloseable {
 
 	/** Pushes a last scrape, waits for the proxy's answer, and disconnects. */
 	void pushAndClose(String scrape) {
-		this.socket.requestResponse(encrypted(scrape, this.key.get())).block(Duration.ofSeconds(10));
+		this.socket.requestResponse(encrypted(scrape.getBytes(StandardCharsets.UTF_8), this.key.get()))
+			.block(Duration.ofSeconds(10));
 		close();
 	}
 
@@ -77,9 +84,9 @@ final class LegacyTestClient implements AutoCloseable {
 	}
 
 	/** Encrypted to the proxy's key; unencrypted, as the original protocol does, when the proxy said "plaintext". */
-	private static Payload encrypted(String text, @Nullable PublicKey key) {
+	private static Payload encrypted(byte[] text, @Nullable PublicKey key) {
 		if (key == null) {
-			return DefaultPayload.create(text, LegacyScrapeCipher.PLAINTEXT);
+			return DefaultPayload.create(text, LegacyScrapeCipher.PLAINTEXT.getBytes(StandardCharsets.US_ASCII));
 		}
 		byte[][] payload = LegacyScrapeCipher.encrypt(text, key);
 		return DefaultPayload.create(payload[0], payload[1]);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import io.prometheusrelay.proxy.rsocket.ProxyKeys;
 import io.prometheusrelay.proxy.rsocket.RSocketServers;
 import io.prometheusrelay.testsupport.Closeables;
+import io.prometheusrelay.testsupport.Promtool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,23 @@ class ProxyServerTests {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).contains("answering{instance=");
 		assertThat(get("/metrics/proxy", 10).body()).containsPattern("relay_proxy_client_scrapes_total\\{[^}]*outcome=\"timeout\"");
+	}
+
+	@Test
+	void leavesOutAnApplicationWhoseScrapeIsNotUtf8AndTheMergedScrapeStaysValid() throws Exception {
+		// C3 28: a lead byte of a two-byte sequence, then "(", which no UTF-8 has there.
+		byte[] broken = "# HELP broken_total Broken.\n# TYPE broken_total counter\nbroken_total{city=\"caf\u00c3(\"} 1\n"
+			.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+		this.closeables.add(LegacyTestClient.connect(this.rsocketPort, broken));
+		LegacyTestClient fine = this.closeables.add(LegacyTestClient.connect(this.rsocketPort,
+				"# HELP fine_total Fine.\n# TYPE fine_total counter\nfine_total{city=\"caf\u00e9\"} 1\n"));
+		await().atMost(Duration.ofSeconds(5)).until(fine::hasKey);
+		String exposition = get("/metrics/connected", 10).body();
+		assertThat(exposition).containsPattern("fine_total\\{city=\"caf\u00e9\",instance=\"rsocket-\\d+\"} 1")
+			.doesNotContain("broken");
+		assertThat(Promtool.problems(exposition)).isEmpty();
+		assertThat(get("/metrics/proxy", 10).body())
+			.containsPattern("relay_proxy_client_scrapes_total\\{[^}]*outcome=\"invalid_utf8\"} [1-9]");
 	}
 
 	@Test

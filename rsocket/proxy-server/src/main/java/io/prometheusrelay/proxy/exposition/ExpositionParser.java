@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * Reads one client's scrape in the Prometheus text format (0.0.4) into a {@link ClientScrape}:
  * which lines belong to which family, and which identity labels each line already has. Works on
  * the UTF-8 bytes as decrypted, without decoding them: the merge writes them out again unchanged.
- * Sample lines that do not parse are left out and counted; they never reach Prometheus.
+ * A scrape that is not UTF-8 is refused whole, since one invalid byte makes Prometheus reject the
+ * merged scrape of every application. Sample lines that do not parse are left out and counted;
+ * they never reach Prometheus.
  */
 public final class ExpositionParser {
 
@@ -37,11 +39,16 @@ public final class ExpositionParser {
 	 * @param recycler takes the buffers back once the scrape has been written out; null for none
 	 * @param identity labels (name, escaped value) the proxy adds where the client's series lack them
 	 * @param maxSeries most sample lines accepted from one client
-	 * @throws ScrapeRejectedException when the scrape has more than {@code maxSeries} sample lines
+	 * @throws ScrapeRejectedException when the scrape is not UTF-8, or has more than
+	 * {@code maxSeries} sample lines
 	 */
 	public static ClientScrape parse(byte[] text, int length, ScrapeBuffers buffers,
 			@Nullable Consumer<ScrapeBuffers> recycler,
 			List<Map.Entry<String, String>> identity, int maxSeries) {
+		int invalid = Utf8Validation.firstInvalid(text, length);
+		if (invalid >= 0) {
+			throw new ScrapeRejectedException("invalid_utf8", "scrape is not UTF-8 at byte " + invalid);
+		}
 		byte[][] identityNames = identity.stream()
 			.map(label -> label.getKey().getBytes(StandardCharsets.UTF_8))
 			.toArray(byte[][]::new);

@@ -96,7 +96,8 @@ public final class ConnectedScraper {
 		}
 		else if (error instanceof ScrapeRejectedException rejected) {
 			this.metrics.clientScrape(rejected.reasonTag());
-			logger.warn("Connection {}: scrape left out: {}", connection.id(), rejected.getMessage());
+			logger.warn("Connection {} {}: scrape left out: {}", connection.id(), connection.identity(),
+					rejected.getMessage());
 		}
 		else {
 			this.metrics.clientScrape("error");
