@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.SslContext;
+import io.prometheusrelay.proxy.auth.Tokens;
 import io.prometheusrelay.proxy.rsocket.ConnectionRegistry;
 import io.prometheusrelay.proxy.rsocket.DyingPushExpiry;
 import io.prometheusrelay.proxy.rsocket.ProxyAcceptor;
@@ -12,7 +13,11 @@ import io.prometheusrelay.proxy.rsocket.ProxyMetrics;
 import io.prometheusrelay.proxy.rsocket.RSocketServers;
 import io.prometheusrelay.proxy.rsocket.RsaKeyRotation;
 import io.prometheusrelay.proxy.scrape.ConnectedScraper;
+import io.prometheusrelay.proxy.scrape.ScrapeAuthentication;
 import io.prometheusrelay.proxy.scrape.ScrapeEndpoints;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ssl.SslBundles;
@@ -25,6 +30,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /** Key material, connections, the RSocket servers, and the scrape endpoints. */
 @Configuration(proxyBeanMethods = false)
 class ProxyConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProxyConfiguration.class);
 
 	@Bean
 	ProxyKeys proxyKeys(ProxyProperties properties) {
@@ -82,10 +89,17 @@ class ProxyConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> scrapeRoutes(ScrapeEndpoints endpoints) {
+	RouterFunction<ServerResponse> scrapeRoutes(ScrapeEndpoints endpoints, ProxyProperties properties,
+			ProxyMetrics metrics) {
+		Tokens tokens = new Tokens(properties.getScrapeTokens());
+		if (tokens.isEmpty()) {
+			logger.warn("No scrape tokens are configured (relay.proxy.scrape-tokens): anyone who can reach the HTTP "
+					+ "port may scrape /metrics/connected, and take a departed application's last push");
+		}
 		return RouterFunctions.route()
 			.GET("/metrics/connected", endpoints::connected)
 			.GET("/metrics/proxy", endpoints::proxy)
+			.filter(new ScrapeAuthentication(tokens, metrics))
 			.build();
 	}
 

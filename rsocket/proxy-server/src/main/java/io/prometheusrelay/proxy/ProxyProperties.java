@@ -49,6 +49,13 @@ public class ProxyProperties {
 	/** A pushed scrape of a departed application is served once, or dropped after this long. */
 	private Duration dyingPushTtl = Duration.ofMinutes(5);
 
+	/**
+	 * Bearer tokens a scrape of /metrics/connected or /metrics/proxy must carry (Prometheus's
+	 * scrape_config authorization); empty for none. Several, so that one can be rolled out before the
+	 * old one is removed.
+	 */
+	private java.util.List<String> scrapeTokens = new java.util.ArrayList<>();
+
 	/** Pushes of departing applications held at once, waiting for a scrape; more are refused and counted. */
 	private int maxDyingPushes = 1000;
 
@@ -86,6 +93,14 @@ public class ProxyProperties {
 
 	/** How often the RSA key pair is replaced; zero never. The previous key decrypts until the next rotation. */
 	private Duration rsaKeyRotation = Duration.ofHours(24);
+
+	public java.util.List<String> getScrapeTokens() {
+		return this.scrapeTokens;
+	}
+
+	public void setScrapeTokens(java.util.List<String> scrapeTokens) {
+		this.scrapeTokens = scrapeTokens;
+	}
 
 	public DyingPushLimits toDyingPushLimits() {
 		return new DyingPushLimits(this.dyingPushTtl, this.maxDyingPushes, this.maxDyingPushSize.toBytes());

@@ -148,6 +148,32 @@ class ProxySetupTests {
 				HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
 	}
 
+	@Test
+	void servesTheScrapesOnlyWithAnAcceptedBearerTokenWhenScrapeTokensAreSet() throws Exception {
+		ConfigurableApplicationContext proxy = proxy("--relay.proxy.scrape-tokens=old-token,new-token");
+		String base = "http://127.0.0.1:" + proxy.getEnvironment().getProperty("local.server.port");
+		HttpResponse<String> none = scrape(base + "/metrics/connected", null);
+		assertThat(none.statusCode()).isEqualTo(401);
+		assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"metrics\"");
+		HttpResponse<String> wrong = scrape(base + "/metrics/connected", "Bearer not-a-token");
+		assertThat(wrong.statusCode()).isEqualTo(403);
+		assertThat(wrong.body()).isEqualTo("token not accepted\n");
+		assertThat(scrape(base + "/metrics/connected", "Bearer new-token").statusCode()).isEqualTo(200);
+		HttpResponse<String> own = scrape(base + "/metrics/proxy", "bearer old-token");
+		assertThat(own.statusCode()).isEqualTo(200);
+		assertThat(own.body()).containsPattern("relay_proxy_scrapes_refused_total\\{[^}]*reason=\"unauthenticated\"[^}]*} 1.0")
+			.containsPattern("relay_proxy_scrapes_refused_total\\{[^}]*reason=\"forbidden\"[^}]*} 1.0");
+		assertThat(scrape(base + "/metrics/proxy", null).statusCode()).isEqualTo(401);
+	}
+
+	private HttpResponse<String> scrape(String url, @Nullable String authorization) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
 	private ConfigurableApplicationContext proxy(String... more) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--relay.proxy.tcp-port=0",
 				"--relay.proxy.websocket-port=0", "--relay.proxy.host=127.0.0.1"));

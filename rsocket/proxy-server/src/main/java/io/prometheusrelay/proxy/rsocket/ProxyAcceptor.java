@@ -2,12 +2,12 @@ package io.prometheusrelay.proxy.rsocket;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 
+import io.prometheusrelay.proxy.auth.Tokens;
 import io.prometheusrelay.proxy.exposition.MergedExposition;
 import io.prometheusrelay.rsocket.wire.ClientSetup;
 
@@ -50,7 +50,7 @@ public final class ProxyAcceptor implements SocketAcceptor {
 
 	private final int maxScrapeBytes;
 
-	private final List<byte[]> tokens;
+	private final Tokens tokens;
 
 	private final boolean allowLegacy;
 
@@ -69,7 +69,7 @@ public final class ProxyAcceptor implements SocketAcceptor {
 		this.metrics = metrics;
 		this.identityLabel = identityLabel;
 		this.maxScrapeBytes = maxScrapeBytes;
-		this.tokens = tokens.stream().map(token -> token.getBytes(StandardCharsets.UTF_8)).toList();
+		this.tokens = new Tokens(tokens);
 		this.allowLegacy = allowLegacy;
 		this.allowPlaintext = allowPlaintext;
 	}
@@ -92,7 +92,7 @@ public final class ProxyAcceptor implements SocketAcceptor {
 		if (offer != null && !ClientSetup.HPKE_SCHEME.equals(offer.scheme())) {
 			return refuse("unsupported_scheme", "unsupported scheme '" + offer.scheme() + "'");
 		}
-		if (!this.tokens.isEmpty() && (offer == null || !validToken(offer.token()))) {
+		if (!this.tokens.isEmpty() && (offer == null || !this.tokens.accepts(offer.token()))) {
 			return refuse("invalid_token", "invalid token");
 		}
 		// Sorted by name: stable output, whatever order the client listed them in.
@@ -116,19 +116,6 @@ public final class ProxyAcceptor implements SocketAcceptor {
 		this.metrics.rejectedConnection(reason);
 		logger.info("Connection refused at setup: {}", message);
 		return Mono.error(new RejectedSetupException(message));
-	}
-
-	/** Compares against every configured token in constant time, so timing tells nothing about them. */
-	private boolean validToken(@Nullable String presented) {
-		if (presented == null) {
-			return false;
-		}
-		byte[] bytes = presented.getBytes(StandardCharsets.UTF_8);
-		boolean valid = false;
-		for (byte[] token : this.tokens) {
-			valid |= MessageDigest.isEqual(token, bytes);
-		}
-		return valid;
 	}
 
 	/** The proxy's key for this connection's scheme, sent on connect and with every scrape request. */

@@ -39,7 +39,7 @@ public final class ProxyMetrics implements MeterBinder {
 
 	private Counter rsaKeyRotations;
 
-	private Counter refusedScrapes;
+	private final Map<String, Counter> refusedScrapes = new ConcurrentHashMap<>();
 
 	public ProxyMetrics(ConnectionRegistry connections) {
 		this.connections = connections;
@@ -82,10 +82,12 @@ public final class ProxyMetrics implements MeterBinder {
 		FunctionCounter.builder("relay.proxy.dying.pushes.expired", connections, ConnectionRegistry::expiredPushes)
 			.description("Pushes of departed applications dropped unserved, their time to live past")
 			.register(registry);
-		this.refusedScrapes = Counter.builder("relay.proxy.scrapes.refused")
-			.tag("reason", "concurrency")
-			.description("Scrapes of /metrics/connected answered 503, by reason")
-			.register(registry);
+		for (String reason : new String[] { "concurrency", "unauthenticated", "forbidden" }) {
+			this.refusedScrapes.put(reason, Counter.builder("relay.proxy.scrapes.refused")
+				.tag("reason", reason)
+				.description("Scrapes of /metrics/connected and /metrics/proxy refused, by reason")
+				.register(registry));
+		}
 		// Registered up front so dashboards and alerts see 0, not nothing.
 		rejectedConnectionCounter("max_connections");
 		clientScrapeCounter("ok");
@@ -130,9 +132,9 @@ public final class ProxyMetrics implements MeterBinder {
 		this.pushes.increment();
 	}
 
-	/** A scrape of /metrics/connected refused: max-concurrent-scrapes were in progress. */
-	public void scrapeRefused() {
-		this.refusedScrapes.increment();
+	/** A scrape refused: concurrency (max-concurrent-scrapes in progress), unauthenticated or forbidden. */
+	public void scrapeRefused(String reason) {
+		this.refusedScrapes.get(reason).increment();
 	}
 
 	void rsaKeyRotated() {

@@ -52,7 +52,7 @@ public final class ScrapeEndpoints {
 	 */
 	public Mono<ServerResponse> connected(ServerRequest request) {
 		if (!this.inProgress.tryAcquire()) {
-			this.metrics.scrapeRefused();
+			this.metrics.scrapeRefused("concurrency");
 			return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
 				.header(HttpHeaders.RETRY_AFTER, "1")
 				.contentType(MediaType.TEXT_PLAIN)
