@@ -11,6 +11,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -19,6 +20,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.prometheusrelay.protocol.frame.FrameType;
 import io.prometheusrelay.protocol.frame.RelayFrame;
 import io.prometheusrelay.transport.RelayFrameCodec;
@@ -139,14 +141,20 @@ public final class RelayClient implements AutoCloseable {
 			Pending entry = new Pending(current, System.nanoTime());
 			this.pending.put(batchId, entry);
 			RelayFrame frame = RelayFrame.batch(batchId, writeRequest);
-			current.channel()
-				.writeAndFlush(RelayFrameCodec.encode(current.channel().alloc(), frame))
-				.addListener(write -> {
+			ByteBuf encoded = RelayFrameCodec.encode(current.channel().alloc(), frame);
+			try {
+				current.channel().writeAndFlush(encoded).addListener(write -> {
 					if (!write.isSuccess()) {
 						// Closed between the check above and the write: fail now rather than at the ack timeout.
 						failPending(batchId, "write to " + this.target + " failed: " + write.cause());
 					}
 				});
+			}
+			catch (IllegalStateException ex) {
+				// Torn down so far (deregistered from its event loop) that the write cannot even be tried.
+				ReferenceCountUtil.safeRelease(encoded);
+				failPending(batchId, "write to " + this.target + " failed: " + ex.getMessage());
+			}
 			return entry.sink.asMono()
 				.timeout(this.options.ackTimeout(), Mono.defer(() -> onAckTimeout(batchId, entry)))
 				.doOnCancel(() -> this.pending.remove(batchId))

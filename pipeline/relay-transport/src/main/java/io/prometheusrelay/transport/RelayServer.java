@@ -2,11 +2,17 @@ package io.prometheusrelay.transport;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import javax.net.ssl.SSLException;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.prometheusrelay.protocol.frame.FrameType;
@@ -20,6 +26,7 @@ import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
+import reactor.netty.NettyPipeline;
 import reactor.netty.tcp.TcpServer;
 
 /**
@@ -55,7 +62,11 @@ public final class RelayServer implements AutoCloseable {
 		TcpServer server = TcpServer.create();
 		SslContext tls = options.tls();
 		if (tls != null) {
-			server = server.secure(spec -> spec.sslContext(tls));
+			// A peer without a trusted certificate, or not speaking TLS, fails the handshake: counted.
+			server = server.secure(spec -> spec.sslContext(tls))
+				.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
+					.addAfter(NettyPipeline.SslHandler, "relay.handshakeFailures",
+							new HandshakeFailures(this.metrics.rejected("tls_handshake"))));
 		}
 		this.server = server
 			.host(options.host())
@@ -66,6 +77,45 @@ public final class RelayServer implements AutoCloseable {
 			.bindNow(Duration.ofSeconds(10));
 		logger.info("Relay server '{}' listening on {}:{}{}", options.name(), options.host(), port(),
 				(tls != null) ? " (TLS)" : "");
+	}
+
+	/**
+	 * Counts a connection whose TLS handshake failed (a peer not speaking TLS, or without a trusted
+	 * certificate), once: Netty reports it as the handshake's completion event or as an exception.
+	 */
+	private static final class HandshakeFailures extends ChannelInboundHandlerAdapter {
+
+		private final LongAdder failures;
+
+		private boolean counted;
+
+		HandshakeFailures(LongAdder failures) {
+			this.failures = failures;
+		}
+
+		@Override
+		public void userEventTriggered(ChannelHandlerContext context, Object event) throws Exception {
+			if (event instanceof SslHandshakeCompletionEvent completion && !completion.isSuccess()) {
+				count();
+			}
+			super.userEventTriggered(context, event);
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext context, Throwable cause) throws Exception {
+			if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+				count();
+			}
+			super.exceptionCaught(context, cause);
+		}
+
+		private void count() {
+			if (!this.counted) {
+				this.counted = true;
+				this.failures.increment();
+			}
+		}
+
 	}
 
 	/** Binds and starts serving; the returned server is closed by {@link #close()}. */

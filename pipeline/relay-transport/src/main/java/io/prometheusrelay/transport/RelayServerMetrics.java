@@ -19,7 +19,8 @@ final class RelayServerMetrics implements MeterBinder {
 
 	private static final List<String> OUTCOMES = List.of("ack", "nack", "nack_retryable");
 
-	private static final List<String> REJECTION_REASONS = List.of("oversize", "checksum", "protocol", "unexpected_frame");
+	private static final List<String> REJECTION_REASONS = List.of("oversize", "checksum", "protocol", "unexpected_frame",
+			"tls_handshake");
 
 	final AtomicInteger connections = new AtomicInteger();
 
@@ -54,7 +55,7 @@ final class RelayServerMetrics implements MeterBinder {
 			.builder("relay.server.frames.rejected", count, LongAdder::sum)
 			.tag("server", this.name)
 			.tag("reason", reason)
-			.description("Frames refused before reaching the handler")
+			.description("Frames (and TLS handshakes) refused before reaching the handler")
 			.register(registry));
 	}
 

@@ -46,6 +46,8 @@ class RelayTlsTests {
 
 	private final DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry();
 
+	private final SimpleMeterRegistry serverMeters = new SimpleMeterRegistry();
+
 	/** What a send that never got an answer is made into. */
 	private static final BatchOutcome UNAVAILABLE = BatchOutcome.nack("unavailable", true);
 
@@ -89,6 +91,12 @@ class RelayTlsTests {
 		assertThat(anonymous.isConnected()).as("no client certificate").isFalse();
 		assertThat(stranger.isConnected()).as("a certificate from another CA").isFalse();
 		assertThat(this.received).hasValue(1);
+		// Each refused attempt is a failed handshake, counted by the server.
+		assertThat(this.serverMeters.get("relay.server.frames.rejected")
+			.tag("server", "api-server")
+			.tag("reason", "tls_handshake")
+			.functionCounter()
+			.count()).isGreaterThanOrEqualTo(3);
 		assertThat(trusted.send(new byte[] { 2 }).block(Duration.ofSeconds(10))).isEqualTo(BatchOutcome.ack());
 	}
 
@@ -115,7 +123,7 @@ class RelayTlsTests {
 				batch -> {
 					this.received.incrementAndGet();
 					return Mono.just(BatchOutcome.ack());
-				}, new SimpleMeterRegistry()));
+				}, this.serverMeters));
 	}
 
 	private RelayClient client(RelayServer server, String host, String bundle) {
