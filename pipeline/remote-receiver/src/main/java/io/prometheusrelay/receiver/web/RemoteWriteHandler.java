@@ -96,8 +96,7 @@ public final class RemoteWriteHandler {
 			.onErrorResume(DataBufferLimitException.class, ex -> reject(
 					RemoteWriteRejection.tooLarge("body_too_large", "body exceeds the limit of " + maxBody + " bytes")))
 			.onErrorResume(OverBudgetException.class, ex -> unavailable(busy(), "busy"))
-			.onErrorResume(TimeoutException.class, ex -> unavailable(
-					"body not received within " + this.bodyTimeout.toSeconds() + "s", "body_timeout"))
+			.onErrorResume(TimeoutException.class, ex -> bodyTimedOut())
 			.doFinally(signal -> charge.release());
 	}
 
@@ -210,6 +209,19 @@ public final class RemoteWriteHandler {
 			.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, this.retryAfter.toSeconds())))
 			.contentType(MediaType.TEXT_PLAIN)
 			.bodyValue(message + "\n");
+	}
+
+	/**
+	 * 503 with Retry-After and no body: the sender stopped sending, and may have closed the
+	 * connection by the time the answer is written. A body encoded for a closed connection was seen
+	 * not to be released (a leaked buffer per hostile sender), so none is made.
+	 */
+	private Mono<ServerResponse> bodyTimedOut() {
+		logger.debug("Remote-write request answered 503: body not received within {}", this.bodyTimeout);
+		this.metrics.request(503, "body_timeout");
+		return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, this.retryAfter.toSeconds())))
+			.build();
 	}
 
 	private Mono<ServerResponse> respond(HttpStatus status, String message, String reason) {
