@@ -134,7 +134,8 @@ class DockerComposeTests {
 				topology.listens(name, settings.ports().values());
 			}
 			else if (image.startsWith("haproxy:")) {
-				topology.listens(name, List.of(portOf(environment.get("HAPROXY_BIND")), portOf(environment.get("HAPROXY_STATS"))));
+				topology.listens(name, List.of(Topology.portOf(environment.get("HAPROXY_BIND")),
+						Topology.portOf(environment.get("HAPROXY_STATS"))));
 				// Its servers are the api-servers, health-checked on API_SERVER_CHECK_PORT.
 				relayServices.forEach((peer, peerSettings) -> {
 					if (peerSettings.module.equals("api-server")) {
@@ -156,14 +157,10 @@ class DockerComposeTests {
 			});
 			topology.dialsIn(name, String.valueOf(service.getOrDefault("command", "")));
 			topology.dialsIn(name, healthCheck(name));
-			ports(name).forEach(mapping -> topology.dials(name, name, portOf(mapping)));
+			ports(name).forEach(mapping -> topology.dials(name, name, Topology.portOf(mapping)));
 		});
 		topology.dialsIn("prometheus", Files.readString(PROMETHEUS));
 		return topology;
-	}
-
-	private static int portOf(String address) {
-		return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
 	}
 
 	@Test

@@ -323,7 +323,8 @@ class KubernetesManifestsTests {
 					topology.listens(pod, settings(container).ports().values());
 				}
 				else if (container.getImage().startsWith("haproxy:")) {
-					topology.listens(pod, List.of(portOf(environment.get("HAPROXY_BIND")), portOf(environment.get("HAPROXY_STATS"))));
+					topology.listens(pod, List.of(Topology.portOf(environment.get("HAPROXY_BIND")),
+							Topology.portOf(environment.get("HAPROXY_STATS"))));
 					// Its servers are the api-server pods, health-checked on API_SERVER_CHECK_PORT.
 					topology.dials(pod, "pod/api-server", Integer.parseInt(environment.get("API_SERVER_CHECK_PORT")));
 				}
@@ -376,10 +377,6 @@ class KubernetesManifestsTests {
 	private static List<String> clusterNames(String name) {
 		return List.of(name, name + "." + NAMESPACE, name + "." + NAMESPACE + ".svc",
 				name + "." + NAMESPACE + ".svc.cluster.local");
-	}
-
-	private static int portOf(String address) {
-		return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
 	}
 
 }

@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import javax.net.ssl.SSLContext;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -32,10 +30,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-
-import org.springframework.boot.ssl.SslBundle;
-import org.springframework.boot.ssl.pem.PemSslStoreBundle;
-import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -157,13 +151,16 @@ class SecuredPipelineTests {
 							this.pki.caCertificate().toString(), "API_SERVER_CA", this.pki.caCertificate().toString(),
 							"API_SERVER_CLIENT_PEM", haproxyCertificate.certificateAndKey().toString()),
 					dir)) {
+				double[] callsBefore = { grpcCalls(0), grpcCalls(1) };
 				for (int call = 0; call < 2; call++) {
-					// Two calls, balanced over both api-servers.
+					// Two calls: HAProxy's round robin sends one to each api-server, so each replica is read.
 					GrpcClientRun read = grpcClient(haproxy.port(), this.pki.issue("grpc-client"), this.grpcTokenFile);
 					assertThat(read.exitCode()).as(read.err()).isZero();
 					assertThat(read.out()).containsPattern(
 							"(?m)^up\\{instance=\"127\\.0\\.0\\.1:" + prometheus.port() + "\",job=\"prometheus\"} 1\\.0 \\d+$");
 				}
+				assertThat(grpcCalls(0)).as("calls api-server-1 answered").isEqualTo(callsBefore[0] + 1);
+				assertThat(grpcCalls(1)).as("calls api-server-2 answered").isEqualTo(callsBefore[1] + 1);
 			}
 		}
 	}
@@ -221,6 +218,16 @@ class SecuredPipelineTests {
 			.containsPattern("relay_grpc_calls_rejected_total\\{[^}]*reason=\"permission_denied\"} [1-9]");
 	}
 
+	/** The read calls an api-server has started, by its own {@code relay_grpc_calls_total}. */
+	private double grpcCalls(int apiServer) throws Exception {
+		return this.pipeline.apiServers.get(apiServer)
+			.metrics()
+			.lines()
+			.filter(line -> line.startsWith("relay_grpc_calls_total{"))
+			.mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
 	/** What grpc-client printed and how it exited. */
 	private record GrpcClientRun(int exitCode, String out, String err) {
 	}
@@ -274,13 +281,10 @@ class SecuredPipelineTests {
 	}
 
 	private static HttpClient client(Path ca, TestPki.Issued certificate) {
-		PemSslStoreDetails keys = (certificate != null) ? PemSslStoreDetails
-			.forCertificate("file:" + certificate.certificate())
-			.withPrivateKey("file:" + certificate.privateKey()) : null;
-		SSLContext context = SslBundle
-			.of(new PemSslStoreBundle(keys, PemSslStoreDetails.forCertificate("file:" + ca)))
-			.createSslContext();
-		return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+		return HttpClient.newBuilder()
+			.sslContext(TestPki.sslContext(ca, certificate))
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
 	}
 
 	private static HttpResponse<String> post(HttpClient client, String url) throws Exception {

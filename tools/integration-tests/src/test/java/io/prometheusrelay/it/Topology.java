@@ -60,6 +60,11 @@ final class Topology {
 		this.dials.add(new Dial(from, ITSELF.contains(host) ? from : host, port));
 	}
 
+	/** The port of {@code host:port} or {@code *:port}, as HAProxy's bind variables and compose's mappings give it. */
+	static int portOf(String address) {
+		return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+	}
+
 	List<Dial> dials() {
 		return this.dials;
 	}

@@ -109,18 +109,13 @@ class RemoteWriteAuthenticationTests {
 	void wrongCredentialsAreAnswered403AndNotRelayed() throws Exception {
 		double before = requests(403, "forbidden");
 		for (String authorization : List.of(basic(USER, "wrong"), basic("someone", PASSWORD), basic(USER, PASSWORD + "x"),
-				"Basic not-base64!", "Bearer wrong-token", "Bearer " + TOKEN + "\n")) {
-			HttpResponse<String> response = write(authorization.strip());
-			if (authorization.endsWith("\n")) {
-				// The same token with white space around it is the token: the header value is stripped.
-				assertThat(response.statusCode()).as(authorization).isEqualTo(204);
-				continue;
-			}
+				"Basic not-base64!", "Bearer wrong-token")) {
+			HttpResponse<String> response = write(authorization);
 			assertThat(response.statusCode()).as(authorization).isEqualTo(403);
 			assertThat(response.body()).isEqualTo("credentials not accepted\n").doesNotContain(PASSWORD);
 		}
 		assertThat(requests(403, "forbidden")).isEqualTo(before + 5);
-		assertThat(this.relayed).hasSize(1);
+		assertThat(this.relayed).isEmpty();
 	}
 
 	@Test
@@ -128,7 +123,9 @@ class RemoteWriteAuthenticationTests {
 		assertThat(write(basic(USER, PASSWORD)).statusCode()).isEqualTo(204);
 		assertThat(write("Bearer " + TOKEN).statusCode()).isEqualTo(204);
 		assertThat(write("bearer an-older-token").statusCode()).isEqualTo(204);
-		assertThat(this.relayed).hasSize(3);
+		// White space between the scheme and the token is not part of the token.
+		assertThat(write("Bearer   " + TOKEN).statusCode()).isEqualTo(204);
+		assertThat(this.relayed).hasSize(4);
 	}
 
 	@Test
