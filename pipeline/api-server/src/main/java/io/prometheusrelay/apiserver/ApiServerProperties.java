@@ -69,6 +69,13 @@ public class ApiServerProperties implements RelayServerSettings {
 		/** Streaming calls at once; more are refused with RESOURCE_EXHAUSTED. */
 		private int maxConcurrentCalls = 256;
 
+		/**
+		 * Streaming calls one client has at once; more are refused with RESOURCE_EXHAUSTED. A client is the
+		 * credential it authenticated with, or without credentials its address: behind HAProxy without
+		 * credentials, every call through it counts as one client's.
+		 */
+		private int maxCallsPerClient = 64;
+
 		/** Matchers in one request; more are refused with INVALID_ARGUMENT. */
 		private int maxMatchers = 32;
 
@@ -113,7 +120,8 @@ public class ApiServerProperties implements RelayServerSettings {
 		private final AuthProperties auth = new AuthProperties();
 
 		public io.prometheusrelay.apiserver.grpc.ReadLimits toLimits() {
-			return new io.prometheusrelay.apiserver.grpc.ReadLimits(this.maxConcurrentCalls, this.maxMatchers,
+			return new io.prometheusrelay.apiserver.grpc.ReadLimits(this.maxConcurrentCalls, this.maxCallsPerClient,
+					this.maxMatchers,
 					this.maxRegexLength, this.maxRegexProgramSize, this.maxBatchSeries, Math.toIntExact(this.maxBatchSize.toBytes()),
 					this.maxConcurrentRangeReads, this.maxFollowLagBatches);
 		}
@@ -148,6 +156,14 @@ public class ApiServerProperties implements RelayServerSettings {
 
 		public void setMaxConcurrentCalls(int maxConcurrentCalls) {
 			this.maxConcurrentCalls = maxConcurrentCalls;
+		}
+
+		public int getMaxCallsPerClient() {
+			return this.maxCallsPerClient;
+		}
+
+		public void setMaxCallsPerClient(int maxCallsPerClient) {
+			this.maxCallsPerClient = maxCallsPerClient;
 		}
 
 		public int getMaxMatchers() {

@@ -12,6 +12,7 @@ import io.prometheusrelay.proxy.rsocket.ProxyKeys;
 import io.prometheusrelay.proxy.rsocket.ProxyMetrics;
 import io.prometheusrelay.proxy.rsocket.RSocketServers;
 import io.prometheusrelay.proxy.rsocket.RsaKeyRotation;
+import io.prometheusrelay.proxy.scrape.ApplicationUp;
 import io.prometheusrelay.proxy.scrape.ConnectedScraper;
 import io.prometheusrelay.proxy.scrape.ScrapeAuthentication;
 import io.prometheusrelay.proxy.scrape.ScrapeEndpoints;
@@ -84,7 +85,10 @@ class ProxyConfiguration {
 	@Bean
 	ScrapeEndpoints scrapeEndpoints(ProxyProperties properties, ConnectionRegistry connections, ProxyAcceptor acceptor,
 			ProxyMetrics metrics, PrometheusMeterRegistry registry) {
-		ConnectedScraper scraper = new ConnectedScraper(connections, acceptor, metrics, properties.getMaxSeriesPerClient());
+		ConnectedScraper scraper = new ConnectedScraper(connections, acceptor, metrics, properties.getMaxSeriesPerClient(),
+				properties.isHonorApplicationLabels());
+		// A family of its own labels per application, which Micrometer's meters (one tag set per name) cannot be.
+		registry.getPrometheusRegistry().register(new ApplicationUp(connections));
 		return new ScrapeEndpoints(scraper, registry, metrics, properties.toScrapeLimits());
 	}
 

@@ -63,11 +63,20 @@ public class ProxyProperties {
 	private DataSize maxDyingPushSize = DataSize.ofMegabytes(128);
 
 	/**
-	 * Label the proxy adds to an application's series that lack it, so instances never collide. Clients of
-	 * the original scheme send no identity; theirs is the connection ("rsocket-N", new on each reconnect):
-	 * such applications should set their own instance label.
+	 * Label the proxy adds to an application's series unless the application's SETUP names it, so instances
+	 * never collide. Clients of the original scheme send no identity; theirs is the connection ("rsocket-N",
+	 * new on each reconnect).
 	 */
 	private String identityLabel = "instance";
+
+	/**
+	 * Whether an application's own label named like one of its identity labels (its SETUP labels and the
+	 * identity label) is kept as it is. By default the proxy's identity wins and the application's label is
+	 * kept as "exported_NAME", as Prometheus does with honor_labels false, so that no application can publish
+	 * series as another. Set true only when every application is trusted to name itself, for example clients
+	 * of the original scheme that set their own stable instance label.
+	 */
+	private boolean honorApplicationLabels;
 
 	/**
 	 * Shared secrets clients must present in SETUP (compared in constant time); empty for none. With
@@ -213,6 +222,14 @@ public class ProxyProperties {
 
 	public void setDyingPushTtl(Duration dyingPushTtl) {
 		this.dyingPushTtl = dyingPushTtl;
+	}
+
+	public boolean isHonorApplicationLabels() {
+		return this.honorApplicationLabels;
+	}
+
+	public void setHonorApplicationLabels(boolean honorApplicationLabels) {
+		this.honorApplicationLabels = honorApplicationLabels;
 	}
 
 	public String getIdentityLabel() {

@@ -5,6 +5,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.prometheusrelay.proxy.rsocket.ProxyKeys;
 import io.prometheusrelay.proxy.rsocket.RSocketServers;
@@ -61,7 +63,7 @@ class ProxyServerTests {
 		String exposition = get("/metrics/connected", 10).body();
 		assertThat(exposition.lines().filter(line -> line.startsWith("# HELP jobs_total")).count()).isEqualTo(1);
 		assertThat(exposition).containsPattern("jobs_total\\{queue=\"a\",instance=\"rsocket-\\d+\"} 1")
-			.contains("jobs_total{queue=\"a\",instance=\"app-2\"} 2");
+			.containsPattern("jobs_total\\{queue=\"a\",exported_instance=\"app-2\",instance=\"rsocket-\\d+\"} 2");
 	}
 
 	@Test
@@ -78,20 +80,33 @@ class ProxyServerTests {
 	}
 
 	@Test
-	void leavesOutAnApplicationWhoseScrapeIsNotUtf8AndTheMergedScrapeStaysValid() throws Exception {
-		// C3 28: a lead byte of a two-byte sequence, then "(", which no UTF-8 has there.
-		byte[] broken = "# HELP broken_total Broken.\n# TYPE broken_total counter\nbroken_total{city=\"caf\u00c3(\"} 1\n"
-			.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-		this.closeables.add(LegacyTestClient.connect(this.rsocketPort, broken));
+	void oneApplicationSendingInvalidUtf8AndAnotherClaimingAThirdsInstanceSpoilNeitherTheScrapeNorAnIdentity()
+			throws Exception {
 		LegacyTestClient fine = this.closeables.add(LegacyTestClient.connect(this.rsocketPort,
 				"# HELP fine_total Fine.\n# TYPE fine_total counter\nfine_total{city=\"caf\u00e9\"} 1\n"));
 		await().atMost(Duration.ofSeconds(5)).until(fine::hasKey);
+		Matcher own = Pattern.compile("fine_total\\{city=\"caf\u00e9\",(instance=\"rsocket-\\d+\")} 1")
+			.matcher(get("/metrics/connected", 10).body());
+		assertThat(own.find()).isTrue();
+		String fineInstance = own.group(1);
+		LegacyTestClient impostor = this.closeables.add(LegacyTestClient.connect(this.rsocketPort,
+				"# TYPE fine_total counter\nfine_total{city=\"caf\u00e9\"," + fineInstance + "} 666\n"));
+		// C3 28: a lead byte of a two-byte sequence, then "(", which no UTF-8 has there.
+		byte[] broken = "# HELP broken_total Broken.\n# TYPE broken_total counter\nbroken_total{city=\"caf\u00c3(\"} 1\n"
+			.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+		LegacyTestClient brokenClient = this.closeables.add(LegacyTestClient.connect(this.rsocketPort, broken));
+		await().atMost(Duration.ofSeconds(5)).until(() -> impostor.hasKey() && brokenClient.hasKey());
 		String exposition = get("/metrics/connected", 10).body();
-		assertThat(exposition).containsPattern("fine_total\\{city=\"caf\u00e9\",instance=\"rsocket-\\d+\"} 1")
-			.doesNotContain("broken");
 		assertThat(Promtool.problems(exposition)).isEmpty();
+		assertThat(exposition).doesNotContain("broken")
+			.containsPattern("fine_total\\{city=\"caf\u00e9\",exported_" + Pattern.quote(fineInstance)
+					+ ",instance=\"rsocket-\\d+\"} 666");
+		assertThat(exposition.lines().filter(line -> line.contains("," + fineInstance + "}")))
+			.containsExactly("fine_total{city=\"caf\u00e9\"," + fineInstance + "} 1");
 		assertThat(get("/metrics/proxy", 10).body())
-			.containsPattern("relay_proxy_client_scrapes_total\\{[^}]*outcome=\"invalid_utf8\"} [1-9]");
+			.containsPattern("relay_proxy_client_scrapes_total\\{[^}]*outcome=\"invalid_utf8\"} [1-9]")
+			.containsPattern("relay_proxy_application_up\\{instance=\"rsocket-\\d+\",reason=\"invalid_utf8\"} 0\\.0")
+			.contains("relay_proxy_application_up{" + fineInstance + "} 1.0");
 	}
 
 	@Test

@@ -34,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  * published client 1.5.3 (the reference), this project's proxy with this project's client (HPKE),
  * and this project's proxy with micrometer's client (a drop-in replacement: the original RSA scheme;
  * with {@code --runs=relay-plaintext}, also told to send plaintext, for networks already encrypted).
+ * {@code relay-tls} puts TLS on the connections and the scrape; {@code relay-claiming} has every
+ * application tag its series with an {@code instance} of its own, which the proxy exports.
  * <p>
  * Usage (after {@code ./mvnw -DskipTests install}): {@code java -cp
  * tools/benchmarks/target/benchmarks-<version>-exec.jar -Dloader.main=io.prometheusrelay.benchmarks.ProxyBenchmark
@@ -96,7 +98,8 @@ public final class ProxyBenchmark {
 		int httpPort = FreePorts.next();
 		int tcpPort = FreePorts.next();
 		boolean micrometerProxy = name.equals("micrometer");
-		boolean micrometerClients = !name.equals("relay") && !name.equals("relay-tls");
+		boolean micrometerClients = name.equals("micrometer") || name.equals("relay-legacy")
+				|| name.equals("relay-plaintext");
 		boolean plaintext = name.equals("relay-plaintext");
 		// TLS on: the applications' RSocket connections and the scrapes, from a test CA's certificate.
 		TestPki pki = name.equals("relay-tls") ? TestPki.create(dir, "bench-ca") : null;
@@ -108,7 +111,7 @@ public final class ProxyBenchmark {
 			awaitHttp(http, proxy, scheme + "://127.0.0.1:" + httpPort + "/metrics/proxy");
 			ProcessStats beforeConnect = ProcessStats.of(proxy.pid());
 			try (ManagedProcess generator = ManagedProcess.start("generator",
-					generatorCommand(micrometerClients, pki, tcpPort), dir)) {
+					generatorCommand(micrometerClients, pki, tcpPort, name.equals("relay-claiming")), dir)) {
 				long connectMillis = awaitConnected(generator, dir.resolve("generator.log"));
 				double connectCpu = ProcessStats.of(proxy.pid()).minus(beforeConnect).cpuSeconds();
 				String url = scheme + "://127.0.0.1:" + httpPort + "/metrics/connected";
@@ -146,6 +149,7 @@ public final class ProxyBenchmark {
 			case "relay-legacy" -> "proxy-server / micrometer client 1.5.3 (RSA scheme)";
 			case "relay-plaintext" -> "proxy-server, allow-plaintext / micrometer client 1.5.3";
 			case "relay-tls" -> "proxy-server / rsocket-client (HPKE), TLS on the connections and the scrape";
+			case "relay-claiming" -> "proxy-server / rsocket-client (HPKE), every series naming its own instance";
 			default -> throw new IllegalArgumentException("unknown run " + name);
 		};
 	}
@@ -173,7 +177,8 @@ public final class ProxyBenchmark {
 		return command;
 	}
 
-	private List<String> generatorCommand(boolean micrometer, @Nullable TestPki pki, int tcpPort) throws IOException {
+	private List<String> generatorCommand(boolean micrometer, @Nullable TestPki pki, int tcpPort, boolean claimInstance)
+			throws IOException {
 		List<String> command = new ArrayList<>(List.of(java(), "-Xmx6g"));
 		if (pki != null) {
 			command.add("-D" + RelayLoadClients.TLS_CA + "=" + pki.caCertificate());
@@ -189,6 +194,9 @@ public final class ProxyBenchmark {
 		}
 		command.addAll(List.of("127.0.0.1", Integer.toString(tcpPort), Integer.toString(this.clients),
 				Integer.toString(this.series)));
+		if (claimInstance) {
+			command.add("claim-instance");
+		}
 		return command;
 	}
 

@@ -60,7 +60,7 @@ class GrpcClientReadsApiServerTests {
 			.build();
 		store.append(request.toByteArray()).get(10, TimeUnit.SECONDS);
 		GrpcReadServer server = this.closeables.add(GrpcReadServer.start("127.0.0.1", 0,
-				new PrometheusGrpcService(store, new ReadLimits(8, 8, 64, 4096, 2, 1 << 20, 2, 64), registry),
+				new PrometheusGrpcService(store, new ReadLimits(8, 8, 8, 64, 4096, 2, 1 << 20, 2, 64), registry),
 				Duration.ofSeconds(1), Duration.ofSeconds(1)));
 		this.target = "127.0.0.1:" + server.port();
 	}

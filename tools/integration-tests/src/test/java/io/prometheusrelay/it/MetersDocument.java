@@ -13,6 +13,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -24,6 +26,9 @@ final class MetersDocument {
 
 	private static final Path DOCUMENT = Repository.path("METERS.md");
 
+	/** How a row names labels that differ from one application to another. */
+	private static final String IDENTITY_LABELS = "the application's identity labels";
+
 	/** Labels of a family's samples that belong to the type, not to the meter. */
 	private static final Set<String> TYPE_LABELS = Set.of("le", "quantile");
 
@@ -32,6 +37,17 @@ final class MetersDocument {
 
 	/** A meter as users see it: its family name, type, label names and help text. */
 	record Family(String name, String type, String labels, String help) {
+
+		/**
+		 * Whether {@code row} describes this family. A family labelled with each application's identity
+		 * labels has the labels of whichever applications are connected: its row names them so.
+		 */
+		boolean documentedBy(@Nullable Family row) {
+			if (row != null && row.labels().startsWith(IDENTITY_LABELS)) {
+				return this.name.equals(row.name()) && this.type.equals(row.type()) && this.help.equals(row.help());
+			}
+			return equals(row);
+		}
 
 		String row() {
 			return "| `" + this.name + "` | " + this.type + " | " + this.labels + " | " + this.help + " |";
@@ -48,7 +64,7 @@ final class MetersDocument {
 		Map<String, Family> documented = section(service);
 		String missing = exposed.values()
 			.stream()
-			.filter(family -> !family.equals(documented.get(family.name())))
+			.filter(family -> !family.documentedBy(documented.get(family.name())))
 			.map(Family::row)
 			.collect(Collectors.joining("\n"));
 		if (!missing.isEmpty()) {

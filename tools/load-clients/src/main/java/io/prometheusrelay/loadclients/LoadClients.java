@@ -17,7 +17,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * ({@code tools/compat/micrometer-client-1.5.3}) and against this project's client ({@code benchmarks}),
  * so that both proxies are measured under the same load.
  * <p>
- * Arguments: {@code host port applications series}. Builds every registry first, then starts every
+ * Arguments: {@code host port applications series [claim-instance]}; with {@code claim-instance},
+ * every application tags each of its series with an {@code instance} of its own, which the proxy's
+ * identity overrides (the merge's slower path). Builds every registry first, then starts every
  * client at once and prints {@code CONNECTED <applications> <milliseconds>} when the last one has
  * received the proxy's key (from then on it can be scraped). Runs until killed.
  */
@@ -44,12 +46,13 @@ public final class LoadClients {
 		int port = Integer.parseInt(args[1]);
 		int applications = Integer.parseInt(args[2]);
 		int series = Integer.parseInt(args[3]);
+		boolean claimInstance = args.length > 4 && args[4].equals("claim-instance");
 		if (series % SERIES_PER_FAMILY != 0) {
 			throw new IllegalArgumentException("series must be a multiple of " + SERIES_PER_FAMILY);
 		}
 		List<MeterRegistry> registries = new ArrayList<>();
 		for (int app = 0; app < applications; app++) {
-			registries.add(registry(library, app, series));
+			registries.add(registry(library, app, series, claimInstance));
 		}
 		System.out.println("READY " + applications + " x " + series);
 		CountDownLatch connected = new CountDownLatch(applications);
@@ -69,8 +72,11 @@ public final class LoadClients {
 		Thread.sleep(Long.MAX_VALUE);
 	}
 
-	private static MeterRegistry registry(ClientLibrary library, int app, int series) {
+	private static MeterRegistry registry(ClientLibrary library, int app, int series, boolean claimInstance) {
 		MeterRegistry registry = library.newPrometheusRegistry();
+		if (claimInstance) {
+			registry.config().commonTags("instance", "app-" + app);
+		}
 		for (int family = 0; family < series / SERIES_PER_FAMILY; family++) {
 			for (int route = 0; route < SERIES_PER_FAMILY; route++) {
 				Counter.builder("bench.family" + family)

@@ -2,6 +2,8 @@ package io.prometheusrelay.apiserver.grpc;
 
 import java.util.concurrent.atomic.LongAdder;
 
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -21,6 +23,12 @@ public final class GrpcAuthentication implements ServerInterceptor, MeterBinder 
 
 	private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
 			Metadata.ASCII_STRING_MARSHALLER);
+
+	/**
+	 * Who makes an accepted call: which of the accepted credentials it carried ({@code credential-N}),
+	 * never the secret itself. {@link CallsPerClient} counts calls by it.
+	 */
+	static final Context.Key<String> CLIENT = Context.key("relay-client");
 
 	private final Credentials credentials;
 
@@ -48,11 +56,11 @@ public final class GrpcAuthentication implements ServerInterceptor, MeterBinder 
 			}
 		};
 		if (refusal == null) {
-			return next.startCall(call, headers);
+			Context caller = Context.current()
+				.withValue(CLIENT, "credential-" + this.credentials.indexOf(headers.get(AUTHORIZATION)));
+			return Contexts.interceptCall(caller, call, headers, next);
 		}
-		call.close(refusal, new Metadata());
-		return new ServerCall.Listener<>() {
-		};
+		return RefusedCall.close(call, refusal);
 	}
 
 	@Override

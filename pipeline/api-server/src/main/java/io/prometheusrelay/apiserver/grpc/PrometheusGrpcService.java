@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
@@ -67,11 +68,15 @@ public final class PrometheusGrpcService {
 
 	private final Semaphore rangeReadPermits;
 
+	private final CallsPerClient callsPerClient;
+
 	public PrometheusGrpcService(SegmentStore store, ReadLimits limits, MeterRegistry registry) {
 		this.store = store;
 		this.limits = limits;
 		this.metrics = new GrpcMetrics();
 		this.metrics.bindTo(registry);
+		this.callsPerClient = new CallsPerClient(limits.maxCallsPerClient());
+		this.callsPerClient.bindTo(registry);
 		this.rangeReaders = Executors.newFixedThreadPool(limits.maxConcurrentRangeReads(), daemonThreads("grpc-range-read"));
 		this.rangeReadPermits = new Semaphore(limits.maxConcurrentRangeReads());
 	}
@@ -98,10 +103,11 @@ public final class PrometheusGrpcService {
 			.addMethod(GET_METRICS)
 			.addMethod(GET_METRICS_BATCHES)
 			.build();
-		return ServerServiceDefinition.builder(descriptor)
+		ServerServiceDefinition service = ServerServiceDefinition.builder(descriptor)
 			.addMethod(GET_METRICS, ServerCalls.asyncServerStreamingCall(this::getMetrics))
 			.addMethod(GET_METRICS_BATCHES, ServerCalls.asyncServerStreamingCall(this::getMetricsBatches))
 			.build();
+		return ServerInterceptors.intercept(service, this.callsPerClient);
 	}
 
 	/** Streaming calls in progress, both methods. */

@@ -4,6 +4,8 @@ package io.prometheusrelay.apiserver.grpc;
  * Bounds of the read API.
  *
  * @param maxConcurrentCalls streaming calls at once; more are refused with RESOURCE_EXHAUSTED
+ * @param maxCallsPerClient streaming calls one client has at once (see {@link CallsPerClient}); more
+ * are refused with RESOURCE_EXHAUSTED
  * @param maxMatchers matchers in one request; more are INVALID_ARGUMENT
  * @param maxRegexLength characters of one regular expression; longer is INVALID_ARGUMENT
  * @param maxRegexProgramSize instructions of one compiled regular expression (RE2/J's program size);
@@ -14,7 +16,7 @@ package io.prometheusrelay.apiserver.grpc;
  * @param maxFollowLagBatches stored batches a FOLLOW call may lag behind; past it the call ends with
  * RESOURCE_EXHAUSTED (the client calls again) instead of the server queueing without bound
  */
-public record ReadLimits(int maxConcurrentCalls, int maxMatchers, int maxRegexLength, int maxRegexProgramSize,
+public record ReadLimits(int maxConcurrentCalls, int maxCallsPerClient, int maxMatchers, int maxRegexLength, int maxRegexProgramSize,
 		int maxBatchSeries,
 		int maxBatchBytes, int maxConcurrentRangeReads, int maxFollowLagBatches) {
 }

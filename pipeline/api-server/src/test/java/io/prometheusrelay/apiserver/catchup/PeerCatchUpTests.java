@@ -349,7 +349,7 @@ class PeerCatchUpTests {
 			SimpleMeterRegistry registry = new SimpleMeterRegistry();
 			this.store = SegmentStore.open(new StoreOptions(dataDir, FsyncPolicy.BATCH, Duration.ofSeconds(1), 64 << 10,
 					Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, true), Clock.systemUTC(), registry);
-			ReadLimits limits = new ReadLimits(16, 32, 1024, 4096, 1000, 256 << 10, 4, 1024);
+			ReadLimits limits = new ReadLimits(16, 16, 32, 1024, 4096, 1000, 256 << 10, 4, 1024);
 			this.server = GrpcReadServer.start(endpoint, new PrometheusGrpcService(this.store, limits, registry),
 					Duration.ofSeconds(1), Duration.ofSeconds(1),
 					new ReplicaService(this.store, this.identity, this.reads, registry));

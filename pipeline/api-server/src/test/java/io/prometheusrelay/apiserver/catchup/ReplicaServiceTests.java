@@ -66,7 +66,7 @@ class ReplicaServiceTests {
 		this.reads = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1));
 		this.closeables.add(this.reads::shutdownNow);
 		GrpcReadServer server = this.closeables.add(GrpcReadServer.start("127.0.0.1", 0,
-				new PrometheusGrpcService(this.store, new ReadLimits(16, 32, 1024, 4096, 1000, 256 << 10, 4, 1024), registry),
+				new PrometheusGrpcService(this.store, new ReadLimits(16, 16, 32, 1024, 4096, 1000, 256 << 10, 4, 1024), registry),
 				Duration.ofSeconds(1), Duration.ofSeconds(1),
 				new ReplicaService(this.store, this.identity, this.reads, registry)));
 		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();

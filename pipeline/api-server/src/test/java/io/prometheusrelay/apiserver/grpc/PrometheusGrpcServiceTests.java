@@ -1,5 +1,7 @@
 package io.prometheusrelay.apiserver.grpc;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,18 +13,25 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.grpc.Attributes;
 import io.grpc.Context;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheusrelay.apiserver.store.FsyncPolicy;
 import io.prometheusrelay.apiserver.store.SegmentStore;
 import io.prometheusrelay.apiserver.store.StoreOptions;
+import io.prometheusrelay.pipeline.auth.AuthProperties;
+import io.prometheusrelay.pipeline.auth.Credentials;
 import io.prometheusrelay.original.PrometheusServiceGrpc.PrometheusServiceBlockingStub;
 import io.prometheusrelay.protocol.api.GetMetricsRequest;
 import io.prometheusrelay.protocol.api.MetricsBatch;
@@ -115,7 +124,7 @@ class PrometheusGrpcServiceTests {
 
 	@Test
 	void batchesCarryTheSameSeriesManyPerMessage() {
-		PrometheusServiceGrpc.PrometheusServiceBlockingStub stub = stub(server(new ReadLimits(16, 8, 64, 4096, 2, 1 << 20, 2, 64)));
+		PrometheusServiceGrpc.PrometheusServiceBlockingStub stub = stub(server(new ReadLimits(16, 16, 8, 64, 4096, 2, 1 << 20, 2, 64)));
 		List<MetricsBatch> batches = new ArrayList<>();
 		stub.getMetricsBatches(request()).forEachRemaining(batches::add);
 		assertThat(batches).hasSize(3);
@@ -195,7 +204,7 @@ class PrometheusGrpcServiceTests {
 		LabelMatcher[] matchers = new LabelMatcher[9];
 		java.util.Arrays.fill(matchers, matcher(LabelMatcher.Type.EQ, "job", "node"));
 		assertThatExceptionOfType(StatusRuntimeException.class)
-			.isThrownBy(() -> stub(server(new ReadLimits(16, 8, 64, 4096, 100, 1 << 20, 2, 64))).getMetrics(request(matchers))
+			.isThrownBy(() -> stub(server(new ReadLimits(16, 16, 8, 64, 4096, 100, 1 << 20, 2, 64))).getMetrics(request(matchers))
 				.forEachRemaining(series -> {
 				}))
 			.satisfies(ex -> assertThat(ex.getStatus().getDescription()).isEqualTo("too many matchers: 9 (at most 8)"));
@@ -211,7 +220,7 @@ class PrometheusGrpcServiceTests {
 	@Test
 	void refusesCallsPastTheConcurrencyLimitWithResourceExhausted() throws Exception {
 		fill(20_000);
-		GrpcReadServer server = server(new ReadLimits(1, 8, 64, 4096, 100, 1 << 20, 2, 64));
+		GrpcReadServer server = server(new ReadLimits(1, 16, 8, 64, 4096, 100, 1 << 20, 2, 64));
 		ManagedChannel channel = channel(server);
 		// A call nobody reads stays open: its server side is blocked by flow control.
 		Iterator<TimeSeries> unread = PrometheusServiceGrpc.newBlockingStub(channel).getMetrics(request());
@@ -219,6 +228,87 @@ class PrometheusGrpcServiceTests {
 		assertThatExceptionOfType(StatusRuntimeException.class)
 			.isThrownBy(() -> PrometheusServiceGrpc.newBlockingStub(channel).getMetrics(request()).next())
 			.satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+	}
+
+	@Test
+	void aClientPastItsShareOfCallsIsRefusedWhileAnotherClientIsServed() throws Exception {
+		GrpcReadServer server = server(new ReadLimits(16, 2, 8, 64, 4096, 100, 1 << 20, 2, 64));
+		ManagedChannel greedy = channel(server);
+		List<Iterator<TimeSeries>> unread = holdCalls(greedy, 2);
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> PrometheusServiceGrpc.newBlockingStub(greedy).getMetrics(request()).next())
+			.satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+		assertThat(this.registry.get("relay.grpc.calls.rejected").tag("reason", "per_client").functionCounter().count())
+			.isEqualTo(1);
+		// Another address is another client: it is served although the first still holds its calls.
+		ManagedChannel other = channelFrom("127.0.0.2", server);
+		assertThat(PrometheusServiceGrpc.newBlockingStub(other).getMetrics(request()).hasNext()).isTrue();
+		assertThat(unread).allSatisfy(call -> assertThat(call.hasNext()).isTrue());
+	}
+
+	@Test
+	void withCredentialsEachCredentialIsOneClientWhateverAddressItCallsFrom() throws Exception {
+		AuthProperties auth = new AuthProperties();
+		for (String token : List.of("token-a", "token-b")) {
+			AuthProperties.Bearer bearer = new AuthProperties.Bearer();
+			bearer.setToken(token);
+			auth.getBearer().add(bearer);
+		}
+		GrpcEndpoint endpoint = new GrpcEndpoint("127.0.0.1", 0, InsecureServerCredentials.create(),
+				new GrpcAuthentication(Credentials.from(auth, "relay.api-server.grpc.auth")));
+		GrpcReadServer server = this.closeables.add(GrpcReadServer.start(endpoint,
+				service(new ReadLimits(16, 1, 8, 64, 4096, 100, 1 << 20, 2, 64)), Duration.ofSeconds(1),
+				Duration.ofSeconds(1)));
+		Context.CancellableContext held = Context.current().withCancellation();
+		Iterator<TimeSeries> first = held.call(() -> withToken(channel(server), "token-a").getMetrics(follow()));
+		first.next();
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> withToken(channelFrom("127.0.0.2", server), "token-a").getMetrics(request()).next())
+			.satisfies(ex -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+		assertThat(withToken(channel(server), "token-b").getMetrics(request()).hasNext()).isTrue();
+		// A call that ends gives its client's share back.
+		held.cancel(null);
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(withToken(channel(server), "token-a").getMetrics(request()).hasNext()).isTrue());
+	}
+
+	/** FOLLOW: the latest samples, then the call stays open for new ones until it is cancelled. */
+	private static GetMetricsRequest follow() {
+		return request().toBuilder().setMode(ReadMode.FOLLOW).build();
+	}
+
+	private static List<Iterator<TimeSeries>> holdCalls(ManagedChannel channel, int calls) {
+		List<Iterator<TimeSeries>> held = new ArrayList<>();
+		for (int i = 0; i < calls; i++) {
+			Iterator<TimeSeries> call = PrometheusServiceGrpc.newBlockingStub(channel).getMetrics(follow());
+			call.next();
+			held.add(call);
+		}
+		return held;
+	}
+
+	private static PrometheusServiceGrpc.PrometheusServiceBlockingStub withToken(ManagedChannel channel, String token) {
+		Metadata headers = new Metadata();
+		headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+		return PrometheusServiceGrpc.newBlockingStub(channel)
+			.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+	}
+
+	/** A channel whose connections come from {@code localAddress} (any 127/8 address is this host's). */
+	private ManagedChannel channelFrom(String localAddress, GrpcReadServer server) {
+		ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+			.usePlaintext()
+			.localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
+
+				@Override
+				public SocketAddress createSocketAddress(SocketAddress remoteAddress, Attributes attrs) {
+					return new InetSocketAddress(localAddress, 0);
+				}
+
+			})
+			.build();
+		this.closeables.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+		return channel;
 	}
 
 	@Test
@@ -461,7 +551,7 @@ class PrometheusGrpcServiceTests {
 	}
 
 	private static ReadLimits defaultLimits() {
-		return new ReadLimits(16, 8, 64, 4096, 100, 1 << 20, 2, 64);
+		return new ReadLimits(16, 16, 8, 64, 4096, 100, 1 << 20, 2, 64);
 	}
 
 	private ManagedChannel channel(GrpcReadServer server) {

@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  */
 public final class Credentials {
 
+	/** What {@link #presented} answers for a header of no scheme accepted here. */
+	private static final int NO_ACCEPTED_SCHEME = -2;
+
 	/** What a request's credentials are worth. */
 	public enum Verdict {
 
@@ -99,8 +102,22 @@ public final class Credentials {
 		if (!required()) {
 			return Verdict.ACCEPTED;
 		}
+		int presented = presented(authorization);
+		return (presented >= 0) ? Verdict.ACCEPTED : (presented == NO_ACCEPTED_SCHEME) ? Verdict.MISSING : Verdict.WRONG;
+	}
+
+	/**
+	 * Which accepted credential a header presents, so that calls can be told apart by who makes
+	 * them: its index among the basic credentials, then the bearer tokens; -1 when it presents none.
+	 */
+	public int indexOf(@Nullable String authorization) {
+		return Math.max(presented(authorization), -1);
+	}
+
+	/** The accepted credential's index, -1 for a credential not accepted, or {@link #NO_ACCEPTED_SCHEME}. */
+	private int presented(@Nullable String authorization) {
 		if (authorization == null) {
-			return Verdict.MISSING;
+			return NO_ACCEPTED_SCHEME;
 		}
 		int space = authorization.indexOf(' ');
 		String scheme = (space > 0) ? authorization.substring(0, space).toLowerCase(Locale.ROOT) : "";
@@ -111,24 +128,25 @@ public final class Credentials {
 				decoded = Base64.getDecoder().decode(presented);
 			}
 			catch (IllegalArgumentException ex) {
-				return Verdict.WRONG;
+				return -1;
 			}
-			return anyEqual(this.basic, digest(decoded)) ? Verdict.ACCEPTED : Verdict.WRONG;
+			return indexOfEqual(this.basic, digest(decoded));
 		}
 		if (scheme.equals("bearer") && !this.bearer.isEmpty()) {
-			return anyEqual(this.bearer, digest(presented.getBytes(StandardCharsets.UTF_8))) ? Verdict.ACCEPTED
-					: Verdict.WRONG;
+			int index = indexOfEqual(this.bearer, digest(presented.getBytes(StandardCharsets.UTF_8)));
+			return (index >= 0) ? this.basic.size() + index : -1;
 		}
-		return Verdict.MISSING;
+		return NO_ACCEPTED_SCHEME;
 	}
 
-	/** Compared with every accepted digest, without stopping at the first match. */
-	private static boolean anyEqual(List<byte[]> accepted, byte[] presented) {
-		boolean equal = false;
-		for (byte[] digest : accepted) {
-			equal |= MessageDigest.isEqual(digest, presented);
+	/** Compared with every accepted digest, without stopping at the first match: the index of the equal one, or -1. */
+	private static int indexOfEqual(List<byte[]> accepted, byte[] presented) {
+		int index = -1;
+		for (int i = 0; i < accepted.size(); i++) {
+			boolean equal = MessageDigest.isEqual(accepted.get(i), presented);
+			index = equal ? i : index;
 		}
-		return equal;
+		return index;
 	}
 
 	private static byte[] digest(String text) {

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One client's scrape, parsed: the UTF-8 text as received, its families in order, and the identity
- * labels the proxy adds to the client's series that lack them, so series of different instances
- * never collide in the merged exposition.
+ * labels the proxy gives the client's series, so series of different instances never collide in the
+ * merged exposition.
  */
 public final class ClientScrape {
 
@@ -25,6 +25,9 @@ public final class ClientScrape {
 
 	private final List<FamilyLines> families;
 
+	/** Each identity label's name. */
+	private final byte[][] identityNames;
+
 	/** Each identity label as written: {@code name="value"}. */
 	private final byte[][] identityLabels;
 
@@ -35,7 +38,7 @@ public final class ClientScrape {
 	 * @param buffers holds the scrape's line table (and usually its text)
 	 * @param recycler takes the buffers back once the scrape has been written out; null for none
 	 * @param families the scrape's families, in order of first appearance
-	 * @param identity label names and values (already escaped) the proxy adds where missing
+	 * @param identity label names and values the proxy gives the client's series
 	 * @param droppedLines sample lines left out as malformed
 	 */
 	ClientScrape(byte[] text, int length, ScrapeBuffers buffers, @Nullable Consumer<ScrapeBuffers> recycler,
@@ -46,10 +49,17 @@ public final class ClientScrape {
 		this.buffers = buffers;
 		this.recycler = recycler;
 		this.families = families;
+		this.identityNames = names(identity);
 		this.identityLabels = identity.stream()
-			.map(label -> (label.getKey() + "=\"" + label.getValue() + "\"").getBytes(StandardCharsets.UTF_8))
+			.map(label -> (label.getKey() + "=\"" + MergedExposition.escapeLabelValue(label.getValue()) + "\"")
+				.getBytes(StandardCharsets.UTF_8))
 			.toArray(byte[][]::new);
 		this.droppedLines = droppedLines;
+	}
+
+	/** The labels' names, UTF-8. */
+	static byte[][] names(List<Map.Entry<String, String>> labels) {
+		return labels.stream().map(label -> label.getKey().getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
 	}
 
 	byte[] text() {
@@ -80,6 +90,10 @@ public final class ClientScrape {
 
 	List<FamilyLines> familyLines() {
 		return this.families;
+	}
+
+	byte[][] identityNames() {
+		return this.identityNames;
 	}
 
 	byte[][] identityLabels() {

@@ -37,7 +37,7 @@ public final class ExpositionParser {
 	 * @param text the scrape, UTF-8, in {@code text[0, length)}
 	 * @param buffers where the line table goes (its previous content is dropped)
 	 * @param recycler takes the buffers back once the scrape has been written out; null for none
-	 * @param identity labels (name, escaped value) the proxy adds where the client's series lack them
+	 * @param identity labels (name, value) the proxy gives the client's series
 	 * @param maxSeries most sample lines accepted from one client
 	 * @throws ScrapeRejectedException when the scrape is not UTF-8, or has more than
 	 * {@code maxSeries} sample lines
@@ -49,10 +49,7 @@ public final class ExpositionParser {
 		if (invalid >= 0) {
 			throw new ScrapeRejectedException("invalid_utf8", "scrape is not UTF-8 at byte " + invalid);
 		}
-		byte[][] identityNames = identity.stream()
-			.map(label -> label.getKey().getBytes(StandardCharsets.UTF_8))
-			.toArray(byte[][]::new);
-		SampleLine sample = new SampleLine(identityNames);
+		SampleLine sample = new SampleLine(ClientScrape.names(identity));
 		LineTable lines = buffers.lines;
 		lines.clear();
 		FamilyIndex families = buffers.families;

@@ -12,15 +12,30 @@ import org.jspecify.annotations.Nullable;
 /**
  * Many clients' scrapes as one valid exposition: each family once, with one HELP and one TYPE,
  * and all its samples together, whichever clients they came from. A family whose TYPE differs from
- * the one first seen cannot join it validly; its samples are left out and counted.
+ * the one first seen cannot join it validly; its samples are left out and counted. Every series
+ * carries its client's identity labels: where a client names one itself, the proxy's wins and the
+ * client's is kept as {@code exported_<name>} (see {@link ExportedLabels}), unless the client's
+ * own labels are honoured.
  */
 public final class MergedExposition {
 
 	private final Map<String, Family> families = new LinkedHashMap<>();
 
+	private final boolean honorClientLabels;
+
+	private final ExportedLabels exported = new ExportedLabels();
+
 	private final List<ClientScrape> scrapes = new ArrayList<>();
 
 	private int conflictingSeries;
+
+	/**
+	 * @param honorClientLabels whether a client's own label named like an identity label is kept as
+	 * it is (Prometheus's {@code honor_labels: true}) instead of being exported
+	 */
+	public MergedExposition(boolean honorClientLabels) {
+		this.honorClientLabels = honorClientLabels;
+	}
 
 	/** Adds one client's scrape. Not thread-safe: one scrape of the proxy builds one of these. */
 	public void add(ClientScrape scrape) {
@@ -107,25 +122,48 @@ public final class MergedExposition {
 		out.write("# TYPE " + name + " " + family.type + "\n");
 	}
 
-	/** The client's lines as it sent them, with its identity labels inserted where a line lacks them. */
-	private static void writeLines(ClientScrape scrape, FamilyLines family, ByteSink out) {
+	/** The client's lines as it sent them, with its identity labels in each. */
+	private void writeLines(ClientScrape scrape, FamilyLines family, ByteSink out) {
 		byte[] text = scrape.text();
 		LineTable table = scrape.lines();
 		byte[][] identity = scrape.identityLabels();
 		int all = (1 << identity.length) - 1;
 		for (int run = 0; run < family.runs(); run++) {
 			for (int line = family.runFrom(run); line < family.runTo(run); line++) {
-				writeLine(text, table, line, identity, all & ~table.presentIdentity(line), out);
+				int present = table.presentIdentity(line);
+				if (present != 0 && !this.honorClientLabels) {
+					writeExported(scrape, table, line, out);
+				}
+				else {
+					writeLine(text, table, line, identity, all & ~present, out);
+				}
 			}
 		}
+	}
+
+	private void writeExported(ClientScrape scrape, LineTable table, int line, ByteSink out) {
+		byte[] text = scrape.text();
+		int end = table.end(line);
+		int through = through(text, end);
+		this.exported.writeLine(text, table.start(line), table.nameEnd(line), table.closeBrace(line), through,
+				scrape.identityNames(), scrape.identityLabels(), out);
+		if (through == end) {
+			out.write((byte) '\n');
+		}
+	}
+
+	/**
+	 * Where to copy a line through: with its own '\n' when it has one, a copy fewer per line. (A reused
+	 * buffer may hold a stale byte past the text; if that is a '\n', it is the very byte written otherwise.)
+	 */
+	private static int through(byte[] text, int end) {
+		return (end < text.length && text[end] == '\n') ? end + 1 : end;
 	}
 
 	private static void writeLine(byte[] text, LineTable table, int line, byte[][] identity, int missing, ByteSink out) {
 		int start = table.start(line);
 		int end = table.end(line);
-		// With the line's own '\n' when it has one: a copy fewer per line. (A reused buffer may hold a stale
-		// byte past the text; if that is a '\n', it is the very byte written otherwise.)
-		int through = (end < text.length && text[end] == '\n') ? end + 1 : end;
+		int through = through(text, end);
 		int close = table.closeBrace(line);
 		if (missing == 0) {
 			out.write(text, start, through - start);

@@ -181,12 +181,12 @@ final class SampleLine {
 		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (!first && c >= '0' && c <= '9');
 	}
 
-	private static boolean isLabelNameChar(byte c, boolean first) {
+	static boolean isLabelNameChar(byte c, boolean first) {
 		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (!first && c >= '0' && c <= '9');
 	}
 
 	/** Index after the closing quote of a label value starting at {@code pos}, or -1. */
-	private static int skipQuoted(byte[] text, int pos, int end) {
+	static int skipQuoted(byte[] text, int pos, int end) {
 		while (pos < end) {
 			byte c = text[pos];
 			if (c == '\\') {
@@ -212,7 +212,7 @@ final class SampleLine {
 		return -1;
 	}
 
-	private static int skipSpaces(byte[] text, int pos, int end) {
+	static int skipSpaces(byte[] text, int pos, int end) {
 		while (pos < end && (text[pos] == ' ' || text[pos] == '\t')) {
 			pos++;
 		}

@@ -37,6 +37,9 @@ public final class ClientConnection {
 
 	private volatile @Nullable Instant pushedAt;
 
+	/** How its latest scrape went: "ok", or why it was left out; null before the first. */
+	private volatile @Nullable String lastOutcome;
+
 	ClientConnection(long id, RSocket socket, List<Map.Entry<String, String>> identity, boolean hpke) {
 		this.id = id;
 		this.socket = socket;
@@ -57,7 +60,7 @@ public final class ClientConnection {
 		return this.socket;
 	}
 
-	/** Label names and escaped values added to the client's series that lack them. */
+	/** The identity labels (names and values, as the client sent them) the proxy gives the client's series. */
 	public List<Map.Entry<String, String>> identity() {
 		return this.identity;
 	}
@@ -94,6 +97,16 @@ public final class ClientConnection {
 
 	@Nullable Instant pushedAt() {
 		return this.pushedAt;
+	}
+
+	/** Records how a scrape of the application went: "ok", or the reason it was left out. */
+	public void scraped(String outcome) {
+		this.lastOutcome = outcome;
+	}
+
+	/** How the application's latest scrape went, as {@link #scraped} recorded it; null before the first. */
+	public @Nullable String lastOutcome() {
+		return this.lastOutcome;
 	}
 
 	/** Buffers for this application's next scrape: the previous one's, unless another scrape holds them. */

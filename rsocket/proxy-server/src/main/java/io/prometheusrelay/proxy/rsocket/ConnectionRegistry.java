@@ -44,7 +44,7 @@ public final class ConnectionRegistry implements AutoCloseable {
 
 	/**
 	 * Registers a new connection, or returns null when the proxy already holds the maximum.
-	 * @param identity the client's identity labels (escaped values); the connection's own id is added
+	 * @param identity the client's identity labels; the connection's own id is added
 	 * as {@code identityLabel} when they do not name it
 	 */
 	@Nullable ClientConnection register(RSocket socket, Map<String, String> identity, String identityLabel, boolean hpke) {

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 import io.prometheusrelay.proxy.auth.Tokens;
-import io.prometheusrelay.proxy.exposition.MergedExposition;
 import io.prometheusrelay.rsocket.wire.ClientSetup;
 
 import io.prometheusrelay.rsocket.wire.LegacyScrapeCipher;
@@ -98,7 +97,7 @@ public final class ProxyAcceptor implements SocketAcceptor {
 		// Sorted by name: stable output, whatever order the client listed them in.
 		Map<String, String> identity = new java.util.TreeMap<>();
 		if (offer != null) {
-			offer.labels().forEach((name, value) -> identity.put(name, MergedExposition.escapeLabelValue(value)));
+			identity.putAll(offer.labels());
 		}
 		ClientConnection connection = this.connections.register(sendingSocket, identity, this.identityLabel, offer != null);
 		if (connection == null) {

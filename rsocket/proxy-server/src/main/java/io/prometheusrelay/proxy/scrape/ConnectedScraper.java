@@ -39,18 +39,25 @@ public final class ConnectedScraper {
 
 	private final int maxSeriesPerClient;
 
+	private final boolean honorApplicationLabels;
+
+	/**
+	 * @param honorApplicationLabels whether an application's own label named like one of its identity
+	 * labels is kept, instead of exported (see {@link MergedExposition})
+	 */
 	public ConnectedScraper(ConnectionRegistry connections, ProxyAcceptor acceptor, ProxyMetrics metrics,
-			int maxSeriesPerClient) {
+			int maxSeriesPerClient, boolean honorApplicationLabels) {
 		this.connections = connections;
 		this.acceptor = acceptor;
 		this.metrics = metrics;
 		this.maxSeriesPerClient = maxSeriesPerClient;
+		this.honorApplicationLabels = honorApplicationLabels;
 	}
 
 	public Mono<MergedExposition> scrape(Duration perClientTimeout) {
 		return Flux.fromIterable(this.connections.snapshot())
 			.flatMap(connection -> pull(connection, perClientTimeout), 1024)
-			.collect(MergedExposition::new, MergedExposition::add);
+			.collect(() -> new MergedExposition(this.honorApplicationLabels), MergedExposition::add);
 	}
 
 	private Mono<ClientScrape> pull(ClientConnection connection, Duration timeout) {
@@ -69,9 +76,14 @@ public final class ConnectedScraper {
 			})
 			.doOnNext(scrape -> {
 				sample.stop(this.metrics.clientScrapeLatency());
-				this.metrics.clientScrape("ok");
+				outcome(connection, "ok");
 			})
 			.onErrorResume(error -> leftOut(connection, error));
+	}
+
+	private void outcome(ClientConnection connection, String outcome) {
+		connection.scraped(outcome);
+		this.metrics.clientScrape(outcome);
 	}
 
 	private ScrapeText decrypt(ClientConnection connection, Payload payload, ScrapeBuffers buffers) {
@@ -92,15 +104,15 @@ public final class ConnectedScraper {
 
 	private Mono<ClientScrape> leftOut(ClientConnection connection, Throwable error) {
 		if (error instanceof TimeoutException) {
-			this.metrics.clientScrape("timeout");
+			outcome(connection, "timeout");
 		}
 		else if (error instanceof ScrapeRejectedException rejected) {
-			this.metrics.clientScrape(rejected.reasonTag());
+			outcome(connection, rejected.reasonTag());
 			logger.warn("Connection {} {}: scrape left out: {}", connection.id(), connection.identity(),
 					rejected.getMessage());
 		}
 		else {
-			this.metrics.clientScrape("error");
+			outcome(connection, "error");
 			logger.debug("Connection {}: scrape failed: {}", connection.id(), error.toString());
 		}
 		// A failed pull with a push waiting is an application on its way out whose close the proxy has

@@ -27,7 +27,7 @@ class ExpositionParserTests {
 		FamilyLines a = scrape.families().get("a");
 		assertThat(a.lines()).isEqualTo(2);
 		assertThat(a.runs()).isEqualTo(2);
-		MergedExposition merged = new MergedExposition();
+		MergedExposition merged = new MergedExposition(false);
 		merged.add(scrape);
 		ByteSink out = new ByteSink(64);
 		merged.writeTo(out);
@@ -134,7 +134,7 @@ class ExpositionParserTests {
 		java.util.concurrent.atomic.AtomicReference<ScrapeBuffers> recycled = new java.util.concurrent.atomic.AtomicReference<>();
 		ClientScrape scrape = ExpositionParser.parse(buffer, 5, buffers, recycled::set, INSTANCE, 10);
 		assertThat(scrape.families()).containsOnlyKeys("up");
-		MergedExposition merged = new MergedExposition();
+		MergedExposition merged = new MergedExposition(false);
 		merged.add(scrape);
 		merged.release();
 		assertThat(recycled.get()).isSameAs(buffers);
@@ -145,7 +145,7 @@ class ExpositionParserTests {
 		ClientScrape scrape = ExpositionParser.parse("a{x=\"unterminated} 1\nb 2\r\n\r\n\nc{y=\"1\"} 3 17\r\nd 4", INSTANCE, 10);
 		assertThat(scrape.families()).containsOnlyKeys("b", "c", "d");
 		assertThat(scrape.droppedLines()).isEqualTo(1);
-		MergedExposition merged = new MergedExposition();
+		MergedExposition merged = new MergedExposition(false);
 		merged.add(scrape);
 		ByteSink out = new ByteSink(64);
 		merged.writeTo(out);

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MergedExpositionTests {
 
 	@Test
-	void writesEachFamilyOnceWithItsSamplesTogetherAndIdentityAddedWhereMissing() throws IOException {
-		MergedExposition merged = new MergedExposition();
+	void writesEachFamilyOnceWithItsSamplesTogetherAndEachClientsIdentity() throws IOException {
+		MergedExposition merged = new MergedExposition(false);
 		merged.add(scrape("app-1", """
 				# HELP up Whether up.
 				# TYPE up gauge
@@ -40,7 +40,7 @@ class MergedExpositionTests {
 				# HELP up Whether up.
 				# TYPE up gauge
 				up{instance="app-1"} 1
-				up{instance="explicit"} 0
+				up{exported_instance="explicit",instance="app-2"} 0
 				# TYPE jobs counter
 				jobs_total{queue="a",instance="app-1"} 3
 				jobs_total{instance="app-2"} 5
@@ -48,8 +48,45 @@ class MergedExpositionTests {
 	}
 
 	@Test
+	void exportsAClientsOwnIdentityLabelsAsPrometheusDoesWithoutHonorLabels() throws Exception {
+		MergedExposition merged = new MergedExposition(false);
+		List<Map.Entry<String, String>> identity = List.of(Map.entry("job", "orders"), Map.entry("instance", "b"));
+		merged.add(ExpositionParser.parse("""
+				# HELP up Up.
+				# TYPE up gauge
+				up{instance="c"} 1
+				up{ job="billing" , instance="c",} 2
+				up{instance="c",exported_instance="older",zone="x\\"y"} 3 1700000000000
+				up{zone="plain"} 4
+				up{job="orders",instance="c"} 5
+				""", identity, 10));
+		String exposition = write(merged);
+		assertThat(exposition).isEqualTo("""
+				# HELP up Up.
+				# TYPE up gauge
+				up{exported_instance="c",job="orders",instance="b"} 1
+				up{exported_job="billing",exported_instance="c",job="orders",instance="b"} 2
+				up{exported_exported_instance="c",exported_instance="older",zone="x\\"y",job="orders",instance="b"} 3 1700000000000
+				up{zone="plain",job="orders",instance="b"} 4
+				up{job="orders",exported_instance="c",instance="b"} 5
+				""");
+		assertThat(Promtool.problems(exposition)).isEmpty();
+	}
+
+	@Test
+	void keepsAClientsOwnIdentityLabelsWhenTheyAreHonoured() {
+		MergedExposition merged = new MergedExposition(true);
+		merged.add(scrape("app-2", "up{instance=\"explicit\"} 0\nup 1\n"));
+		assertThat(write(merged)).isEqualTo("""
+				# TYPE up untyped
+				up{instance="explicit"} 0
+				up{instance="app-2"} 1
+				""");
+	}
+
+	@Test
 	void leavesOutAndCountsAFamilyWhoseTypeConflicts() throws IOException {
-		MergedExposition merged = new MergedExposition();
+		MergedExposition merged = new MergedExposition(false);
 		merged.add(scrape("app-1", "# TYPE x gauge\nx 1\n"));
 		merged.add(scrape("app-2", "# TYPE x counter\nx 2\n"));
 		assertThat(write(merged)).isEqualTo("# TYPE x gauge\nx{instance=\"app-1\"} 1\n");
@@ -58,7 +95,7 @@ class MergedExpositionTests {
 
 	@Test
 	void twoHundredMicrometerScrapesMergeIntoOneExpositionPromtoolAccepts() throws Exception {
-		MergedExposition merged = new MergedExposition();
+		MergedExposition merged = new MergedExposition(false);
 		StringBuilder concatenated = new StringBuilder();
 		int series = 0;
 		for (int app = 0; app < 200; app++) {
@@ -106,7 +143,7 @@ class MergedExpositionTests {
 	}
 
 	private static ClientScrape scrape(String instance, String text) {
-		return ExpositionParser.parse(text, List.of(Map.entry("instance", MergedExposition.escapeLabelValue(instance))),
+		return ExpositionParser.parse(text, List.of(Map.entry("instance", instance)),
 				100_000);
 	}
 

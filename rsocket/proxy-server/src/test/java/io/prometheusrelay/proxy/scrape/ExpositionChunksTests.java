@@ -48,7 +48,7 @@ class ExpositionChunksTests {
 
 	@Test
 	void anEmptyExpositionIsAnEmptyBody() {
-		List<byte[]> chunks = chunks(new ExpositionChunks(new MergedExposition(), false, this.writeTime));
+		List<byte[]> chunks = chunks(new ExpositionChunks(new MergedExposition(false), false, this.writeTime));
 		assertThat(concat(chunks)).isEmpty();
 	}
 
@@ -65,7 +65,7 @@ class ExpositionChunksTests {
 	}
 
 	private static MergedExposition merged(int applications) {
-		MergedExposition merged = new MergedExposition();
+		MergedExposition merged = new MergedExposition(false);
 		for (int app = 0; app < applications; app++) {
 			StringBuilder text = new StringBuilder();
 			for (int family = 0; family < 20; family++) {

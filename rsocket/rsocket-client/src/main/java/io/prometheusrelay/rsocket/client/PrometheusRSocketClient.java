@@ -344,7 +344,7 @@ public final class PrometheusRSocketClient {
 		}
 
 		/**
-		 * An identity label the proxy adds to this application's series that lack it (for example
+		 * An identity label the proxy gives every series of this application (for example
 		 * {@code instance}), so instances never collide. Sent in SETUP; ignored by the original proxy.
 		 */
 		public Builder identityLabel(String name, String value) {

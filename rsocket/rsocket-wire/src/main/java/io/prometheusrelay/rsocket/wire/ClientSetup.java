@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * values URL-encoded. Clients of the original scheme send nothing of the kind.
  *
  * @param scheme the encryption the client offers
- * @param labels identity labels, added by the proxy to the client's series that lack them
+ * @param labels identity labels, which the proxy gives every series of the client
  * @param token shared secret the proxy may require; null for none
  */
 public record ClientSetup(String scheme, Map<String, String> labels, @Nullable String token) {

@@ -58,7 +58,7 @@ public class PrometheusRSocketClientProperties {
 	private @Nullable String token;
 
 	/**
-	 * Identity labels the proxy adds to this application's series that lack them. Unset, they are
+	 * Identity labels the proxy gives every series of this application. Unset, they are
 	 * {@code application} (spring.application.name, when set) and {@code instance} (host name and pid).
 	 */
 	private Map<String, String> labels = new LinkedHashMap<>();
