@@ -5,12 +5,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import io.prometheusrelay.protocol.remotewrite.Histogram;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 
 /**
- * The Prometheus text exposition format: {@code name{label="value",...} value timestamp}.
+ * The Prometheus text exposition format: {@code name{label="value",...} value timestamp}. A native
+ * histogram is printed as a classic one: {@code name_bucket} lines with {@code le} (see
+ * {@link ClassicBuckets}), then {@code name_count} and {@code name_sum}.
  * <p>
  * A finite result (latest, range) is held and printed grouped by metric name, so that the samples
  * of one family are together and the output is one valid exposition. A followed stream is printed as
@@ -65,9 +68,22 @@ final class ExpositionWriter implements SeriesWriter {
 			labels.append('}');
 		}
 		for (Sample sample : series.getSamplesList()) {
-			this.out.append(name).append(labels).append(' ').append(value(sample.getValue())).append(' ')
-				.append(Long.toString(sample.getTimestamp())).append('\n');
+			line(name, labels, sample.getValue(), sample.getTimestamp());
 		}
+		for (Histogram histogram : series.getHistogramsList()) {
+			String bucketLabels = (labels.length() == 0) ? "{le=\"" : labels.substring(0, labels.length() - 1) + ",le=\"";
+			for (ClassicBuckets.Bucket bucket : ClassicBuckets.of(histogram)) {
+				line(name + "_bucket", bucketLabels + value(bucket.upperBound()) + "\"}", bucket.cumulativeCount(),
+						histogram.getTimestamp());
+			}
+			line(name + "_count", labels, ClassicBuckets.count(histogram), histogram.getTimestamp());
+			line(name + "_sum", labels, histogram.getSum(), histogram.getTimestamp());
+		}
+	}
+
+	private void line(String name, CharSequence labels, double value, long timestamp) {
+		this.out.append(name).append(labels).append(' ').append(value(value)).append(' ')
+			.append(Long.toString(timestamp)).append('\n');
 	}
 
 	static String metricName(TimeSeries series) {

@@ -2,15 +2,24 @@ package io.prometheusrelay.grpcclient;
 
 import java.io.PrintStream;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.prometheusrelay.protocol.remotewrite.Histogram;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 
 /**
- * One JSON object per series per line: {@code {"labels":{...},"samples":[{"value":1.0,"timestamp":...}]}}.
- * Non-finite values are strings ("NaN", "+Inf", "-Inf"), as JSON has no numbers for them.
+ * One JSON object per series per line: {@code {"labels":{...},"samples":[{"value":1.0,"timestamp":...}]}},
+ * with {@code "histograms":[...]} when the series has native histograms, each with every field of
+ * its message in protobuf's JSON mapping. Non-finite values are strings ("NaN", "+Inf", "-Inf"),
+ * as JSON has no numbers for them.
  */
 final class JsonLinesWriter implements SeriesWriter {
+
+	private static final JsonFormat.Printer HISTOGRAM_JSON = JsonFormat.printer()
+		.alwaysPrintFieldsWithNoPresence()
+		.omittingInsignificantWhitespace();
 
 	private final PrintStream out;
 
@@ -41,7 +50,25 @@ final class JsonLinesWriter implements SeriesWriter {
 			}
 			line.append(",\"timestamp\":").append(sample.getTimestamp()).append('}');
 		}
-		this.out.append(line.append("]}\n"));
+		line.append(']');
+		if (series.getHistogramsCount() > 0) {
+			line.append(",\"histograms\":[");
+			for (int i = 0; i < series.getHistogramsCount(); i++) {
+				line.append(i == 0 ? "" : ",").append(json(series.getHistograms(i)));
+			}
+			line.append(']');
+		}
+		this.out.append(line.append("}\n"));
+	}
+
+	/** Every field, defaults included, in protobuf's JSON mapping (64-bit integers as strings, NaN as "NaN"). */
+	private static String json(Histogram histogram) {
+		try {
+			return HISTOGRAM_JSON.print(histogram);
+		}
+		catch (InvalidProtocolBufferException ex) {
+			throw new IllegalStateException("A Histogram always prints as JSON", ex);
+		}
 	}
 
 	@Override

@@ -18,6 +18,8 @@ import io.prometheusrelay.apiserver.store.FsyncPolicy;
 import io.prometheusrelay.apiserver.store.SegmentStore;
 import io.prometheusrelay.apiserver.store.StoreOptions;
 import io.prometheusrelay.grpcclient.GrpcClientCommand;
+import io.prometheusrelay.protocol.remotewrite.BucketSpan;
+import io.prometheusrelay.protocol.remotewrite.Histogram;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
@@ -57,6 +59,8 @@ class GrpcClientReadsApiServerTests {
 			.addTimeseries(series("http_requests_total", 42, "code", "200", "path", "/a\"b\\c"))
 			.addTimeseries(series("up", 0, "job", "node", "instance", "b:9100"))
 			.addTimeseries(series("temperature", Double.NaN, "room", "k\u00fcche"))
+			.addTimeseries(histogramSeries("request_seconds", CUSTOM_BUCKETS, "path", "/a"))
+			.addTimeseries(histogramSeries("request_seconds", EXPONENTIAL, "path", "/b"))
 			.build();
 		store.append(request.toByteArray()).get(10, TimeUnit.SECONDS);
 		GrpcReadServer server = this.closeables.add(GrpcReadServer.start("127.0.0.1", 0,
@@ -69,10 +73,12 @@ class GrpcClientReadsApiServerTests {
 	void printsOneValidExpositionGroupedByMetric() throws Exception {
 		assertThat(run("--lb-addr=" + this.target)).isEqualTo(GrpcClientCommand.OK);
 		List<String> lines = output().lines().toList();
-		assertThat(lines).hasSize(4);
+		// 4 float samples; 6 + 8 lines for the two histograms (buckets, +Inf, count, sum).
+		assertThat(lines).hasSize(18);
 		assertThat(lines.get(0)).startsWith("http_requests_total{code=\"200\",path=\"/a\\\"b\\\\c\"} 42.0 ");
+		assertThat(lines.subList(1, 15)).allMatch(line -> line.startsWith("request_seconds_"));
 		assertThat(lines).filteredOn(line -> line.startsWith("up{")).hasSize(2);
-		assertThat(lines.subList(2, 4)).allMatch(line -> line.startsWith("up{"));
+		assertThat(lines.subList(16, 18)).allMatch(line -> line.startsWith("up{"));
 		assertThat(lines).contains(lines.stream().filter(l -> l.startsWith("temperature")).findFirst().orElseThrow())
 			.anyMatch(line -> line.startsWith("temperature{room=\"k\u00fcche\"} NaN "));
 		// Without HELP lines promtool lints "no help text"; anything else would be a parse error.
@@ -83,6 +89,38 @@ class GrpcClientReadsApiServerTests {
 	void filtersWithMetricAndMatchers() {
 		assertThat(run("--lb-addr=" + this.target, "--metric=up", "--match=instance=~\"b.*\"")).isEqualTo(0);
 		assertThat(output().lines()).singleElement().asString().startsWith("up{instance=\"b:9100\",job=\"node\"} 0.0 ");
+	}
+
+	@Test
+	void printsANativeHistogramAsTheBucketsOfAClassicOne() {
+		assertThat(run("--lb-addr=" + this.target, "--metric=request_seconds", "--match=path=\"/a\"")).isEqualTo(0);
+		assertThat(output().lines().map(line -> line.substring(0, line.lastIndexOf(' ')))).containsExactly(
+				"request_seconds_bucket{path=\"/a\",le=\"0.1\"} 1.0", "request_seconds_bucket{path=\"/a\",le=\"0.5\"} 2.0",
+				"request_seconds_bucket{path=\"/a\",le=\"1.0\"} 4.0", "request_seconds_bucket{path=\"/a\",le=\"+Inf\"} 5.0",
+				"request_seconds_count{path=\"/a\"} 5.0", "request_seconds_sum{path=\"/a\"} 3.0");
+		this.out.reset();
+		// Exponential buckets: 1 below -0.77 (bucket -2 of schema 3), 1 in the zero bucket, then 1, 2 and 1.
+		assertThat(run("--lb-addr=" + this.target, "--metric=request_seconds", "--match=path=\"/b\"")).isEqualTo(0);
+		assertThat(output().lines().map(line -> line.substring(0, line.lastIndexOf(' ')))).containsExactly(
+				"request_seconds_bucket{path=\"/b\",le=\"" + -Math.pow(2, -3 / 8.0) + "\"} 1.0",
+				"request_seconds_bucket{path=\"/b\",le=\"1.0E-128\"} 2.0", "request_seconds_bucket{path=\"/b\",le=\"1.0\"} 3.0",
+				"request_seconds_bucket{path=\"/b\",le=\"" + Math.pow(Math.pow(2, 1 / 8.0), 1) + "\"} 5.0",
+				"request_seconds_bucket{path=\"/b\",le=\"" + Math.pow(Math.pow(2, 1 / 8.0), 3) + "\"} 6.0",
+				"request_seconds_bucket{path=\"/b\",le=\"+Inf\"} 6.0", "request_seconds_count{path=\"/b\"} 6.0",
+				"request_seconds_sum{path=\"/b\"} 10.5");
+	}
+
+	@Test
+	void printsEveryFieldOfANativeHistogramInJson() throws Exception {
+		assertThat(run("--lb-addr=" + this.target, "--format=json", "--metric=request_seconds", "--match=path=\"/a\""))
+			.isEqualTo(0);
+		com.fasterxml.jackson.databind.JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper()
+			.readTree(output().strip());
+		assertThat(line.get("samples")).isEmpty();
+		Histogram.Builder printed = Histogram.newBuilder();
+		com.google.protobuf.util.JsonFormat.parser().merge(line.get("histograms").get(0).toString(), printed);
+		assertThat(printed.build()).isEqualTo(CUSTOM_BUCKETS.toBuilder().setTimestamp(printed.getTimestamp()).build());
+		assertThat(line.get("histograms").get(0).has("zeroThreshold")).as("fields at their default are printed too").isTrue();
 	}
 
 	@Test
@@ -105,6 +143,38 @@ class GrpcClientReadsApiServerTests {
 
 	private String output() {
 		return this.out.toString(StandardCharsets.UTF_8);
+	}
+
+	/** Custom buckets (le 0.1, 0.5, 1 and +Inf) holding 1, 1, 2 and 1. */
+	private static final Histogram CUSTOM_BUCKETS = Histogram.newBuilder()
+		.setCountInt(5)
+		.setSum(3)
+		.setSchema(-53)
+		.addPositiveSpans(BucketSpan.newBuilder().setOffset(0).setLength(4))
+		.addAllPositiveDeltas(List.of(1L, 0L, 1L, -1L))
+		.addAllCustomValues(List.of(0.1, 0.5, 1.0))
+		.build();
+
+	/** Schema 3: bucket -2 holds 1, the zero bucket 1, buckets 0, 1 and 3 hold 1, 2 and 1. */
+	private static final Histogram EXPONENTIAL = Histogram.newBuilder()
+		.setCountInt(6)
+		.setSum(10.5)
+		.setSchema(3)
+		.setZeroThreshold(1e-128)
+		.setZeroCountInt(1)
+		.addNegativeSpans(BucketSpan.newBuilder().setOffset(-2).setLength(1))
+		.addNegativeDeltas(1)
+		.addPositiveSpans(BucketSpan.newBuilder().setOffset(0).setLength(2))
+		.addPositiveSpans(BucketSpan.newBuilder().setOffset(1).setLength(1))
+		.addAllPositiveDeltas(List.of(1L, 1L, -1L))
+		.build();
+
+	private static TimeSeries histogramSeries(String name, Histogram histogram, String... labels) {
+		TimeSeries series = series(name, 0, labels);
+		return series.toBuilder()
+			.clearSamples()
+			.addHistograms(histogram.toBuilder().setTimestamp(System.currentTimeMillis()))
+			.build();
 	}
 
 	private static TimeSeries series(String name, double value, String... labels) {

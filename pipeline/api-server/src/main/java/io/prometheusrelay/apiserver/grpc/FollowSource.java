@@ -100,19 +100,19 @@ final class FollowSource implements SeriesSource {
 	}
 
 	private void select(EncodedSeries series) {
-		if (series.sampleCount() == 0) {
+		if (series.sampleCount() == 0 && series.histogramCount() == 0) {
 			return;
 		}
-		SeriesKey key = null;
 		byte[] labels = series.canonicalLabels();
 		if (!this.selector.matches(labels)) {
 			return;
 		}
+		SeriesKey key = SeriesKey.fromEncoded(labels);
 		for (int i = 0; i < series.sampleCount(); i++) {
-			if (key == null) {
-				key = SeriesKey.fromEncoded(labels);
-			}
 			this.pending.add(new IndexedSeries(key, series.sampleValue(i), series.sampleTimestamp(i)));
+		}
+		for (int i = 0; i < series.histogramCount(); i++) {
+			this.pending.add(new IndexedSeries(key, 0, series.histogramTimestamp(i), series.histogram(i)));
 		}
 	}
 

@@ -27,7 +27,7 @@ abstract class MessageSource {
 				}
 				counted(1);
 				return new EncodedMessage(
-						SeriesEncoding.timeSeries(next.key().encodedLabels(), next.value(), next.timestamp()));
+						SeriesEncoding.timeSeries(next));
 			}
 		};
 	}
@@ -47,14 +47,13 @@ abstract class MessageSource {
 					if (next == null) {
 						break;
 					}
-					byte[] labels = next.key().encodedLabels();
-					int size = SeriesEncoding.timeSeriesSize(labels, next.timestamp());
+					int size = SeriesEncoding.timeSeriesSize(next);
 					int element = SeriesEncoding.batchElementSize(size);
 					if (pos + element > this.buffer.length) {
 						this.buffer = Arrays.copyOf(this.buffer, Math.max(pos + element, this.buffer.length * 2));
 					}
 					pos = SeriesEncoding.writeBatchElementPrefix(this.buffer, pos, size);
-					pos = SeriesEncoding.writeTimeSeries(this.buffer, pos, labels, next.value(), next.timestamp());
+					pos = SeriesEncoding.writeTimeSeries(this.buffer, pos, next);
 					count++;
 					if (pos >= maxBytes) {
 						break;

@@ -140,23 +140,39 @@ final class RangeSource implements SeriesSource {
 
 		final List<IndexedSeries> selected = new java.util.ArrayList<>();
 
+		private @Nullable SeriesKey key;
+
+		private boolean matches;
+
 		@Override
 		public void series(EncodedSeries series) {
-			SeriesKey key = null;
+			this.key = null;
 			for (int i = 0; i < series.sampleCount(); i++) {
 				long timestamp = series.sampleTimestamp(i);
-				if (timestamp < RangeSource.this.start || timestamp > RangeSource.this.end) {
-					continue;
+				if (inRange(timestamp) && matches(series)) {
+					this.selected.add(new IndexedSeries(this.key, series.sampleValue(i), timestamp));
 				}
-				if (key == null) {
-					byte[] labels = series.canonicalLabels();
-					if (!RangeSource.this.selector.matches(labels)) {
-						return;
-					}
-					key = SeriesKey.fromEncoded(labels);
-				}
-				this.selected.add(new IndexedSeries(key, series.sampleValue(i), timestamp));
 			}
+			for (int i = 0; i < series.histogramCount(); i++) {
+				long timestamp = series.histogramTimestamp(i);
+				if (inRange(timestamp) && matches(series)) {
+					this.selected.add(new IndexedSeries(this.key, 0, timestamp, series.histogram(i)));
+				}
+			}
+		}
+
+		private boolean inRange(long timestamp) {
+			return timestamp >= RangeSource.this.start && timestamp <= RangeSource.this.end;
+		}
+
+		/** Whether the series matches, its labels made into a key only once, and only for the first sample in range. */
+		private boolean matches(EncodedSeries series) {
+			if (this.key == null) {
+				byte[] labels = series.canonicalLabels();
+				this.matches = RangeSource.this.selector.matches(labels);
+				this.key = SeriesKey.fromEncoded(labels);
+			}
+			return this.matches;
 		}
 
 	}

@@ -1,13 +1,18 @@
 package io.prometheusrelay.apiserver.grpc;
 
+import io.prometheusrelay.apiserver.store.LatestIndex.IndexedSeries;
+
 /**
  * Writes TimeSeries and MetricsBatch messages in protobuf wire form from a series key (the encoded
- * {@code labels} field) and samples.
+ * {@code labels} field) and a sample or an encoded histogram.
  */
 final class SeriesEncoding {
 
 	/** Sample: value (fixed64, field 1) and timestamp (varint, field 2). */
 	private static final int SAMPLE_FIELD_TAG = (2 << 3) | 2;
+
+	/** TimeSeries.histograms (field 4). */
+	private static final int HISTOGRAM_FIELD_TAG = (4 << 3) | 2;
 
 	private static final int BATCH_SERIES_FIELD_TAG = (1 << 3) | 2;
 
@@ -23,31 +28,45 @@ final class SeriesEncoding {
 		return 1 + 8 + 1 + varintSize(timestamp);
 	}
 
-	/** Size of a TimeSeries with these labels and one sample. */
-	static int timeSeriesSize(byte[] labels, long timestamp) {
-		return labels.length + sampleFieldSize(timestamp);
+	/** Size of a TimeSeries of the series' labels with its one sample or histogram. */
+	static int timeSeriesSize(IndexedSeries series) {
+		byte[] histogram = series.histogram();
+		int data = (histogram != null) ? 1 + varintSize(histogram.length) + histogram.length
+				: sampleFieldSize(series.timestamp());
+		return series.key().encodedLabels().length + data;
 	}
 
-	/** A TimeSeries with one sample. */
-	static byte[] timeSeries(byte[] labels, double value, long timestamp) {
-		byte[] out = new byte[timeSeriesSize(labels, timestamp)];
-		writeTimeSeries(out, 0, labels, value, timestamp);
+	/** A TimeSeries of the series' labels with its one sample or histogram. */
+	static byte[] timeSeries(IndexedSeries series) {
+		byte[] out = new byte[timeSeriesSize(series)];
+		writeTimeSeries(out, 0, series);
 		return out;
 	}
 
-	/** Writes a TimeSeries with one sample at {@code pos}; returns the position after it. */
-	static int writeTimeSeries(byte[] out, int pos, byte[] labels, double value, long timestamp) {
+	/**
+	 * Writes a TimeSeries of the series' labels with its one sample or histogram at {@code pos}
+	 * (a histogram as stored: the encoded message is copied); returns the position after it.
+	 */
+	static int writeTimeSeries(byte[] out, int pos, IndexedSeries series) {
+		byte[] labels = series.key().encodedLabels();
 		System.arraycopy(labels, 0, out, pos, labels.length);
 		pos += labels.length;
+		byte[] histogram = series.histogram();
+		if (histogram != null) {
+			out[pos++] = (byte) HISTOGRAM_FIELD_TAG;
+			pos = writeVarint(out, pos, histogram.length);
+			System.arraycopy(histogram, 0, out, pos, histogram.length);
+			return pos + histogram.length;
+		}
 		out[pos++] = (byte) SAMPLE_FIELD_TAG;
-		pos = writeVarint(out, pos, sampleMessageSize(timestamp));
+		pos = writeVarint(out, pos, sampleMessageSize(series.timestamp()));
 		out[pos++] = 0x09;
-		long bits = Double.doubleToRawLongBits(value);
+		long bits = Double.doubleToRawLongBits(series.value());
 		for (int i = 0; i < 8; i++) {
 			out[pos++] = (byte) (bits >>> (8 * i));
 		}
 		out[pos++] = 0x10;
-		return writeVarint(out, pos, timestamp);
+		return writeVarint(out, pos, series.timestamp());
 	}
 
 	/** Size of one TimeSeries as an element of a MetricsBatch (tag and length prefix included). */

@@ -9,10 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.prometheusrelay.protocol.remotewrite.EncodedSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequestReader;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The newest sample of every series the store holds, for reads that must not touch the segments.
- * One writer (the store's writer thread) and any number of concurrent readers.
+ * The newest sample of every series the store holds, for reads that must not touch the segments:
+ * a float sample, or a native histogram (kept as its encoded {@code Histogram} message, which reads
+ * send on as it is). One writer (the store's writer thread) and any number of concurrent readers.
  * <p>
  * Built for the write rate: a series already known is found with a reusable probe key and its
  * sample is overwritten in place, so steady ingestion allocates nothing per sample (measured: key and
@@ -21,8 +23,17 @@ import io.prometheusrelay.protocol.remotewrite.WriteRequestReader;
  */
 public final class LatestIndex {
 
-	/** A sample as the index keeps it. */
-	public record LatestSample(double value, long timestamp) {
+	/**
+	 * A sample as the index keeps it.
+	 * @param value the float value; 0 for a histogram
+	 * @param histogram the encoded {@code Histogram} message, or null for a float sample
+	 */
+	public record LatestSample(double value, long timestamp, byte @Nullable [] histogram) {
+
+		public LatestSample(double value, long timestamp) {
+			this(value, timestamp, null);
+		}
+
 	}
 
 	private final Map<SeriesKey, Entry> latest = new ConcurrentHashMap<>();
@@ -45,25 +56,46 @@ public final class LatestIndex {
 
 	private void apply(EncodedSeries series) {
 		this.newestInRequest = Math.max(this.newestInRequest, series.maxTimestamp());
-		if (series.sampleCount() == 0) {
+		int sample = newest(series, false);
+		int histogram = newest(series, true);
+		if (sample < 0 && histogram < 0) {
 			return;
 		}
-		int newest = 0;
-		for (int i = 1; i < series.sampleCount(); i++) {
-			if (series.sampleTimestamp(i) >= series.sampleTimestamp(newest)) {
-				newest = i;
-			}
-		}
-		double value = series.sampleValue(newest);
-		long timestamp = series.sampleTimestamp(newest);
+		// The newer of the two; a histogram wins a tie, as it would arrive after a float in a later request.
+		boolean isHistogram = histogram >= 0
+				&& (sample < 0 || series.histogramTimestamp(histogram) >= series.sampleTimestamp(sample));
+		long timestamp = isHistogram ? series.histogramTimestamp(histogram) : series.sampleTimestamp(sample);
 		this.probe.set(series);
 		Entry entry = this.latest.get(this.probe);
+		if (entry != null && timestamp < entry.timestamp) {
+			return;
+		}
+		double value = isHistogram ? 0 : series.sampleValue(sample);
+		byte[] encodedHistogram = isHistogram ? series.histogram(histogram) : null;
 		if (entry == null) {
-			this.latest.put(this.probe.toKey(), new Entry(value, timestamp));
+			this.latest.put(this.probe.toKey(), new Entry(value, timestamp, encodedHistogram));
 		}
 		else {
-			entry.offer(value, timestamp);
+			entry.offer(value, timestamp, encodedHistogram);
 		}
+	}
+
+	/**
+	 * Index of the series' newest sample or histogram (the last of equal timestamps), or -1 for none.
+	 * (No lambda for the timestamp: this runs for every series stored, and must not allocate.)
+	 */
+	private static int newest(EncodedSeries series, boolean histograms) {
+		int count = histograms ? series.histogramCount() : series.sampleCount();
+		int newest = -1;
+		long newestTimestamp = Long.MIN_VALUE;
+		for (int i = 0; i < count; i++) {
+			long timestamp = histograms ? series.histogramTimestamp(i) : series.sampleTimestamp(i);
+			if (newest < 0 || timestamp >= newestTimestamp) {
+				newest = i;
+				newestTimestamp = timestamp;
+			}
+		}
+		return newest;
 	}
 
 	public Optional<LatestSample> get(SeriesKey key) {
@@ -75,8 +107,17 @@ public final class LatestIndex {
 		return this.latest.size();
 	}
 
-	/** A series with its newest sample, as iterated. */
-	public record IndexedSeries(SeriesKey key, double value, long timestamp) {
+	/**
+	 * A series with one of its samples, as reads stream them.
+	 * @param value the float value; 0 for a histogram
+	 * @param histogram the encoded {@code Histogram} message, or null for a float sample
+	 */
+	public record IndexedSeries(SeriesKey key, double value, long timestamp, byte @Nullable [] histogram) {
+
+		public IndexedSeries(SeriesKey key, double value, long timestamp) {
+			this(key, value, timestamp, null);
+		}
+
 	}
 
 	/** Every series with its newest sample; concurrent updates may or may not be seen. */
@@ -93,7 +134,7 @@ public final class LatestIndex {
 			public IndexedSeries next() {
 				Map.Entry<SeriesKey, Entry> entry = entries.next();
 				LatestSample sample = entry.getValue().read();
-				return new IndexedSeries(entry.getKey(), sample.value(), sample.timestamp());
+				return new IndexedSeries(entry.getKey(), sample.value(), sample.timestamp(), sample.histogram());
 			}
 
 		};
@@ -101,7 +142,8 @@ public final class LatestIndex {
 
 	/**
 	 * The newest sample of one series, overwritten in place by the writer. A sequence lock keeps
-	 * readers from seeing the value of one sample with the timestamp of another.
+	 * readers from seeing the value of one sample with the timestamp of another. (A histogram's
+	 * bytes are never changed once set: a newer one is a new array.)
 	 */
 	private static final class Entry {
 
@@ -109,15 +151,19 @@ public final class LatestIndex {
 
 		private double value;
 
+		/** Read without the lock by the writer only, which alone writes it. */
 		private long timestamp;
 
-		Entry(double value, long timestamp) {
+		private byte @Nullable [] histogram;
+
+		Entry(double value, long timestamp, byte @Nullable [] histogram) {
 			this.value = value;
 			this.timestamp = timestamp;
+			this.histogram = histogram;
 		}
 
 		/** Writer only. */
-		void offer(double value, long timestamp) {
+		void offer(double value, long timestamp, byte @Nullable [] histogram) {
 			if (timestamp < this.timestamp) {
 				return;
 			}
@@ -125,6 +171,7 @@ public final class LatestIndex {
 			this.sequence = next;
 			this.value = value;
 			this.timestamp = timestamp;
+			this.histogram = histogram;
 			this.sequence = next + 1;
 		}
 
@@ -133,8 +180,9 @@ public final class LatestIndex {
 				long before = this.sequence;
 				double value = this.value;
 				long timestamp = this.timestamp;
+				byte[] histogram = this.histogram;
 				if ((before & 1) == 0 && before == this.sequence) {
-					return new LatestSample(value, timestamp);
+					return new LatestSample(value, timestamp, histogram);
 				}
 				Thread.onSpinWait();
 			}

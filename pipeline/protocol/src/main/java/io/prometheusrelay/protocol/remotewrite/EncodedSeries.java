@@ -11,7 +11,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
  * keeps; label names and values stay as offsets into the request until someone asks for them.
  * <p>
  * Longer than this project's usual 300 lines on purpose: it is the whole of {@code TimeSeries}'s wire
- * layout that the pipeline reads (labels, samples, the count of histograms), each field read where
+ * layout that the pipeline reads (labels, samples, where each histogram is), each field read where
  * its offsets are kept, with no allocation per series; split, the offsets would be shared through
  * accessors on the hot path.
  */
@@ -49,6 +49,13 @@ public final class EncodedSeries {
 	private long[] timestamps = new long[4];
 
 	private int histogramCount;
+
+	/** Per histogram: where its encoded {@code Histogram} message is, and its timestamp. */
+	private int[] histogramOffsets = new int[4];
+
+	private int[] histogramLengths = new int[4];
+
+	private long[] histogramTimestamps = new long[4];
 
 	private long minTimestamp;
 
@@ -192,6 +199,15 @@ public final class EncodedSeries {
 				cursor.skipField(tag);
 			}
 		}
+		if (this.histogramCount == this.histogramOffsets.length) {
+			int grown = this.histogramCount * 2;
+			this.histogramOffsets = Arrays.copyOf(this.histogramOffsets, grown);
+			this.histogramLengths = Arrays.copyOf(this.histogramLengths, grown);
+			this.histogramTimestamps = Arrays.copyOf(this.histogramTimestamps, grown);
+		}
+		this.histogramOffsets[this.histogramCount] = offset;
+		this.histogramLengths[this.histogramCount] = length;
+		this.histogramTimestamps[this.histogramCount] = timestamp;
 		this.histogramCount++;
 		noteTimestamp(timestamp);
 	}
@@ -392,6 +408,25 @@ public final class EncodedSeries {
 
 	public int histogramCount() {
 		return this.histogramCount;
+	}
+
+	/** Where histogram {@code histogram}'s encoded {@code Histogram} message starts in {@link #buffer()}. */
+	public int histogramOffset(int histogram) {
+		return this.histogramOffsets[histogram];
+	}
+
+	public int histogramLength(int histogram) {
+		return this.histogramLengths[histogram];
+	}
+
+	public long histogramTimestamp(int histogram) {
+		return this.histogramTimestamps[histogram];
+	}
+
+	/** A copy of histogram {@code histogram}'s encoded {@code Histogram} message, to keep past the visit. */
+	public byte[] histogram(int histogram) {
+		int offset = this.histogramOffsets[histogram];
+		return Arrays.copyOfRange(this.buf, offset, offset + this.histogramLengths[histogram]);
 	}
 
 	/** Smallest timestamp over samples and histograms; {@code Long.MAX_VALUE} when there are none. */

@@ -3,6 +3,8 @@ package io.prometheusrelay.receiver.decode;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A request after decoding and validation.
  *
@@ -11,8 +13,10 @@ import java.util.stream.Collectors;
  * @param series series kept
  * @param samples samples and histogram samples kept
  * @param rejected series left out, by reason
+ * @param histogramProblem what was wrong with the first invalid histogram, or null
  */
-public record DecodedBatch(byte[] payload, int series, long samples, Map<RejectReason, Integer> rejected) {
+public record DecodedBatch(byte[] payload, int series, long samples, Map<RejectReason, Integer> rejected,
+		@Nullable String histogramProblem) {
 
 	public DecodedBatch {
 		rejected = Map.copyOf(rejected);
@@ -28,7 +32,8 @@ public record DecodedBatch(byte[] payload, int series, long samples, Map<RejectR
 			.stream()
 			.sorted(Map.Entry.comparingByKey())
 			.map(entry -> entry.getValue() + " " + entry.getKey().tag())
-			.collect(Collectors.joining(", "));
+			.collect(Collectors.joining(", ")) + ((this.histogramProblem != null)
+					? " (the first invalid histogram: " + this.histogramProblem + ")" : "");
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.prometheusrelay.protocol.remotewrite.EncodedHistogram;
 import io.prometheusrelay.protocol.remotewrite.EncodedSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequestReader;
 import io.prometheusrelay.protocol.remotewrite.WriteRequestWriter;
@@ -111,6 +112,11 @@ public final class RemoteWriteDecoder {
 
 		private long samples;
 
+		/** Reused to read each native histogram. */
+		private final EncodedHistogram histogram = new EncodedHistogram();
+
+		private @Nullable String histogramProblem;
+
 		Validation(byte[] decoded, long nowMillis) {
 			this.decoded = decoded;
 			this.nowMillis = nowMillis;
@@ -123,6 +129,13 @@ public final class RemoteWriteDecoder {
 						"request holds more than " + RemoteWriteDecoder.this.limits.maxSeries() + " series");
 			}
 			RejectReason reason = RemoteWriteDecoder.this.validator.check(encoded, this.nowMillis);
+			if (reason == null && encoded.histogramCount() > 0) {
+				String problem = SeriesValidator.histogramProblem(encoded, this.histogram);
+				if (problem != null) {
+					reason = RejectReason.INVALID_HISTOGRAM;
+					this.histogramProblem = (this.histogramProblem != null) ? this.histogramProblem : problem;
+				}
+			}
 			if (reason != null) {
 				this.rejected.merge(reason, 1, Integer::sum);
 				return;
@@ -149,7 +162,7 @@ public final class RemoteWriteDecoder {
 
 		DecodedBatch result() {
 			if (this.rejected.isEmpty()) {
-				return new DecodedBatch(this.decoded, this.validSeries, this.samples, this.rejected);
+				return new DecodedBatch(this.decoded, this.validSeries, this.samples, this.rejected, null);
 			}
 			WriteRequestWriter writer = new WriteRequestWriter(this.decoded.length);
 			for (int i = 0; i < this.keptFields; i++) {
@@ -162,7 +175,8 @@ public final class RemoteWriteDecoder {
 					writer.metadata(this.decoded, offset, length);
 				}
 			}
-			return new DecodedBatch(writer.toByteArray(), this.validSeries, this.samples, this.rejected);
+			return new DecodedBatch(writer.toByteArray(), this.validSeries, this.samples, this.rejected,
+					this.histogramProblem);
 		}
 
 	}

@@ -2,13 +2,16 @@ package io.prometheusrelay.receiver.decode;
 
 import java.nio.charset.StandardCharsets;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.prometheusrelay.protocol.remotewrite.EncodedHistogram;
 import io.prometheusrelay.protocol.remotewrite.EncodedSeries;
 import io.prometheusrelay.protocol.remotewrite.Utf8;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether one series may be stored: the rules Prometheus's own TSDB applies (labels
- * present, names non-empty and unique, a metric name, valid UTF-8) plus the configured limits.
+ * present, names non-empty and unique, a metric name, valid UTF-8, valid native histograms) plus
+ * the configured limits.
  * Label names are any valid UTF-8, as Prometheus 3 allows; sorting is not required.
  */
 final class SeriesValidator {
@@ -72,6 +75,27 @@ final class SeriesValidator {
 		if (this.limits.maxSampleAge() != null
 				&& series.minTimestamp() < nowMillis - this.limits.maxSampleAge().toMillis()) {
 			return RejectReason.TIMESTAMP_TOO_OLD;
+		}
+		return null;
+	}
+
+	/**
+	 * What is wrong with the first of the series' native histograms that is invalid (see
+	 * {@link HistogramValidation}), or null when none is.
+	 * @param scratch reused to read each histogram
+	 */
+	static @Nullable String histogramProblem(EncodedSeries series, EncodedHistogram scratch) {
+		for (int i = 0; i < series.histogramCount(); i++) {
+			try {
+				scratch.read(series.buffer(), series.histogramOffset(i), series.histogramLength(i));
+			}
+			catch (InvalidProtocolBufferException ex) {
+				return "malformed histogram: " + ex.getMessage();
+			}
+			String problem = HistogramValidation.problem(scratch);
+			if (problem != null) {
+				return problem;
+			}
 		}
 		return null;
 	}

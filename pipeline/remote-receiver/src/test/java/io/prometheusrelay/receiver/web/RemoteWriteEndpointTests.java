@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.protocol.remotewrite.Histogram;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.MetricMetadata;
 import io.prometheusrelay.protocol.remotewrite.Sample;
@@ -24,6 +25,7 @@ import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.transport.RelayServer;
 import io.prometheusrelay.transport.RelayServerOptions;
 import io.prometheusrelay.receiver.ReceiverApplication;
+import io.prometheusrelay.receiver.decode.NativeHistograms;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +118,9 @@ class RemoteWriteEndpointTests {
 						"1 duplicate_label_name"),
 				bad("invalid UTF-8", snappy(invalidUtf8()), 400, "1 invalid_utf8"),
 				bad("no __name__", snappy(request(series(sample(1), "job", "a"))), 400, "1 missing_metric_name"),
+				bad("invalid native histogram", snappy(request(histogramSeries(
+						NativeHistograms.integer().toBuilder().setCountInt(7).build(), "__name__", "latency"))),
+						400, "1 invalid_histogram (the first invalid histogram: count 7 is not the 6 observations in buckets)"),
 				bad("sample far in the future", snappy(request(series(
 						Sample.newBuilder().setValue(1).setTimestamp(System.currentTimeMillis() + 3_600_000).build(),
 						"__name__", "up"))), 400, "1 timestamp_too_new"));
@@ -197,6 +202,23 @@ class RemoteWriteEndpointTests {
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(response.body()).isEqualTo("stored 1 series; 1 series rejected: 1 duplicate_label_name\n");
 		assertThat(this.relayed).containsExactly(request(good).toBuilder().addMetadata(metadata).build());
+	}
+
+	@Test
+	void relaysValidNativeHistogramsOfEveryKindAsSentAndLeavesOutAnInvalidOne() throws Exception {
+		TimeSeries integer = histogramSeries(NativeHistograms.integer(), "__name__", "latency", "kind", "integer");
+		TimeSeries floats = histogramSeries(NativeHistograms.floats(), "__name__", "latency", "kind", "float");
+		TimeSeries custom = histogramSeries(NativeHistograms.customBuckets(), "__name__", "latency", "kind", "custom");
+		assertThat(post("/api/v1/write", snappy(request(integer, floats, custom))).statusCode()).isEqualTo(204);
+		assertThat(this.relayed).containsExactly(request(integer, floats, custom));
+		this.relayed.clear();
+		TimeSeries broken = histogramSeries(NativeHistograms.integer().toBuilder().addPositiveSpans(NativeHistograms.span(0, 1)).build(),
+				"__name__", "latency", "kind", "broken");
+		HttpResponse<String> response = post("/api/v1/write", snappy(request(integer, broken)));
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).isEqualTo("stored 1 series; 1 series rejected: 1 invalid_histogram "
+				+ "(the first invalid histogram: positive spans need 4 buckets, have 3)\n");
+		assertThat(this.relayed).containsExactly(request(integer));
 	}
 
 	@Test
@@ -294,6 +316,16 @@ class RemoteWriteEndpointTests {
 
 	static TimeSeries series(Sample sample, String... labels) {
 		TimeSeries.Builder builder = TimeSeries.newBuilder().addSamples(sample);
+		for (int i = 0; i < labels.length; i += 2) {
+			builder.addLabels(Label.newBuilder().setName(labels[i]).setValue(labels[i + 1]));
+		}
+		return builder.build();
+	}
+
+	/** A series of one native histogram, stamped now. */
+	static TimeSeries histogramSeries(Histogram histogram, String... labels) {
+		TimeSeries.Builder builder = TimeSeries.newBuilder()
+			.addHistograms(histogram.toBuilder().setTimestamp(System.currentTimeMillis()));
 		for (int i = 0; i < labels.length; i += 2) {
 			builder.addLabels(Label.newBuilder().setName(labels[i]).setValue(labels[i + 1]));
 		}

@@ -1,0 +1,189 @@
+package io.prometheusrelay.apiserver.grpc;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.apiserver.store.FsyncPolicy;
+import io.prometheusrelay.apiserver.store.SegmentStore;
+import io.prometheusrelay.apiserver.store.StoreOptions;
+import io.prometheusrelay.protocol.api.GetMetricsRequest;
+import io.prometheusrelay.protocol.api.MetricsBatch;
+import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
+import io.prometheusrelay.protocol.api.ReadMode;
+import io.prometheusrelay.protocol.remotewrite.BucketSpan;
+import io.prometheusrelay.protocol.remotewrite.Histogram;
+import io.prometheusrelay.protocol.remotewrite.Label;
+import io.prometheusrelay.protocol.remotewrite.Sample;
+import io.prometheusrelay.protocol.remotewrite.TimeSeries;
+import io.prometheusrelay.protocol.remotewrite.WriteRequest;
+import io.prometheusrelay.testsupport.Closeables;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Native histograms stored through remote-write 1.0 come back from LATEST, RANGE and FOLLOW as
+ * they were written, field for field: integer and float histograms, custom buckets included, and
+ * after the store is reopened (the index rebuilt from the segments).
+ */
+class NativeHistogramReadTests {
+
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
+
+	@TempDir
+	Path dataDir;
+
+	private static final Label NAME = label("__name__", "request_seconds");
+
+	private static final Histogram INTEGER = Histogram.newBuilder()
+		.setCountInt(6)
+		.setSum(10.5)
+		.setSchema(3)
+		.setZeroThreshold(1e-128)
+		.setZeroCountInt(1)
+		.addNegativeSpans(span(-2, 1))
+		.addNegativeDeltas(1)
+		.addPositiveSpans(span(0, 2))
+		.addPositiveSpans(span(1, 1))
+		.addAllPositiveDeltas(List.of(1L, 1L, -1L))
+		.setResetHint(Histogram.ResetHint.NO)
+		.build();
+
+	private static final Histogram FLOAT = Histogram.newBuilder()
+		.setCountFloat(6.5)
+		.setSum(2.25)
+		.setZeroCountFloat(0.5)
+		.addPositiveSpans(span(0, 3))
+		.addAllPositiveCounts(List.of(1.0, 2.5, 2.5))
+		.setResetHint(Histogram.ResetHint.GAUGE)
+		.build();
+
+	private static final Histogram CUSTOM = Histogram.newBuilder()
+		.setCountInt(5)
+		.setSum(3)
+		.setSchema(-53)
+		.addPositiveSpans(span(0, 4))
+		.addAllPositiveDeltas(List.of(1L, 0L, 1L, -1L))
+		.addAllCustomValues(List.of(0.1, 0.5, 1.0))
+		.build();
+
+	@Test
+	void latestRangeAndFollowReturnEveryKindOfHistogramAsWritten() throws Exception {
+		SegmentStore store = openStore();
+		append(store, series("integer", at(INTEGER, 1000)), series("float", at(FLOAT, 1000)),
+				series("custom", at(CUSTOM, 1000)));
+		append(store, series("integer", at(INTEGER.toBuilder().setCountInt(7).addPositiveDeltas(0).build(), 2000)));
+		GrpcReadServer server = server(store);
+
+		assertThat(latest(server)).containsExactlyInAnyOrder(series("integer",
+				at(INTEGER.toBuilder().setCountInt(7).addPositiveDeltas(0).build(), 2000)),
+				series("float", at(FLOAT, 1000)), series("custom", at(CUSTOM, 1000)));
+		assertThat(range(server, 0, 1500)).containsExactlyInAnyOrder(series("integer", at(INTEGER, 1000)),
+				series("float", at(FLOAT, 1000)), series("custom", at(CUSTOM, 1000)));
+
+		Context.CancellableContext call = Context.current().withCancellation();
+		this.closeables.add(() -> call.cancel(null));
+		Iterator<TimeSeries> follow = call.call(() -> PrometheusServiceGrpc.newBlockingStub(channel(server))
+			.withDeadlineAfter(30, TimeUnit.SECONDS)
+			.getMetrics(request(ReadMode.FOLLOW, 0, 0)));
+		for (int i = 0; i < 3; i++) {
+			follow.next();
+		}
+		TimeSeries mixed = series("custom", at(CUSTOM.toBuilder().setCountInt(6).setPositiveDeltas(3, 0).build(), 3000))
+			.toBuilder()
+			.addSamples(Sample.newBuilder().setValue(4).setTimestamp(2500))
+			.build();
+		append(store, mixed);
+		// A stored series with a sample and a histogram is read as one series per sample or histogram.
+		assertThat(List.of(follow.next(), follow.next())).containsExactly(
+				series("custom", null).toBuilder().addSamples(Sample.newBuilder().setValue(4).setTimestamp(2500)).build(),
+				series("custom", at(CUSTOM.toBuilder().setCountInt(6).setPositiveDeltas(3, 0).build(), 3000)));
+	}
+
+	@Test
+	void theNewestOfAFloatAndAHistogramIsTheLatestAlsoAfterTheStoreIsReopened() throws Exception {
+		SegmentStore store = openStore();
+		append(store, series("custom", at(CUSTOM, 1000)));
+		append(store, series("custom", null).toBuilder().addSamples(Sample.newBuilder().setValue(1).setTimestamp(900)).build());
+		store.close();
+		SegmentStore reopened = openStore();
+		assertThat(latest(server(reopened))).containsExactly(series("custom", at(CUSTOM, 1000)));
+	}
+
+	private SegmentStore openStore() throws Exception {
+		return this.closeables.add(SegmentStore.open(new StoreOptions(this.dataDir, FsyncPolicy.NEVER,
+				Duration.ofSeconds(1), 64 << 20, Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, true),
+				Clock.systemUTC(), new SimpleMeterRegistry()));
+	}
+
+	private GrpcReadServer server(SegmentStore store) {
+		PrometheusGrpcService service = new PrometheusGrpcService(store,
+				new ReadLimits(16, 16, 8, 64, 4096, 100, 1 << 20, 2, 64), new SimpleMeterRegistry());
+		return this.closeables.add(GrpcReadServer.start("127.0.0.1", 0, service, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+	}
+
+	private List<TimeSeries> latest(GrpcReadServer server) {
+		List<TimeSeries> series = new ArrayList<>();
+		PrometheusServiceGrpc.newBlockingStub(channel(server))
+			.withDeadlineAfter(10, TimeUnit.SECONDS)
+			.getMetrics(request(ReadMode.LATEST, 0, 0))
+			.forEachRemaining(series::add);
+		return series;
+	}
+
+	/** Through the batched method, to check its encoding of histograms too. */
+	private List<TimeSeries> range(GrpcReadServer server, long start, long end) {
+		List<TimeSeries> series = new ArrayList<>();
+		Iterator<MetricsBatch> batches = PrometheusServiceGrpc.newBlockingStub(channel(server))
+			.withDeadlineAfter(10, TimeUnit.SECONDS)
+			.getMetricsBatches(request(ReadMode.RANGE, start, end));
+		batches.forEachRemaining(batch -> series.addAll(batch.getTimeSeriesList()));
+		return series;
+	}
+
+	private ManagedChannel channel(GrpcReadServer server) {
+		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+		this.closeables.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+		return channel;
+	}
+
+	private static GetMetricsRequest request(ReadMode mode, long start, long end) {
+		return GetMetricsRequest.newBuilder().setMode(mode).setStartTimestampMs(start).setEndTimestampMs(end).build();
+	}
+
+	private static void append(SegmentStore store, TimeSeries... series) throws Exception {
+		store.append(WriteRequest.newBuilder().addAllTimeseries(List.of(series)).build().toByteArray())
+			.get(10, TimeUnit.SECONDS);
+	}
+
+	/** A series of the kind's labels (sorted, as the index keys them) with one histogram, or none. */
+	private static TimeSeries series(String kind, Histogram histogram) {
+		TimeSeries.Builder series = TimeSeries.newBuilder().addLabels(NAME).addLabels(label("kind", kind));
+		return (histogram != null) ? series.addHistograms(histogram).build() : series.build();
+	}
+
+	private static Histogram at(Histogram histogram, long timestamp) {
+		return histogram.toBuilder().setTimestamp(timestamp).build();
+	}
+
+	private static Label label(String name, String value) {
+		return Label.newBuilder().setName(name).setValue(value).build();
+	}
+
+	private static BucketSpan span(int offset, int length) {
+		return BucketSpan.newBuilder().setOffset(offset).setLength(length).build();
+	}
+
+}
