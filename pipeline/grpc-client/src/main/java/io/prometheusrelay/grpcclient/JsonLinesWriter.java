@@ -1,23 +1,24 @@
 package io.prometheusrelay.grpcclient;
 
 import java.io.PrintStream;
+import java.util.List;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
-import io.prometheusrelay.protocol.remotewrite.Histogram;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 
 /**
  * One JSON object per series per line: {@code {"labels":{...},"samples":[{"value":1.0,"timestamp":...}]}},
- * with {@code "histograms":[...]} when the series has native histograms, each with every field of
- * its message in protobuf's JSON mapping. Non-finite values are strings ("NaN", "+Inf", "-Inf"),
+ * with {@code "histograms":[...]} and {@code "exemplars":[...]} when the series has native
+ * histograms or exemplars, each with every field of its message in protobuf's JSON mapping. Non-finite values are strings ("NaN", "+Inf", "-Inf"),
  * as JSON has no numbers for them.
  */
 final class JsonLinesWriter implements SeriesWriter {
 
-	private static final JsonFormat.Printer HISTOGRAM_JSON = JsonFormat.printer()
+	private static final JsonFormat.Printer MESSAGE_JSON = JsonFormat.printer()
 		.alwaysPrintFieldsWithNoPresence()
 		.omittingInsignificantWhitespace();
 
@@ -51,24 +52,29 @@ final class JsonLinesWriter implements SeriesWriter {
 			line.append(",\"timestamp\":").append(sample.getTimestamp()).append('}');
 		}
 		line.append(']');
-		if (series.getHistogramsCount() > 0) {
-			line.append(",\"histograms\":[");
-			for (int i = 0; i < series.getHistogramsCount(); i++) {
-				line.append(i == 0 ? "" : ",").append(json(series.getHistograms(i)));
-			}
-			line.append(']');
-		}
+		messages("histograms", series.getHistogramsList(), line);
+		messages("exemplars", series.getExemplarsList(), line);
 		this.out.append(line.append("}\n"));
 	}
 
-	/** Every field, defaults included, in protobuf's JSON mapping (64-bit integers as strings, NaN as "NaN"). */
-	private static String json(Histogram histogram) {
-		try {
-			return HISTOGRAM_JSON.print(histogram);
+	/**
+	 * {@code ,"name":[...]} when there are messages: each with every field, defaults included, in
+	 * protobuf's JSON mapping (64-bit integers as strings, NaN as "NaN").
+	 */
+	private static void messages(String name, List<? extends MessageOrBuilder> messages, StringBuilder line) {
+		if (messages.isEmpty()) {
+			return;
 		}
-		catch (InvalidProtocolBufferException ex) {
-			throw new IllegalStateException("A Histogram always prints as JSON", ex);
+		line.append(",\"").append(name).append("\":[");
+		for (int i = 0; i < messages.size(); i++) {
+			try {
+				line.append(i == 0 ? "" : ",").append(MESSAGE_JSON.print(messages.get(i)));
+			}
+			catch (InvalidProtocolBufferException ex) {
+				throw new IllegalStateException("A generated message always prints as JSON", ex);
+			}
 		}
+		line.append(']');
 	}
 
 	@Override

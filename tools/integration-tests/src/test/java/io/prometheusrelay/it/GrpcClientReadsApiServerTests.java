@@ -19,6 +19,7 @@ import io.prometheusrelay.apiserver.store.SegmentStore;
 import io.prometheusrelay.apiserver.store.StoreOptions;
 import io.prometheusrelay.grpcclient.GrpcClientCommand;
 import io.prometheusrelay.protocol.remotewrite.BucketSpan;
+import io.prometheusrelay.protocol.remotewrite.Exemplar;
 import io.prometheusrelay.protocol.remotewrite.Histogram;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.Sample;
@@ -55,7 +56,11 @@ class GrpcClientReadsApiServerTests {
 				Duration.ofSeconds(1), 1 << 20, Duration.ofHours(1), Duration.ofDays(1), 1 << 30, 64, true), Clock.systemUTC(),
 				registry));
 		WriteRequest request = WriteRequest.newBuilder()
-			.addTimeseries(series("up", 1, "job", "node", "instance", "a:9100"))
+			.addTimeseries(series("up", 1, "job", "node", "instance", "a:9100").toBuilder()
+				.addExemplars(Exemplar.newBuilder()
+					.addLabels(Label.newBuilder().setName("trace_id").setValue("abc"))
+					.setValue(1)
+					.setTimestamp(System.currentTimeMillis())))
 			.addTimeseries(series("http_requests_total", 42, "code", "200", "path", "/a\"b\\c"))
 			.addTimeseries(series("up", 0, "job", "node", "instance", "b:9100"))
 			.addTimeseries(series("temperature", Double.NaN, "room", "k\u00fcche"))
@@ -121,6 +126,24 @@ class GrpcClientReadsApiServerTests {
 		com.google.protobuf.util.JsonFormat.parser().merge(line.get("histograms").get(0).toString(), printed);
 		assertThat(printed.build()).isEqualTo(CUSTOM_BUCKETS.toBuilder().setTimestamp(printed.getTimestamp()).build());
 		assertThat(line.get("histograms").get(0).has("zeroThreshold")).as("fields at their default are printed too").isTrue();
+	}
+
+	@Test
+	void printsExemplarsInJsonButNotInTheTextFormat() throws Exception {
+		assertThat(run("--lb-addr=" + this.target, "--mode=range", "--since=1h", "--format=json", "--metric=up",
+				"--match=instance=\"a:9100\"")).isEqualTo(0);
+		List<String> lines = output().lines().toList();
+		assertThat(lines).hasSize(2);
+		com.fasterxml.jackson.databind.JsonNode exemplar = new com.fasterxml.jackson.databind.ObjectMapper()
+			.readTree(lines.get(1)).get("exemplars").get(0);
+		Exemplar.Builder printed = Exemplar.newBuilder();
+		com.google.protobuf.util.JsonFormat.parser().merge(exemplar.toString(), printed);
+		assertThat(printed.getLabelsList()).containsExactly(Label.newBuilder().setName("trace_id").setValue("abc").build());
+		assertThat(printed.getValue()).isEqualTo(1);
+		this.out.reset();
+		assertThat(run("--lb-addr=" + this.target, "--mode=range", "--since=1h", "--metric=up", "--match=instance=\"a:9100\""))
+			.isEqualTo(0);
+		assertThat(output().lines()).singleElement().asString().startsWith("up{instance=\"a:9100\",job=\"node\"} 1.0 ");
 	}
 
 	@Test

@@ -100,7 +100,7 @@ final class FollowSource implements SeriesSource {
 	}
 
 	private void select(EncodedSeries series) {
-		if (series.sampleCount() == 0 && series.histogramCount() == 0) {
+		if (series.sampleCount() == 0 && series.histogramCount() == 0 && series.exemplarCount() == 0) {
 			return;
 		}
 		byte[] labels = series.canonicalLabels();
@@ -112,7 +112,10 @@ final class FollowSource implements SeriesSource {
 			this.pending.add(new IndexedSeries(key, series.sampleValue(i), series.sampleTimestamp(i)));
 		}
 		for (int i = 0; i < series.histogramCount(); i++) {
-			this.pending.add(new IndexedSeries(key, 0, series.histogramTimestamp(i), series.histogram(i)));
+			this.pending.add(IndexedSeries.histogram(key, series.histogramTimestamp(i), series.histogram(i)));
+		}
+		for (int i = 0; i < series.exemplarCount(); i++) {
+			this.pending.add(IndexedSeries.exemplar(key, series.exemplarTimestamp(i), series.exemplar(i)));
 		}
 	}
 

@@ -156,7 +156,13 @@ final class RangeSource implements SeriesSource {
 			for (int i = 0; i < series.histogramCount(); i++) {
 				long timestamp = series.histogramTimestamp(i);
 				if (inRange(timestamp) && matches(series)) {
-					this.selected.add(new IndexedSeries(this.key, 0, timestamp, series.histogram(i)));
+					this.selected.add(IndexedSeries.histogram(this.key, timestamp, series.histogram(i)));
+				}
+			}
+			for (int i = 0; i < series.exemplarCount(); i++) {
+				long timestamp = series.exemplarTimestamp(i);
+				if (inRange(timestamp) && matches(series)) {
+					this.selected.add(IndexedSeries.exemplar(this.key, timestamp, series.exemplar(i)));
 				}
 			}
 		}

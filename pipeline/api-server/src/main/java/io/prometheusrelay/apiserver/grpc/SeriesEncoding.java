@@ -4,12 +4,15 @@ import io.prometheusrelay.apiserver.store.LatestIndex.IndexedSeries;
 
 /**
  * Writes TimeSeries and MetricsBatch messages in protobuf wire form from a series key (the encoded
- * {@code labels} field) and a sample or an encoded histogram.
+ * {@code labels} field) and a sample, or an encoded histogram or exemplar.
  */
 final class SeriesEncoding {
 
 	/** Sample: value (fixed64, field 1) and timestamp (varint, field 2). */
 	private static final int SAMPLE_FIELD_TAG = (2 << 3) | 2;
+
+	/** TimeSeries.exemplars (field 3). */
+	private static final int EXEMPLAR_FIELD_TAG = (3 << 3) | 2;
 
 	/** TimeSeries.histograms (field 4). */
 	private static final int HISTOGRAM_FIELD_TAG = (4 << 3) | 2;
@@ -28,15 +31,15 @@ final class SeriesEncoding {
 		return 1 + 8 + 1 + varintSize(timestamp);
 	}
 
-	/** Size of a TimeSeries of the series' labels with its one sample or histogram. */
+	/** Size of a TimeSeries of the series' labels with its one sample, histogram or exemplar. */
 	static int timeSeriesSize(IndexedSeries series) {
-		byte[] histogram = series.histogram();
-		int data = (histogram != null) ? 1 + varintSize(histogram.length) + histogram.length
+		byte[] message = series.message();
+		int data = (message != null) ? 1 + varintSize(message.length) + message.length
 				: sampleFieldSize(series.timestamp());
 		return series.key().encodedLabels().length + data;
 	}
 
-	/** A TimeSeries of the series' labels with its one sample or histogram. */
+	/** A TimeSeries of the series' labels with its one sample, histogram or exemplar. */
 	static byte[] timeSeries(IndexedSeries series) {
 		byte[] out = new byte[timeSeriesSize(series)];
 		writeTimeSeries(out, 0, series);
@@ -44,19 +47,20 @@ final class SeriesEncoding {
 	}
 
 	/**
-	 * Writes a TimeSeries of the series' labels with its one sample or histogram at {@code pos}
-	 * (a histogram as stored: the encoded message is copied); returns the position after it.
+	 * Writes a TimeSeries of the series' labels with its one sample, histogram or exemplar at
+	 * {@code pos} (a histogram or exemplar as stored: the encoded message is copied); returns the
+	 * position after it.
 	 */
 	static int writeTimeSeries(byte[] out, int pos, IndexedSeries series) {
 		byte[] labels = series.key().encodedLabels();
 		System.arraycopy(labels, 0, out, pos, labels.length);
 		pos += labels.length;
-		byte[] histogram = series.histogram();
-		if (histogram != null) {
-			out[pos++] = (byte) HISTOGRAM_FIELD_TAG;
-			pos = writeVarint(out, pos, histogram.length);
-			System.arraycopy(histogram, 0, out, pos, histogram.length);
-			return pos + histogram.length;
+		byte[] message = series.message();
+		if (message != null) {
+			out[pos++] = (byte) ((series.kind() == IndexedSeries.Kind.EXEMPLAR) ? EXEMPLAR_FIELD_TAG : HISTOGRAM_FIELD_TAG);
+			pos = writeVarint(out, pos, message.length);
+			System.arraycopy(message, 0, out, pos, message.length);
+			return pos + message.length;
 		}
 		out[pos++] = (byte) SAMPLE_FIELD_TAG;
 		pos = writeVarint(out, pos, sampleMessageSize(series.timestamp()));

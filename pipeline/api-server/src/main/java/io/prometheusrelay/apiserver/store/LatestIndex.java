@@ -24,17 +24,24 @@ import org.jspecify.annotations.Nullable;
 public final class LatestIndex {
 
 	/**
-	 * A sample as the index keeps it.
+	 * A sample as the index keeps it, with the series' newest exemplar.
 	 * @param value the float value; 0 for a histogram
 	 * @param histogram the encoded {@code Histogram} message, or null for a float sample
+	 * @param exemplar the newest encoded {@code Exemplar} message, or null for none
 	 */
-	public record LatestSample(double value, long timestamp, byte @Nullable [] histogram) {
+	public record LatestSample(double value, long timestamp, byte @Nullable [] histogram, byte @Nullable [] exemplar) {
 
 		public LatestSample(double value, long timestamp) {
-			this(value, timestamp, null);
+			this(value, timestamp, null, null);
 		}
 
 	}
+
+	private static final int SAMPLES = 0;
+
+	private static final int HISTOGRAMS = 1;
+
+	private static final int EXEMPLARS = 2;
 
 	private final Map<SeriesKey, Entry> latest = new ConcurrentHashMap<>();
 
@@ -56,8 +63,8 @@ public final class LatestIndex {
 
 	private void apply(EncodedSeries series) {
 		this.newestInRequest = Math.max(this.newestInRequest, series.maxTimestamp());
-		int sample = newest(series, false);
-		int histogram = newest(series, true);
+		int sample = newest(series, SAMPLES);
+		int histogram = newest(series, HISTOGRAMS);
 		if (sample < 0 && histogram < 0) {
 			return;
 		}
@@ -67,29 +74,41 @@ public final class LatestIndex {
 		long timestamp = isHistogram ? series.histogramTimestamp(histogram) : series.sampleTimestamp(sample);
 		this.probe.set(series);
 		Entry entry = this.latest.get(this.probe);
-		if (entry != null && timestamp < entry.timestamp) {
-			return;
+		if (entry == null || timestamp >= entry.timestamp) {
+			double value = isHistogram ? 0 : series.sampleValue(sample);
+			byte[] encodedHistogram = isHistogram ? series.histogram(histogram) : null;
+			if (entry == null) {
+				entry = new Entry(value, timestamp, encodedHistogram);
+				this.latest.put(this.probe.toKey(), entry);
+			}
+			else {
+				entry.offer(value, timestamp, encodedHistogram);
+			}
 		}
-		double value = isHistogram ? 0 : series.sampleValue(sample);
-		byte[] encodedHistogram = isHistogram ? series.histogram(histogram) : null;
-		if (entry == null) {
-			this.latest.put(this.probe.toKey(), new Entry(value, timestamp, encodedHistogram));
-		}
-		else {
-			entry.offer(value, timestamp, encodedHistogram);
+		int exemplar = newest(series, EXEMPLARS);
+		if (exemplar >= 0 && series.exemplarTimestamp(exemplar) >= entry.exemplarTimestamp) {
+			entry.offerExemplar(series.exemplar(exemplar), series.exemplarTimestamp(exemplar));
 		}
 	}
 
 	/**
-	 * Index of the series' newest sample or histogram (the last of equal timestamps), or -1 for none.
-	 * (No lambda for the timestamp: this runs for every series stored, and must not allocate.)
+	 * Index of the series' newest sample, histogram or exemplar (the last of equal timestamps), or -1
+	 * for none. (No lambda for the timestamp: this runs for every series stored, and must not allocate.)
 	 */
-	private static int newest(EncodedSeries series, boolean histograms) {
-		int count = histograms ? series.histogramCount() : series.sampleCount();
+	private static int newest(EncodedSeries series, int kind) {
+		int count = switch (kind) {
+			case SAMPLES -> series.sampleCount();
+			case HISTOGRAMS -> series.histogramCount();
+			default -> series.exemplarCount();
+		};
 		int newest = -1;
 		long newestTimestamp = Long.MIN_VALUE;
 		for (int i = 0; i < count; i++) {
-			long timestamp = histograms ? series.histogramTimestamp(i) : series.sampleTimestamp(i);
+			long timestamp = switch (kind) {
+				case SAMPLES -> series.sampleTimestamp(i);
+				case HISTOGRAMS -> series.histogramTimestamp(i);
+				default -> series.exemplarTimestamp(i);
+			};
 			if (newest < 0 || timestamp >= newestTimestamp) {
 				newest = i;
 				newestTimestamp = timestamp;
@@ -108,33 +127,66 @@ public final class LatestIndex {
 	}
 
 	/**
-	 * A series with one of its samples, as reads stream them.
-	 * @param value the float value; 0 for a histogram
-	 * @param histogram the encoded {@code Histogram} message, or null for a float sample
+	 * A series with one of its samples, histograms or exemplars, as reads stream them.
+	 * @param value the float value of a sample; 0 otherwise
+	 * @param message the encoded {@code Histogram} or {@code Exemplar} message, sent on as it is; null
+	 * for a sample
 	 */
-	public record IndexedSeries(SeriesKey key, double value, long timestamp, byte @Nullable [] histogram) {
+	public record IndexedSeries(SeriesKey key, Kind kind, double value, long timestamp, byte @Nullable [] message) {
 
+		/** A float sample. */
 		public IndexedSeries(SeriesKey key, double value, long timestamp) {
-			this(key, value, timestamp, null);
+			this(key, Kind.SAMPLE, value, timestamp, null);
+		}
+
+		public static IndexedSeries histogram(SeriesKey key, long timestamp, byte[] histogram) {
+			return new IndexedSeries(key, Kind.HISTOGRAM, 0, timestamp, histogram);
+		}
+
+		public static IndexedSeries exemplar(SeriesKey key, long timestamp, byte[] exemplar) {
+			return new IndexedSeries(key, Kind.EXEMPLAR, 0, timestamp, exemplar);
+		}
+
+		/** What one read message of a series carries. */
+		public enum Kind {
+
+			SAMPLE, HISTOGRAM, EXEMPLAR
+
 		}
 
 	}
 
-	/** Every series with its newest sample; concurrent updates may or may not be seen. */
+	/**
+	 * Every series with its newest sample, then its newest exemplar when it has one; concurrent
+	 * updates may or may not be seen.
+	 */
 	public Iterator<IndexedSeries> iterator() {
 		Iterator<Map.Entry<SeriesKey, Entry>> entries = this.latest.entrySet().iterator();
 		return new Iterator<>() {
 
+			private @Nullable IndexedSeries exemplar;
+
 			@Override
 			public boolean hasNext() {
-				return entries.hasNext();
+				return this.exemplar != null || entries.hasNext();
 			}
 
 			@Override
 			public IndexedSeries next() {
+				IndexedSeries pending = this.exemplar;
+				if (pending != null) {
+					this.exemplar = null;
+					return pending;
+				}
 				Map.Entry<SeriesKey, Entry> entry = entries.next();
-				LatestSample sample = entry.getValue().read();
-				return new IndexedSeries(entry.getKey(), sample.value(), sample.timestamp(), sample.histogram());
+				Entry held = entry.getValue();
+				LatestSample sample = held.read();
+				if (sample.exemplar() != null) {
+					this.exemplar = IndexedSeries.exemplar(entry.getKey(), held.exemplarTimestamp, sample.exemplar());
+				}
+				byte[] histogram = sample.histogram();
+				return (histogram != null) ? IndexedSeries.histogram(entry.getKey(), sample.timestamp(), histogram)
+						: new IndexedSeries(entry.getKey(), sample.value(), sample.timestamp());
 			}
 
 		};
@@ -156,6 +208,14 @@ public final class LatestIndex {
 
 		private byte @Nullable [] histogram;
 
+		private byte @Nullable [] exemplar;
+
+		/**
+		 * Of the exemplar, written by the writer only. Readers take it outside the lock, only as the
+		 * timestamp of the exemplar they read, whose message carries its own.
+		 */
+		private volatile long exemplarTimestamp = Long.MIN_VALUE;
+
 		Entry(double value, long timestamp, byte @Nullable [] histogram) {
 			this.value = value;
 			this.timestamp = timestamp;
@@ -175,14 +235,24 @@ public final class LatestIndex {
 			this.sequence = next + 1;
 		}
 
+		/** Writer only. */
+		void offerExemplar(byte[] exemplar, long timestamp) {
+			long next = this.sequence + 1;
+			this.sequence = next;
+			this.exemplar = exemplar;
+			this.exemplarTimestamp = timestamp;
+			this.sequence = next + 1;
+		}
+
 		LatestSample read() {
 			while (true) {
 				long before = this.sequence;
 				double value = this.value;
 				long timestamp = this.timestamp;
 				byte[] histogram = this.histogram;
+				byte[] exemplar = this.exemplar;
 				if ((before & 1) == 0 && before == this.sequence) {
-					return new LatestSample(value, timestamp, histogram);
+					return new LatestSample(value, timestamp, histogram, exemplar);
 				}
 				Thread.onSpinWait();
 			}

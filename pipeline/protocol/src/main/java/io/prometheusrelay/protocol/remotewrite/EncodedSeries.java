@@ -11,7 +11,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
  * keeps; label names and values stay as offsets into the request until someone asks for them.
  * <p>
  * Longer than this project's usual 300 lines on purpose: it is the whole of {@code TimeSeries}'s wire
- * layout that the pipeline reads (labels, samples, where each histogram is), each field read where
+ * layout that the pipeline reads (labels, samples, where each histogram and exemplar is), each field read where
  * its offsets are kept, with no allocation per series; split, the offsets would be shared through
  * accessors on the hot path.
  */
@@ -48,14 +48,11 @@ public final class EncodedSeries {
 
 	private long[] timestamps = new long[4];
 
-	private int histogramCount;
+	/** Where each histogram's encoded {@code Histogram} message is, and its timestamp. */
+	private final Parts histograms = new Parts();
 
-	/** Per histogram: where its encoded {@code Histogram} message is, and its timestamp. */
-	private int[] histogramOffsets = new int[4];
-
-	private int[] histogramLengths = new int[4];
-
-	private long[] histogramTimestamps = new long[4];
+	/** Where each exemplar's encoded {@code Exemplar} message is, and its timestamp. */
+	private final Parts exemplars = new Parts();
 
 	private long minTimestamp;
 
@@ -70,7 +67,8 @@ public final class EncodedSeries {
 		this.length = length;
 		this.labelCount = 0;
 		this.sampleCount = 0;
-		this.histogramCount = 0;
+		this.histograms.clear();
+		this.exemplars.clear();
 		this.minTimestamp = Long.MAX_VALUE;
 		this.maxTimestamp = Long.MIN_VALUE;
 		this.labelsCanonical = true;
@@ -92,6 +90,11 @@ public final class EncodedSeries {
 					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
 					int sampleStart = cursor.readLengthDelimited();
 					readSample(buf, sampleStart, cursor.lengthSince(sampleStart));
+				}
+				case 3 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
+					int exemplarStart = cursor.readLengthDelimited();
+					readExemplar(buf, exemplarStart, cursor.lengthSince(exemplarStart));
 				}
 				case 4 -> {
 					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
@@ -187,11 +190,24 @@ public final class EncodedSeries {
 	}
 
 	private void readHistogram(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {
+		long timestamp = timestampField(buf, offset, length, 15);
+		this.histograms.add(offset, length, timestamp);
+		noteTimestamp(timestamp);
+	}
+
+	/** An exemplar's timestamp is its own; it does not count among the series' sample timestamps. */
+	private void readExemplar(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {
+		this.exemplars.add(offset, length, timestampField(buf, offset, length, 3));
+	}
+
+	/** The varint field {@code field} of the message {@code buf[offset, offset + length)}; 0 when absent. */
+	private static long timestampField(byte[] buf, int offset, int length, int field)
+			throws InvalidProtocolBufferException {
 		long timestamp = 0;
 		ProtoCursor cursor = new ProtoCursor(buf, offset, length);
 		while (cursor.hasMore()) {
 			int tag = cursor.readTag();
-			if (tag >>> 3 == 15) {
+			if (tag >>> 3 == field) {
 				ProtoCursor.expectWireType(tag, ProtoCursor.VARINT);
 				timestamp = cursor.readVarint();
 			}
@@ -199,17 +215,7 @@ public final class EncodedSeries {
 				cursor.skipField(tag);
 			}
 		}
-		if (this.histogramCount == this.histogramOffsets.length) {
-			int grown = this.histogramCount * 2;
-			this.histogramOffsets = Arrays.copyOf(this.histogramOffsets, grown);
-			this.histogramLengths = Arrays.copyOf(this.histogramLengths, grown);
-			this.histogramTimestamps = Arrays.copyOf(this.histogramTimestamps, grown);
-		}
-		this.histogramOffsets[this.histogramCount] = offset;
-		this.histogramLengths[this.histogramCount] = length;
-		this.histogramTimestamps[this.histogramCount] = timestamp;
-		this.histogramCount++;
-		noteTimestamp(timestamp);
+		return timestamp;
 	}
 
 	private void noteTimestamp(long timestamp) {
@@ -407,26 +413,47 @@ public final class EncodedSeries {
 	}
 
 	public int histogramCount() {
-		return this.histogramCount;
+		return this.histograms.count;
 	}
 
 	/** Where histogram {@code histogram}'s encoded {@code Histogram} message starts in {@link #buffer()}. */
 	public int histogramOffset(int histogram) {
-		return this.histogramOffsets[histogram];
+		return this.histograms.offsets[histogram];
 	}
 
 	public int histogramLength(int histogram) {
-		return this.histogramLengths[histogram];
+		return this.histograms.lengths[histogram];
 	}
 
 	public long histogramTimestamp(int histogram) {
-		return this.histogramTimestamps[histogram];
+		return this.histograms.timestamps[histogram];
 	}
 
 	/** A copy of histogram {@code histogram}'s encoded {@code Histogram} message, to keep past the visit. */
 	public byte[] histogram(int histogram) {
-		int offset = this.histogramOffsets[histogram];
-		return Arrays.copyOfRange(this.buf, offset, offset + this.histogramLengths[histogram]);
+		return this.histograms.copy(this.buf, histogram);
+	}
+
+	public int exemplarCount() {
+		return this.exemplars.count;
+	}
+
+	/** Where exemplar {@code exemplar}'s encoded {@code Exemplar} message starts in {@link #buffer()}. */
+	public int exemplarOffset(int exemplar) {
+		return this.exemplars.offsets[exemplar];
+	}
+
+	public int exemplarLength(int exemplar) {
+		return this.exemplars.lengths[exemplar];
+	}
+
+	public long exemplarTimestamp(int exemplar) {
+		return this.exemplars.timestamps[exemplar];
+	}
+
+	/** A copy of exemplar {@code exemplar}'s encoded {@code Exemplar} message, to keep past the visit. */
+	public byte[] exemplar(int exemplar) {
+		return this.exemplars.copy(this.buf, exemplar);
 	}
 
 	/** Smallest timestamp over samples and histograms; {@code Long.MAX_VALUE} when there are none. */
@@ -437,6 +464,40 @@ public final class EncodedSeries {
 	/** Largest timestamp over samples and histograms; {@code Long.MIN_VALUE} when there are none. */
 	public long maxTimestamp() {
 		return this.maxTimestamp;
+	}
+
+	/** Where each element of a repeated message field is in the buffer, and its timestamp; reused series after series. */
+	private static final class Parts {
+
+		int count;
+
+		int[] offsets = new int[4];
+
+		int[] lengths = new int[4];
+
+		long[] timestamps = new long[4];
+
+		void clear() {
+			this.count = 0;
+		}
+
+		void add(int offset, int length, long timestamp) {
+			if (this.count == this.offsets.length) {
+				int grown = this.count * 2;
+				this.offsets = Arrays.copyOf(this.offsets, grown);
+				this.lengths = Arrays.copyOf(this.lengths, grown);
+				this.timestamps = Arrays.copyOf(this.timestamps, grown);
+			}
+			this.offsets[this.count] = offset;
+			this.lengths[this.count] = length;
+			this.timestamps[this.count] = timestamp;
+			this.count++;
+		}
+
+		byte[] copy(byte[] buf, int part) {
+			return Arrays.copyOfRange(buf, this.offsets[part], this.offsets[part] + this.lengths[part]);
+		}
+
 	}
 
 }

@@ -13,10 +13,10 @@ import org.jspecify.annotations.Nullable;
  * @param series series kept
  * @param samples samples and histogram samples kept
  * @param rejected series left out, by reason
- * @param histogramProblem what was wrong with the first invalid histogram, or null
+ * @param firstProblem what was wrong with the first invalid histogram or exemplar, or null
  */
 public record DecodedBatch(byte[] payload, int series, long samples, Map<RejectReason, Integer> rejected,
-		@Nullable String histogramProblem) {
+		@Nullable String firstProblem) {
 
 	public DecodedBatch {
 		rejected = Map.copyOf(rejected);
@@ -32,8 +32,7 @@ public record DecodedBatch(byte[] payload, int series, long samples, Map<RejectR
 			.stream()
 			.sorted(Map.Entry.comparingByKey())
 			.map(entry -> entry.getValue() + " " + entry.getKey().tag())
-			.collect(Collectors.joining(", ")) + ((this.histogramProblem != null)
-					? " (the first invalid histogram: " + this.histogramProblem + ")" : "");
+			.collect(Collectors.joining(", ")) + ((this.firstProblem != null) ? " (" + this.firstProblem + ")" : "");
 	}
 
 }

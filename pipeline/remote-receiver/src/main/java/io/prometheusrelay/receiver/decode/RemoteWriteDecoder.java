@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.prometheusrelay.protocol.remotewrite.EncodedExemplar;
 import io.prometheusrelay.protocol.remotewrite.EncodedHistogram;
 import io.prometheusrelay.protocol.remotewrite.EncodedSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequestReader;
@@ -112,10 +113,13 @@ public final class RemoteWriteDecoder {
 
 		private long samples;
 
-		/** Reused to read each native histogram. */
+		/** Reused to read each native histogram and exemplar. */
 		private final EncodedHistogram histogram = new EncodedHistogram();
 
-		private @Nullable String histogramProblem;
+		private final EncodedExemplar exemplar = new EncodedExemplar();
+
+		/** The first histogram or exemplar problem, for the answer. */
+		private @Nullable String firstProblem;
 
 		Validation(byte[] decoded, long nowMillis) {
 			this.decoded = decoded;
@@ -130,11 +134,12 @@ public final class RemoteWriteDecoder {
 			}
 			RejectReason reason = RemoteWriteDecoder.this.validator.check(encoded, this.nowMillis);
 			if (reason == null && encoded.histogramCount() > 0) {
-				String problem = SeriesValidator.histogramProblem(encoded, this.histogram);
-				if (problem != null) {
-					reason = RejectReason.INVALID_HISTOGRAM;
-					this.histogramProblem = (this.histogramProblem != null) ? this.histogramProblem : problem;
-				}
+				reason = noted(RejectReason.INVALID_HISTOGRAM, "histogram",
+						SeriesValidator.histogramProblem(encoded, this.histogram));
+			}
+			if (reason == null && encoded.exemplarCount() > 0) {
+				reason = noted(RejectReason.INVALID_EXEMPLAR, "exemplar",
+						SeriesValidator.exemplarProblem(encoded, this.exemplar));
 			}
 			if (reason != null) {
 				this.rejected.merge(reason, 1, Integer::sum);
@@ -143,6 +148,17 @@ public final class RemoteWriteDecoder {
 			this.validSeries++;
 			this.samples += encoded.sampleCount() + encoded.histogramCount();
 			keep(1, encoded.offset(), encoded.length());
+		}
+
+		/** {@code reason} when there is a problem, which is kept when it is the first; else null. */
+		private @Nullable RejectReason noted(RejectReason reason, String kind, @Nullable String problem) {
+			if (problem == null) {
+				return null;
+			}
+			if (this.firstProblem == null) {
+				this.firstProblem = "the first invalid " + kind + ": " + problem;
+			}
+			return reason;
 		}
 
 		@Override
@@ -176,7 +192,7 @@ public final class RemoteWriteDecoder {
 				}
 			}
 			return new DecodedBatch(writer.toByteArray(), this.validSeries, this.samples, this.rejected,
-					this.histogramProblem);
+					this.firstProblem);
 		}
 
 	}

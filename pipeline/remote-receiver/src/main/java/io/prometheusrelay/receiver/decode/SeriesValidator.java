@@ -3,6 +3,7 @@ package io.prometheusrelay.receiver.decode;
 import java.nio.charset.StandardCharsets;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.prometheusrelay.protocol.remotewrite.EncodedExemplar;
 import io.prometheusrelay.protocol.remotewrite.EncodedHistogram;
 import io.prometheusrelay.protocol.remotewrite.EncodedSeries;
 import io.prometheusrelay.protocol.remotewrite.Utf8;
@@ -10,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether one series may be stored: the rules Prometheus's own TSDB applies (labels
- * present, names non-empty and unique, a metric name, valid UTF-8, valid native histograms) plus
+ * present, names non-empty and unique, a metric name, valid UTF-8, valid native histograms and
+ * exemplars) plus
  * the configured limits.
  * Label names are any valid UTF-8, as Prometheus 3 allows; sorting is not required.
  */
@@ -93,6 +95,27 @@ final class SeriesValidator {
 				return "malformed histogram: " + ex.getMessage();
 			}
 			String problem = HistogramValidation.problem(scratch);
+			if (problem != null) {
+				return problem;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * What is wrong with the first of the series' exemplars that is invalid (see
+	 * {@link ExemplarValidation}), or null when none is.
+	 * @param scratch reused to read each exemplar
+	 */
+	static @Nullable String exemplarProblem(EncodedSeries series, EncodedExemplar scratch) {
+		for (int i = 0; i < series.exemplarCount(); i++) {
+			try {
+				scratch.read(series.buffer(), series.exemplarOffset(i), series.exemplarLength(i));
+			}
+			catch (InvalidProtocolBufferException ex) {
+				return "malformed exemplar: " + ex.getMessage();
+			}
+			String problem = ExemplarValidation.problem(scratch);
 			if (problem != null) {
 				return problem;
 			}

@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheusrelay.protocol.remotewrite.Exemplar;
 import io.prometheusrelay.protocol.remotewrite.Histogram;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.MetricMetadata;
@@ -121,6 +122,13 @@ class RemoteWriteEndpointTests {
 				bad("invalid native histogram", snappy(request(histogramSeries(
 						NativeHistograms.integer().toBuilder().setCountInt(7).build(), "__name__", "latency"))),
 						400, "1 invalid_histogram (the first invalid histogram: count 7 is not the 6 observations in buckets)"),
+				bad("exemplar labels over 128 characters", snappy(request(series(sample(1), "__name__", "up").toBuilder()
+					.addExemplars(Exemplar.newBuilder()
+						.addLabels(Label.newBuilder().setName("trace_id").setValue("x".repeat(121)))
+						.setValue(1)
+						.setTimestamp(System.currentTimeMillis()))
+					.build())), 400,
+						"1 invalid_exemplar (the first invalid exemplar: exemplar labels have 129 characters, more than 128)"),
 				bad("sample far in the future", snappy(request(series(
 						Sample.newBuilder().setValue(1).setTimestamp(System.currentTimeMillis() + 3_600_000).build(),
 						"__name__", "up"))), 400, "1 timestamp_too_new"));
@@ -219,6 +227,18 @@ class RemoteWriteEndpointTests {
 		assertThat(response.body()).isEqualTo("stored 1 series; 1 series rejected: 1 invalid_histogram "
 				+ "(the first invalid histogram: positive spans need 4 buckets, have 3)\n");
 		assertThat(this.relayed).containsExactly(request(integer));
+	}
+
+	@Test
+	void relaysASeriesWithValidExemplarsAsSent() throws Exception {
+		TimeSeries series = series(sample(1), "__name__", "requests_total").toBuilder()
+			.addExemplars(Exemplar.newBuilder()
+				.addLabels(Label.newBuilder().setName("trace_id").setValue("\u00e9".repeat(100)))
+				.setValue(0.25)
+				.setTimestamp(System.currentTimeMillis()))
+			.build();
+		assertThat(post("/api/v1/write", snappy(request(series))).statusCode()).isEqualTo(204);
+		assertThat(this.relayed).containsExactly(request(series));
 	}
 
 	@Test

@@ -20,6 +20,7 @@ import io.prometheusrelay.protocol.api.MetricsBatch;
 import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
 import io.prometheusrelay.protocol.api.ReadMode;
 import io.prometheusrelay.protocol.remotewrite.BucketSpan;
+import io.prometheusrelay.protocol.remotewrite.Exemplar;
 import io.prometheusrelay.protocol.remotewrite.Histogram;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.Sample;
@@ -33,11 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Native histograms stored through remote-write 1.0 come back from LATEST, RANGE and FOLLOW as
- * they were written, field for field: integer and float histograms, custom buckets included, and
- * after the store is reopened (the index rebuilt from the segments).
+ * Native histograms and exemplars stored through remote-write 1.0 come back as they were written,
+ * field for field, from LATEST, RANGE and FOLLOW: histograms (integer and float, custom buckets
+ * included), also after the store is reopened (the index rebuilt from the segments), and exemplars
+ * (LATEST: the newest one of each series).
  */
-class NativeHistogramReadTests {
+class HistogramAndExemplarReadTests {
 
 	@RegisterExtension
 	final Closeables closeables = new Closeables();
@@ -120,6 +122,45 @@ class NativeHistogramReadTests {
 		store.close();
 		SegmentStore reopened = openStore();
 		assertThat(latest(server(reopened))).containsExactly(series("custom", at(CUSTOM, 1000)));
+	}
+
+	@Test
+	void latestReturnsTheNewestExemplarAndRangeAndFollowEachOneAsWritten() throws Exception {
+		SegmentStore store = openStore();
+		Exemplar first = Exemplar.newBuilder()
+			.addLabels(label("trace_id", "4bf92f3577b34da6"))
+			.setValue(0.25)
+			.setTimestamp(1100)
+			.build();
+		TimeSeries withExemplar = series("integer", null).toBuilder()
+			.addSamples(Sample.newBuilder().setValue(3).setTimestamp(1000))
+			.addExemplars(first)
+			.build();
+		append(store, withExemplar);
+		GrpcReadServer server = server(store);
+		TimeSeries exemplarOnly = series("integer", null).toBuilder().addExemplars(first).build();
+		assertThat(latest(server)).containsExactly(
+				series("integer", null).toBuilder().addSamples(Sample.newBuilder().setValue(3).setTimestamp(1000)).build(),
+				exemplarOnly);
+		assertThat(range(server, 0, 2000)).containsExactly(
+				series("integer", null).toBuilder().addSamples(Sample.newBuilder().setValue(3).setTimestamp(1000)).build(),
+				exemplarOnly);
+		assertThat(range(server, 0, 1050)).as("an exemplar is in a range by its own timestamp").hasSize(1);
+		Context.CancellableContext call = Context.current().withCancellation();
+		this.closeables.add(() -> call.cancel(null));
+		Iterator<TimeSeries> follow = call.call(() -> PrometheusServiceGrpc.newBlockingStub(channel(server))
+			.withDeadlineAfter(30, TimeUnit.SECONDS)
+			.getMetrics(request(ReadMode.FOLLOW, 0, 0)));
+		follow.next();
+		follow.next();
+		Exemplar second = first.toBuilder().setValue(0.5).setTimestamp(2100).clearLabels().addLabels(label("trace_id", "b")).build();
+		append(store, series("integer", null).toBuilder()
+			.addSamples(Sample.newBuilder().setValue(4).setTimestamp(2000))
+			.addExemplars(second)
+			.build());
+		assertThat(List.of(follow.next(), follow.next())).containsExactly(
+				series("integer", null).toBuilder().addSamples(Sample.newBuilder().setValue(4).setTimestamp(2000)).build(),
+				series("integer", null).toBuilder().addExemplars(second).build());
 	}
 
 	private SegmentStore openStore() throws Exception {
