@@ -7,13 +7,16 @@ import java.util.List;
 
 import io.prometheusrelay.protocol.remotewrite.Histogram;
 import io.prometheusrelay.protocol.remotewrite.Label;
+import io.prometheusrelay.protocol.remotewrite.MetricMetadata;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 
 /**
  * The Prometheus text exposition format: {@code name{label="value",...} value timestamp}. A native
  * histogram is printed as a classic one: {@code name_bucket} lines with {@code le} (see
- * {@link ClassicBuckets}), then {@code name_count} and {@code name_sum}.
+ * {@link ClassicBuckets}), then {@code name_count} and {@code name_sum}. A family's metadata, sent
+ * before its first series, is printed as its {@code # HELP}, {@code # TYPE} and {@code # UNIT}
+ * lines.
  * <p>
  * A finite result (latest, range) is held and printed grouped by metric name, so that the samples
  * of one family are together and the output is one valid exposition. A followed stream is printed as
@@ -55,6 +58,9 @@ final class ExpositionWriter implements SeriesWriter {
 
 	private void print(TimeSeries series) {
 		String name = metricName(series);
+		if (series.hasMetadata()) {
+			printMetadata(name, series.getMetadata());
+		}
 		StringBuilder labels = new StringBuilder();
 		for (Label label : series.getLabelsList()) {
 			if (label.getName().equals("__name__")) {
@@ -84,6 +90,31 @@ final class ExpositionWriter implements SeriesWriter {
 	private void line(String name, CharSequence labels, double value, long timestamp) {
 		this.out.append(name).append(labels).append(' ').append(value(value)).append(' ')
 			.append(Long.toString(timestamp)).append('\n');
+	}
+
+	/** A family's HELP, TYPE and (when it has one) UNIT lines; types the 0.0.4 format lacks are untyped. */
+	private void printMetadata(String family, MetricMetadata metadata) {
+		StringBuilder help = new StringBuilder();
+		for (int i = 0; i < metadata.getHelp().length(); i++) {
+			char c = metadata.getHelp().charAt(i);
+			switch (c) {
+				case '\\' -> help.append("\\\\");
+				case '\n' -> help.append("\\n");
+				default -> help.append(c);
+			}
+		}
+		this.out.append("# HELP ").append(family).append(' ').append(help).append('\n');
+		String type = switch (metadata.getType()) {
+			case COUNTER -> "counter";
+			case GAUGE -> "gauge";
+			case HISTOGRAM -> "histogram";
+			case SUMMARY -> "summary";
+			default -> "untyped";
+		};
+		this.out.append("# TYPE ").append(family).append(' ').append(type).append('\n');
+		if (!metadata.getUnit().isEmpty()) {
+			this.out.append("# UNIT ").append(family).append(' ').append(metadata.getUnit()).append('\n');
+		}
 	}
 
 	static String metricName(TimeSeries series) {

@@ -13,7 +13,8 @@ import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 /**
  * One JSON object per series per line: {@code {"labels":{...},"samples":[{"value":1.0,"timestamp":...}]}},
  * with {@code "histograms":[...]} and {@code "exemplars":[...]} when the series has native
- * histograms or exemplars, each with every field of its message in protobuf's JSON mapping. Non-finite values are strings ("NaN", "+Inf", "-Inf"),
+ * histograms or exemplars, and {@code "metadata":{...}} on a family's metadata message, each with
+ * every field of its message in protobuf's JSON mapping. Non-finite values are strings ("NaN", "+Inf", "-Inf"),
  * as JSON has no numbers for them.
  */
 final class JsonLinesWriter implements SeriesWriter {
@@ -54,6 +55,9 @@ final class JsonLinesWriter implements SeriesWriter {
 		line.append(']');
 		messages("histograms", series.getHistogramsList(), line);
 		messages("exemplars", series.getExemplarsList(), line);
+		if (series.hasMetadata()) {
+			line.append(",\"metadata\":").append(print(series.getMetadata()));
+		}
 		this.out.append(line.append("}\n"));
 	}
 
@@ -67,14 +71,18 @@ final class JsonLinesWriter implements SeriesWriter {
 		}
 		line.append(",\"").append(name).append("\":[");
 		for (int i = 0; i < messages.size(); i++) {
-			try {
-				line.append(i == 0 ? "" : ",").append(MESSAGE_JSON.print(messages.get(i)));
-			}
-			catch (InvalidProtocolBufferException ex) {
-				throw new IllegalStateException("A generated message always prints as JSON", ex);
-			}
+			line.append(i == 0 ? "" : ",").append(print(messages.get(i)));
 		}
 		line.append(']');
+	}
+
+	private static String print(MessageOrBuilder message) {
+		try {
+			return MESSAGE_JSON.print(message);
+		}
+		catch (InvalidProtocolBufferException ex) {
+			throw new IllegalStateException("A generated message always prints as JSON", ex);
+		}
 	}
 
 	@Override

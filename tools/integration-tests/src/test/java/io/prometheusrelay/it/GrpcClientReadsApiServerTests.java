@@ -22,6 +22,7 @@ import io.prometheusrelay.protocol.remotewrite.BucketSpan;
 import io.prometheusrelay.protocol.remotewrite.Exemplar;
 import io.prometheusrelay.protocol.remotewrite.Histogram;
 import io.prometheusrelay.protocol.remotewrite.Label;
+import io.prometheusrelay.protocol.remotewrite.MetricMetadata;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequest;
@@ -68,6 +69,19 @@ class GrpcClientReadsApiServerTests {
 			.addTimeseries(histogramSeries("request_seconds", EXPONENTIAL, "path", "/b"))
 			.build();
 		store.append(request.toByteArray()).get(10, TimeUnit.SECONDS);
+		// As Prometheus sends metadata: in a request of its own.
+		store.append(WriteRequest.newBuilder()
+			.addMetadata(MetricMetadata.newBuilder()
+				.setMetricFamilyName("request_seconds")
+				.setType(MetricMetadata.MetricType.HISTOGRAM)
+				.setHelp("Time to answer a request.\nBy path.")
+				.setUnit("seconds"))
+			.addMetadata(MetricMetadata.newBuilder()
+				.setMetricFamilyName("up")
+				.setType(MetricMetadata.MetricType.GAUGE)
+				.setHelp("Whether the target answered."))
+			.build()
+			.toByteArray()).get(10, TimeUnit.SECONDS);
 		GrpcReadServer server = this.closeables.add(GrpcReadServer.start("127.0.0.1", 0,
 				new PrometheusGrpcService(store, new ReadLimits(8, 8, 8, 64, 4096, 2, 1 << 20, 2, 64), registry),
 				Duration.ofSeconds(1), Duration.ofSeconds(1)));
@@ -77,7 +91,12 @@ class GrpcClientReadsApiServerTests {
 	@Test
 	void printsOneValidExpositionGroupedByMetric() throws Exception {
 		assertThat(run("--lb-addr=" + this.target)).isEqualTo(GrpcClientCommand.OK);
-		List<String> lines = output().lines().toList();
+		List<String> all = output().lines().toList();
+		assertThat(all.stream().filter(line -> line.startsWith("#"))).containsExactly(
+				"# HELP request_seconds Time to answer a request.\\nBy path.", "# TYPE request_seconds histogram",
+				"# UNIT request_seconds seconds", "# HELP up Whether the target answered.", "# TYPE up gauge");
+		assertThat(all.indexOf("# TYPE up gauge")).isLessThan(all.indexOf(all.stream().filter(l -> l.startsWith("up{")).findFirst().orElseThrow()));
+		List<String> lines = all.stream().filter(line -> !line.startsWith("#")).toList();
 		// 4 float samples; 6 + 8 lines for the two histograms (buckets, +Inf, count, sum).
 		assertThat(lines).hasSize(18);
 		assertThat(lines.get(0)).startsWith("http_requests_total{code=\"200\",path=\"/a\\\"b\\\\c\"} 42.0 ");
@@ -93,20 +112,24 @@ class GrpcClientReadsApiServerTests {
 	@Test
 	void filtersWithMetricAndMatchers() {
 		assertThat(run("--lb-addr=" + this.target, "--metric=up", "--match=instance=~\"b.*\"")).isEqualTo(0);
-		assertThat(output().lines()).singleElement().asString().startsWith("up{instance=\"b:9100\",job=\"node\"} 0.0 ");
+		assertThat(output().lines().filter(line -> !line.startsWith("#"))).singleElement()
+			.asString()
+			.startsWith("up{instance=\"b:9100\",job=\"node\"} 0.0 ");
 	}
 
 	@Test
 	void printsANativeHistogramAsTheBucketsOfAClassicOne() {
 		assertThat(run("--lb-addr=" + this.target, "--metric=request_seconds", "--match=path=\"/a\"")).isEqualTo(0);
-		assertThat(output().lines().map(line -> line.substring(0, line.lastIndexOf(' ')))).containsExactly(
+		assertThat(output().lines().filter(line -> !line.startsWith("#")).map(line -> line.substring(0, line.lastIndexOf(' '))))
+			.containsExactly(
 				"request_seconds_bucket{path=\"/a\",le=\"0.1\"} 1.0", "request_seconds_bucket{path=\"/a\",le=\"0.5\"} 2.0",
 				"request_seconds_bucket{path=\"/a\",le=\"1.0\"} 4.0", "request_seconds_bucket{path=\"/a\",le=\"+Inf\"} 5.0",
 				"request_seconds_count{path=\"/a\"} 5.0", "request_seconds_sum{path=\"/a\"} 3.0");
 		this.out.reset();
 		// Exponential buckets: 1 below -0.77 (bucket -2 of schema 3), 1 in the zero bucket, then 1, 2 and 1.
 		assertThat(run("--lb-addr=" + this.target, "--metric=request_seconds", "--match=path=\"/b\"")).isEqualTo(0);
-		assertThat(output().lines().map(line -> line.substring(0, line.lastIndexOf(' ')))).containsExactly(
+		assertThat(output().lines().filter(line -> !line.startsWith("#")).map(line -> line.substring(0, line.lastIndexOf(' '))))
+			.containsExactly(
 				"request_seconds_bucket{path=\"/b\",le=\"" + -Math.pow(2, -3 / 8.0) + "\"} 1.0",
 				"request_seconds_bucket{path=\"/b\",le=\"1.0E-128\"} 2.0", "request_seconds_bucket{path=\"/b\",le=\"1.0\"} 3.0",
 				"request_seconds_bucket{path=\"/b\",le=\"" + Math.pow(Math.pow(2, 1 / 8.0), 1) + "\"} 5.0",
@@ -119,8 +142,10 @@ class GrpcClientReadsApiServerTests {
 	void printsEveryFieldOfANativeHistogramInJson() throws Exception {
 		assertThat(run("--lb-addr=" + this.target, "--format=json", "--metric=request_seconds", "--match=path=\"/a\""))
 			.isEqualTo(0);
+		List<String> lines = output().lines().toList();
+		assertThat(lines).as("the family's metadata, then the series").hasSize(2);
 		com.fasterxml.jackson.databind.JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper()
-			.readTree(output().strip());
+			.readTree(lines.get(1));
 		assertThat(line.get("samples")).isEmpty();
 		Histogram.Builder printed = Histogram.newBuilder();
 		com.google.protobuf.util.JsonFormat.parser().merge(line.get("histograms").get(0).toString(), printed);
@@ -129,13 +154,31 @@ class GrpcClientReadsApiServerTests {
 	}
 
 	@Test
+	void printsAFamilysMetadataInJsonBeforeItsFirstSeries() throws Exception {
+		assertThat(run("--lb-addr=" + this.target, "--format=json", "--metric=up")).isEqualTo(0);
+		List<String> lines = output().lines().toList();
+		// The family's metadata, then two series, one of them with its newest exemplar after it.
+		assertThat(lines).hasSize(4);
+		com.fasterxml.jackson.databind.JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0));
+		assertThat(first.get("labels").toString()).isEqualTo("{\"__name__\":\"up\"}");
+		MetricMetadata.Builder printed = MetricMetadata.newBuilder();
+		com.google.protobuf.util.JsonFormat.parser().merge(first.get("metadata").toString(), printed);
+		assertThat(printed.build()).isEqualTo(MetricMetadata.newBuilder()
+			.setMetricFamilyName("up")
+			.setType(MetricMetadata.MetricType.GAUGE)
+			.setHelp("Whether the target answered.")
+			.build());
+	}
+
+	@Test
 	void printsExemplarsInJsonButNotInTheTextFormat() throws Exception {
 		assertThat(run("--lb-addr=" + this.target, "--mode=range", "--since=1h", "--format=json", "--metric=up",
 				"--match=instance=\"a:9100\"")).isEqualTo(0);
 		List<String> lines = output().lines().toList();
-		assertThat(lines).hasSize(2);
+		// The family's metadata, the sample, the exemplar.
+		assertThat(lines).hasSize(3);
 		com.fasterxml.jackson.databind.JsonNode exemplar = new com.fasterxml.jackson.databind.ObjectMapper()
-			.readTree(lines.get(1)).get("exemplars").get(0);
+			.readTree(lines.get(2)).get("exemplars").get(0);
 		Exemplar.Builder printed = Exemplar.newBuilder();
 		com.google.protobuf.util.JsonFormat.parser().merge(exemplar.toString(), printed);
 		assertThat(printed.getLabelsList()).containsExactly(Label.newBuilder().setName("trace_id").setValue("abc").build());
@@ -143,7 +186,9 @@ class GrpcClientReadsApiServerTests {
 		this.out.reset();
 		assertThat(run("--lb-addr=" + this.target, "--mode=range", "--since=1h", "--metric=up", "--match=instance=\"a:9100\""))
 			.isEqualTo(0);
-		assertThat(output().lines()).singleElement().asString().startsWith("up{instance=\"a:9100\",job=\"node\"} 1.0 ");
+		assertThat(output().lines().filter(line -> !line.startsWith("#"))).singleElement()
+			.asString()
+			.startsWith("up{instance=\"a:9100\",job=\"node\"} 1.0 ");
 	}
 
 	@Test

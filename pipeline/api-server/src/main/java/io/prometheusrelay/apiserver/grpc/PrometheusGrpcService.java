@@ -158,7 +158,12 @@ public final class PrometheusGrpcService {
 			.start();
 	}
 
+	/** The request's series, with each family's metadata before its first series. */
 	private SeriesSource open(GetMetricsRequest request, SeriesSelector selector) {
+		return new MetadataSource(openSeries(request, selector), this.store.index());
+	}
+
+	private SeriesSource openSeries(GetMetricsRequest request, SeriesSelector selector) {
 		return switch (request.getMode()) {
 			case LATEST -> new LatestSource(this.store.index(), selector);
 			case FOLLOW -> new FollowSource(this.store, selector, this.limits.maxFollowLagBatches());

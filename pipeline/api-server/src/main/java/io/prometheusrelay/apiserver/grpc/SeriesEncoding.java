@@ -17,6 +17,9 @@ final class SeriesEncoding {
 	/** TimeSeries.histograms (field 4). */
 	private static final int HISTOGRAM_FIELD_TAG = (4 << 3) | 2;
 
+	/** TimeSeries.metadata (field 5, this project's). */
+	private static final int METADATA_FIELD_TAG = (5 << 3) | 2;
+
 	private static final int BATCH_SERIES_FIELD_TAG = (1 << 3) | 2;
 
 	private SeriesEncoding() {
@@ -57,7 +60,11 @@ final class SeriesEncoding {
 		pos += labels.length;
 		byte[] message = series.message();
 		if (message != null) {
-			out[pos++] = (byte) ((series.kind() == IndexedSeries.Kind.EXEMPLAR) ? EXEMPLAR_FIELD_TAG : HISTOGRAM_FIELD_TAG);
+			out[pos++] = (byte) switch (series.kind()) {
+				case EXEMPLAR -> EXEMPLAR_FIELD_TAG;
+				case METADATA -> METADATA_FIELD_TAG;
+				default -> HISTOGRAM_FIELD_TAG;
+			};
 			pos = writeVarint(out, pos, message.length);
 			System.arraycopy(message, 0, out, pos, message.length);
 			return pos + message.length;

@@ -1,12 +1,15 @@
 package io.prometheusrelay.apiserver.query;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Looks up label values in a series key's canonical encoding (repeated {@code Label} fields sorted
  * by name) without decoding the whole label set.
  */
-final class EncodedLabels {
+public final class EncodedLabels {
+
+	private static final byte[] METRIC_NAME = "__name__".getBytes(StandardCharsets.UTF_8);
 
 	private EncodedLabels() {
 	}
@@ -16,7 +19,7 @@ final class EncodedLabels {
 	 * @return {@code (offset << 32) | length} of the value bytes in {@code labels}, or -1 when the
 	 * series has no such label
 	 */
-	static long findValue(byte[] labels, byte[] name) {
+	public static long findValue(byte[] labels, byte[] name) {
 		int pos = 0;
 		while (pos < labels.length) {
 			pos++; // field tag of Label (1, length-delimited)
@@ -51,6 +54,12 @@ final class EncodedLabels {
 			pos = end;
 		}
 		return -1;
+	}
+
+	/** The series' {@code __name__}, or "" when it has none. */
+	public static String metricName(byte[] labels) {
+		long found = findValue(labels, METRIC_NAME);
+		return (found < 0) ? "" : new String(labels, (int) (found >>> 32), (int) found, StandardCharsets.UTF_8);
 	}
 
 	private static int readVarint(byte[] bytes, int pos) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.prometheusrelay.protocol.remotewrite.EncodedMetadata;
 import io.prometheusrelay.protocol.remotewrite.EncodedSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequestReader;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +46,27 @@ public final class LatestIndex {
 
 	private final Map<SeriesKey, Entry> latest = new ConcurrentHashMap<>();
 
+	/** Each metric family's newest metadata: its encoded {@code MetricMetadata} message, by family name. */
+	private final Map<String, byte[]> metadata = new ConcurrentHashMap<>();
+
+	/** Writer thread only: reads each metadata entry's family. */
+	private final EncodedMetadata metadataEntry = new EncodedMetadata();
+
+	/** Writer thread only: what {@link #apply(byte[])} hands the reader, made once (no allocation per request). */
+	private final WriteRequestReader.Visitor visitor = new WriteRequestReader.Visitor() {
+
+		@Override
+		public void series(EncodedSeries series) {
+			apply(series);
+		}
+
+		@Override
+		public void metadata(byte[] buf, int offset, int length) {
+			applyMetadata(buf, offset, length);
+		}
+
+	};
+
 	/** Writer thread only: the labels of the series being applied, in canonical encoding. */
 	private final Probe probe = new Probe();
 
@@ -57,7 +79,7 @@ public final class LatestIndex {
 	 */
 	long apply(byte[] writeRequest) throws InvalidProtocolBufferException {
 		this.newestInRequest = Long.MIN_VALUE;
-		WriteRequestReader.read(writeRequest, this::apply);
+		WriteRequestReader.read(writeRequest, this.visitor);
 		return this.newestInRequest;
 	}
 
@@ -89,6 +111,29 @@ public final class LatestIndex {
 		if (exemplar >= 0 && series.exemplarTimestamp(exemplar) >= entry.exemplarTimestamp) {
 			entry.offerExemplar(series.exemplar(exemplar), series.exemplarTimestamp(exemplar));
 		}
+	}
+
+	/** A family's metadata replaces what it had; an entry that cannot be read was refused by the receiver. */
+	private void applyMetadata(byte[] buf, int offset, int length) {
+		try {
+			this.metadataEntry.read(buf, offset, length);
+		}
+		catch (InvalidProtocolBufferException ex) {
+			return;
+		}
+		if (this.metadataEntry.familyLength() > 0) {
+			this.metadata.put(this.metadataEntry.family(), Arrays.copyOfRange(buf, offset, offset + length));
+		}
+	}
+
+	/** The newest encoded {@code MetricMetadata} of a metric family, or null when none was stored. */
+	public byte @Nullable [] metadata(String family) {
+		return this.metadata.get(family);
+	}
+
+	/** Whether any metric family has metadata: reads skip looking families up when none has. */
+	public boolean hasMetadata() {
+		return !this.metadata.isEmpty();
 	}
 
 	/**
@@ -129,8 +174,8 @@ public final class LatestIndex {
 	/**
 	 * A series with one of its samples, histograms or exemplars, as reads stream them.
 	 * @param value the float value of a sample; 0 otherwise
-	 * @param message the encoded {@code Histogram} or {@code Exemplar} message, sent on as it is; null
-	 * for a sample
+	 * @param message the encoded {@code Histogram}, {@code Exemplar} or {@code MetricMetadata} message,
+	 * sent on as it is; null for a sample
 	 */
 	public record IndexedSeries(SeriesKey key, Kind kind, double value, long timestamp, byte @Nullable [] message) {
 
@@ -147,10 +192,14 @@ public final class LatestIndex {
 			return new IndexedSeries(key, Kind.EXEMPLAR, 0, timestamp, exemplar);
 		}
 
-		/** What one read message of a series carries. */
+		public static IndexedSeries metadata(SeriesKey family, byte[] metadata) {
+			return new IndexedSeries(family, Kind.METADATA, 0, 0, metadata);
+		}
+
+		/** What one read message of a series carries; METADATA: a family's, its only label {@code __name__}. */
 		public enum Kind {
 
-			SAMPLE, HISTOGRAM, EXEMPLAR
+			SAMPLE, HISTOGRAM, EXEMPLAR, METADATA
 
 		}
 

@@ -8,7 +8,9 @@ import java.util.Map;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.prometheusrelay.protocol.remotewrite.EncodedExemplar;
 import io.prometheusrelay.protocol.remotewrite.EncodedHistogram;
+import io.prometheusrelay.protocol.remotewrite.EncodedMetadata;
 import io.prometheusrelay.protocol.remotewrite.EncodedSeries;
+import io.prometheusrelay.protocol.remotewrite.Utf8;
 import io.prometheusrelay.protocol.remotewrite.WriteRequestReader;
 import io.prometheusrelay.protocol.remotewrite.WriteRequestWriter;
 import org.jspecify.annotations.Nullable;
@@ -118,6 +120,10 @@ public final class RemoteWriteDecoder {
 
 		private final EncodedExemplar exemplar = new EncodedExemplar();
 
+		private final EncodedMetadata metadataEntry = new EncodedMetadata();
+
+		private int metadata;
+
 		/** The first histogram or exemplar problem, for the answer. */
 		private @Nullable String firstProblem;
 
@@ -161,9 +167,41 @@ public final class RemoteWriteDecoder {
 			return reason;
 		}
 
+		/**
+		 * A metadata entry is kept when its family is named and its texts are UTF-8. Prometheus sends
+		 * metadata in requests of their own, so a bad entry fails its request, as malformed input does.
+		 */
 		@Override
 		public void metadata(byte[] buf, int offset, int length) {
+			String problem = metadataProblem(buf, offset, length);
+			if (problem != null) {
+				throw RemoteWriteRejection.malformed("invalid_metadata", "invalid metadata: " + problem);
+			}
+			this.metadata++;
 			keep(3, offset, length);
+		}
+
+		private @Nullable String metadataProblem(byte[] buf, int offset, int length) {
+			try {
+				this.metadataEntry.read(buf, offset, length);
+			}
+			catch (InvalidProtocolBufferException ex) {
+				return ex.getMessage();
+			}
+			EncodedMetadata entry = this.metadataEntry;
+			if (entry.familyLength() == 0) {
+				return "an entry names no metric family";
+			}
+			if (entry.familyLength() > RemoteWriteDecoder.this.limits.maxLabelValueBytes()
+					|| entry.helpLength() > RemoteWriteDecoder.this.limits.maxLabelValueBytes()
+					|| entry.unitLength() > RemoteWriteDecoder.this.limits.maxLabelValueBytes()) {
+				return "a family name, help or unit is longer than " + RemoteWriteDecoder.this.limits.maxLabelValueBytes()
+						+ " bytes";
+			}
+			boolean utf8 = Utf8.isValid(buf, entry.familyOffset(), entry.familyLength())
+					&& Utf8.isValid(buf, entry.helpOffset(), entry.helpLength())
+					&& Utf8.isValid(buf, entry.unitOffset(), entry.unitLength());
+			return utf8 ? null : "a family name, help or unit is not UTF-8";
 		}
 
 		private void keep(int field, int offset, int length) {
@@ -178,7 +216,7 @@ public final class RemoteWriteDecoder {
 
 		DecodedBatch result() {
 			if (this.rejected.isEmpty()) {
-				return new DecodedBatch(this.decoded, this.validSeries, this.samples, this.rejected, null);
+				return new DecodedBatch(this.decoded, this.validSeries, this.samples, this.metadata, this.rejected, null);
 			}
 			WriteRequestWriter writer = new WriteRequestWriter(this.decoded.length);
 			for (int i = 0; i < this.keptFields; i++) {
@@ -191,7 +229,7 @@ public final class RemoteWriteDecoder {
 					writer.metadata(this.decoded, offset, length);
 				}
 			}
-			return new DecodedBatch(writer.toByteArray(), this.validSeries, this.samples, this.rejected,
+			return new DecodedBatch(writer.toByteArray(), this.validSeries, this.samples, this.metadata, this.rejected,
 					this.firstProblem);
 		}
 

@@ -127,7 +127,7 @@ public final class RemoteWriteHandler {
 		}
 		this.metrics.sizes(body.length, batch.payload().length);
 		this.metrics.rejected(batch);
-		if (batch.series() == 0) {
+		if (batch.series() == 0 && batch.metadata() == 0) {
 			if (batch.rejectedSeries() > 0) {
 				return respond(HttpStatus.BAD_REQUEST, "no series stored; " + batch.describeRejections(),
 						"series_rejected");

@@ -129,6 +129,9 @@ class RemoteWriteEndpointTests {
 						.setTimestamp(System.currentTimeMillis()))
 					.build())), 400,
 						"1 invalid_exemplar (the first invalid exemplar: exemplar labels have 129 characters, more than 128)"),
+				bad("metadata naming no family", snappy(WriteRequest.newBuilder()
+					.addMetadata(MetricMetadata.newBuilder().setHelp("Orphan help."))
+					.build()), 400, "invalid metadata: an entry names no metric family"),
 				bad("sample far in the future", snappy(request(series(
 						Sample.newBuilder().setValue(1).setTimestamp(System.currentTimeMillis() + 3_600_000).build(),
 						"__name__", "up"))), 400, "1 timestamp_too_new"));
@@ -242,12 +245,15 @@ class RemoteWriteEndpointTests {
 	}
 
 	@Test
-	void answersAMetadataOnlyRequestWithoutRelaying() throws Exception {
+	void relaysAMetadataOnlyRequestAsPrometheusSendsOne() throws Exception {
 		WriteRequest request = WriteRequest.newBuilder()
-			.addMetadata(MetricMetadata.newBuilder().setMetricFamilyName("up"))
+			.addMetadata(MetricMetadata.newBuilder()
+				.setMetricFamilyName("up")
+				.setType(MetricMetadata.MetricType.GAUGE)
+				.setHelp("Whether the target answered."))
 			.build();
 		assertThat(post("/api/v1/write", snappy(request)).statusCode()).isEqualTo(204);
-		assertThat(this.relayed).isEmpty();
+		assertThat(this.relayed).containsExactly(request);
 	}
 
 	@Test

@@ -23,6 +23,7 @@ import io.prometheusrelay.protocol.remotewrite.BucketSpan;
 import io.prometheusrelay.protocol.remotewrite.Exemplar;
 import io.prometheusrelay.protocol.remotewrite.Histogram;
 import io.prometheusrelay.protocol.remotewrite.Label;
+import io.prometheusrelay.protocol.remotewrite.MetricMetadata;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequest;
@@ -34,12 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Native histograms and exemplars stored through remote-write 1.0 come back as they were written,
- * field for field, from LATEST, RANGE and FOLLOW: histograms (integer and float, custom buckets
- * included), also after the store is reopened (the index rebuilt from the segments), and exemplars
- * (LATEST: the newest one of each series).
+ * What remote-write 1.0 carries besides float samples comes back as it was written, field for
+ * field, from LATEST, RANGE and FOLLOW: native histograms (integer and float, custom buckets
+ * included), also after the store is reopened (the index rebuilt from the segments); exemplars
+ * (LATEST: the newest of each series); and each family's metadata, once per call, before the
+ * family's first series.
  */
-class HistogramAndExemplarReadTests {
+class ReadBackTests {
 
 	@RegisterExtension
 	final Closeables closeables = new Closeables();
@@ -161,6 +163,49 @@ class HistogramAndExemplarReadTests {
 		assertThat(List.of(follow.next(), follow.next())).containsExactly(
 				series("integer", null).toBuilder().addSamples(Sample.newBuilder().setValue(4).setTimestamp(2000)).build(),
 				series("integer", null).toBuilder().addExemplars(second).build());
+	}
+
+	@Test
+	void eachModeSendsAFamilysMetadataOnceBeforeItsFirstSeries() throws Exception {
+		SegmentStore store = openStore();
+		MetricMetadata histogram = MetricMetadata.newBuilder()
+			.setMetricFamilyName("request_seconds")
+			.setType(MetricMetadata.MetricType.HISTOGRAM)
+			.setHelp("Time to answer.")
+			.setUnit("seconds")
+			.build();
+		MetricMetadata counter = MetricMetadata.newBuilder()
+			.setMetricFamilyName("requests")
+			.setType(MetricMetadata.MetricType.COUNTER)
+			.setHelp("Requests answered.")
+			.build();
+		store.append(WriteRequest.newBuilder().addMetadata(histogram).addMetadata(counter).build().toByteArray())
+			.get(10, TimeUnit.SECONDS);
+		TimeSeries total = TimeSeries.newBuilder()
+			.addLabels(label("__name__", "requests_total"))
+			.addLabels(label("code", "200"))
+			.addSamples(Sample.newBuilder().setValue(7).setTimestamp(1000))
+			.build();
+		TimeSeries otherCode = total.toBuilder().setLabels(1, label("code", "500")).build();
+		append(store, series("integer", at(INTEGER, 1000)), total, otherCode);
+		GrpcReadServer server = server(store);
+		TimeSeries histogramFamily = TimeSeries.newBuilder().addLabels(NAME).setMetadata(histogram).build();
+		TimeSeries counterFamily = TimeSeries.newBuilder().addLabels(label("__name__", "requests")).setMetadata(counter).build();
+		Context.CancellableContext call = Context.current().withCancellation();
+		this.closeables.add(() -> call.cancel(null));
+		Iterator<TimeSeries> follow = call.call(() -> PrometheusServiceGrpc.newBlockingStub(channel(server))
+			.withDeadlineAfter(30, TimeUnit.SECONDS)
+			.getMetrics(request(ReadMode.FOLLOW, 0, 0)));
+		List<TimeSeries> followed = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			followed.add(follow.next());
+		}
+		for (List<TimeSeries> read : List.of(latest(server), range(server, 0, 2000), followed)) {
+			assertThat(read).hasSize(5).containsOnlyOnce(histogramFamily, counterFamily);
+			assertThat(read.indexOf(histogramFamily)).isEqualTo(read.indexOf(series("integer", at(INTEGER, 1000))) - 1);
+			assertThat(read.indexOf(counterFamily))
+				.isEqualTo(Math.min(read.indexOf(total), read.indexOf(otherCode)) - 1);
+		}
 	}
 
 	private SegmentStore openStore() throws Exception {
