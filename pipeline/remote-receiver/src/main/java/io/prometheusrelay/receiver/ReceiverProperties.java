@@ -108,6 +108,12 @@ public class ReceiverProperties implements NextHopSettings {
 		/** Longest label value, in UTF-8 bytes; the series is rejected past it. */
 		private int maxLabelValueLength = 16 * 1024;
 
+		/**
+		 * Most symbols in a remote-write 2.0 request's symbols table (each at most max-label-value-length
+		 * bytes); 400 past it, before any reference is followed.
+		 */
+		private int maxSymbolsPerRequest = 1_000_000;
+
 		/** Series with samples stamped further than this in the future are rejected. */
 		private Duration maxFutureSkew = Duration.ofMinutes(10);
 
@@ -120,7 +126,15 @@ public class ReceiverProperties implements NextHopSettings {
 		public RemoteWriteLimits toLimits() {
 			return new RemoteWriteLimits(this.maxBodySize.toBytes(), this.maxDecodedSize.toBytes(),
 					this.maxSeriesPerRequest, this.maxLabelsPerSeries, this.maxLabelNameLength,
-					this.maxLabelValueLength, this.maxFutureSkew, this.maxSampleAge);
+					this.maxLabelValueLength, this.maxSymbolsPerRequest, this.maxFutureSkew, this.maxSampleAge);
+		}
+
+		public int getMaxSymbolsPerRequest() {
+			return this.maxSymbolsPerRequest;
+		}
+
+		public void setMaxSymbolsPerRequest(int maxSymbolsPerRequest) {
+			this.maxSymbolsPerRequest = maxSymbolsPerRequest;
 		}
 
 		public DataSize getMaxBodySize() {

@@ -79,7 +79,8 @@ public final class ManagedProcess implements AutoCloseable {
 		}
 	}
 
-	private boolean awaitExit(Duration timeout) {
+	/** Waits for the process to end by itself; false when it is still running after {@code timeout}. */
+	public boolean awaitExit(Duration timeout) {
 		try {
 			return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}

@@ -109,10 +109,12 @@ final class FollowSource implements SeriesSource {
 		}
 		SeriesKey key = SeriesKey.fromEncoded(labels);
 		for (int i = 0; i < series.sampleCount(); i++) {
-			this.pending.add(new IndexedSeries(key, series.sampleValue(i), series.sampleTimestamp(i)));
+			this.pending.add(new IndexedSeries(key, series.sampleValue(i), series.sampleTimestamp(i))
+				.created(series.createdTimestamp()));
 		}
 		for (int i = 0; i < series.histogramCount(); i++) {
-			this.pending.add(IndexedSeries.histogram(key, series.histogramTimestamp(i), series.histogram(i)));
+			this.pending.add(IndexedSeries.histogram(key, series.histogramTimestamp(i), series.histogram(i))
+				.created(series.createdTimestamp()));
 		}
 		for (int i = 0; i < series.exemplarCount(); i++) {
 			this.pending.add(IndexedSeries.exemplar(key, series.exemplarTimestamp(i), series.exemplar(i)));

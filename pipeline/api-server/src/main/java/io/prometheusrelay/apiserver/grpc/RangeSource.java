@@ -150,13 +150,15 @@ final class RangeSource implements SeriesSource {
 			for (int i = 0; i < series.sampleCount(); i++) {
 				long timestamp = series.sampleTimestamp(i);
 				if (inRange(timestamp) && matches(series)) {
-					this.selected.add(new IndexedSeries(this.key, series.sampleValue(i), timestamp));
+					this.selected.add(new IndexedSeries(this.key, series.sampleValue(i), timestamp)
+						.created(series.createdTimestamp()));
 				}
 			}
 			for (int i = 0; i < series.histogramCount(); i++) {
 				long timestamp = series.histogramTimestamp(i);
 				if (inRange(timestamp) && matches(series)) {
-					this.selected.add(IndexedSeries.histogram(this.key, timestamp, series.histogram(i)));
+					this.selected.add(IndexedSeries.histogram(this.key, timestamp, series.histogram(i))
+						.created(series.createdTimestamp()));
 				}
 			}
 			for (int i = 0; i < series.exemplarCount(); i++) {

@@ -20,6 +20,9 @@ final class SeriesEncoding {
 	/** TimeSeries.metadata (field 5, this project's). */
 	private static final int METADATA_FIELD_TAG = (5 << 3) | 2;
 
+	/** TimeSeries.created_timestamp (field 6, this project's; a varint). */
+	private static final int CREATED_TIMESTAMP_FIELD_TAG = 6 << 3;
+
 	private static final int BATCH_SERIES_FIELD_TAG = (1 << 3) | 2;
 
 	private SeriesEncoding() {
@@ -39,7 +42,8 @@ final class SeriesEncoding {
 		byte[] message = series.message();
 		int data = (message != null) ? 1 + varintSize(message.length) + message.length
 				: sampleFieldSize(series.timestamp());
-		return series.key().encodedLabels().length + data;
+		long created = series.createdTimestamp();
+		return series.key().encodedLabels().length + data + ((created != 0) ? 1 + varintSize(created) : 0);
 	}
 
 	/** A TimeSeries of the series' labels with its one sample, histogram or exemplar. */
@@ -67,17 +71,24 @@ final class SeriesEncoding {
 			};
 			pos = writeVarint(out, pos, message.length);
 			System.arraycopy(message, 0, out, pos, message.length);
-			return pos + message.length;
+			pos += message.length;
 		}
-		out[pos++] = (byte) SAMPLE_FIELD_TAG;
-		pos = writeVarint(out, pos, sampleMessageSize(series.timestamp()));
-		out[pos++] = 0x09;
-		long bits = Double.doubleToRawLongBits(series.value());
-		for (int i = 0; i < 8; i++) {
-			out[pos++] = (byte) (bits >>> (8 * i));
+		else {
+			out[pos++] = (byte) SAMPLE_FIELD_TAG;
+			pos = writeVarint(out, pos, sampleMessageSize(series.timestamp()));
+			out[pos++] = 0x09;
+			long bits = Double.doubleToRawLongBits(series.value());
+			for (int i = 0; i < 8; i++) {
+				out[pos++] = (byte) (bits >>> (8 * i));
+			}
+			out[pos++] = 0x10;
+			pos = writeVarint(out, pos, series.timestamp());
 		}
-		out[pos++] = 0x10;
-		return writeVarint(out, pos, series.timestamp());
+		if (series.createdTimestamp() != 0) {
+			out[pos++] = (byte) CREATED_TIMESTAMP_FIELD_TAG;
+			pos = writeVarint(out, pos, series.createdTimestamp());
+		}
+		return pos;
 	}
 
 	/** Size of one TimeSeries as an element of a MetricsBatch (tag and length prefix included). */

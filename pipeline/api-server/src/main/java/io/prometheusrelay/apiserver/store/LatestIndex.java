@@ -29,11 +29,13 @@ public final class LatestIndex {
 	 * @param value the float value; 0 for a histogram
 	 * @param histogram the encoded {@code Histogram} message, or null for a float sample
 	 * @param exemplar the newest encoded {@code Exemplar} message, or null for none
+	 * @param createdTimestamp the sample's series' created timestamp, 0 for none
 	 */
-	public record LatestSample(double value, long timestamp, byte @Nullable [] histogram, byte @Nullable [] exemplar) {
+	public record LatestSample(double value, long timestamp, byte @Nullable [] histogram, byte @Nullable [] exemplar,
+			long createdTimestamp) {
 
 		public LatestSample(double value, long timestamp) {
-			this(value, timestamp, null, null);
+			this(value, timestamp, null, null, 0);
 		}
 
 	}
@@ -100,11 +102,11 @@ public final class LatestIndex {
 			double value = isHistogram ? 0 : series.sampleValue(sample);
 			byte[] encodedHistogram = isHistogram ? series.histogram(histogram) : null;
 			if (entry == null) {
-				entry = new Entry(value, timestamp, encodedHistogram);
+				entry = new Entry(value, timestamp, encodedHistogram, series.createdTimestamp());
 				this.latest.put(this.probe.toKey(), entry);
 			}
 			else {
-				entry.offer(value, timestamp, encodedHistogram);
+				entry.offer(value, timestamp, encodedHistogram, series.createdTimestamp());
 			}
 		}
 		int exemplar = newest(series, EXEMPLARS);
@@ -176,24 +178,33 @@ public final class LatestIndex {
 	 * @param value the float value of a sample; 0 otherwise
 	 * @param message the encoded {@code Histogram}, {@code Exemplar} or {@code MetricMetadata} message,
 	 * sent on as it is; null for a sample
+	 * @param createdTimestamp of a sample or histogram: when its series started counting, as
+	 * remote-write 2.0 sent it; 0 for none
 	 */
-	public record IndexedSeries(SeriesKey key, Kind kind, double value, long timestamp, byte @Nullable [] message) {
+	public record IndexedSeries(SeriesKey key, Kind kind, double value, long timestamp, byte @Nullable [] message,
+			long createdTimestamp) {
 
 		/** A float sample. */
 		public IndexedSeries(SeriesKey key, double value, long timestamp) {
-			this(key, Kind.SAMPLE, value, timestamp, null);
+			this(key, Kind.SAMPLE, value, timestamp, null, 0);
 		}
 
 		public static IndexedSeries histogram(SeriesKey key, long timestamp, byte[] histogram) {
-			return new IndexedSeries(key, Kind.HISTOGRAM, 0, timestamp, histogram);
+			return new IndexedSeries(key, Kind.HISTOGRAM, 0, timestamp, histogram, 0);
 		}
 
 		public static IndexedSeries exemplar(SeriesKey key, long timestamp, byte[] exemplar) {
-			return new IndexedSeries(key, Kind.EXEMPLAR, 0, timestamp, exemplar);
+			return new IndexedSeries(key, Kind.EXEMPLAR, 0, timestamp, exemplar, 0);
 		}
 
 		public static IndexedSeries metadata(SeriesKey family, byte[] metadata) {
-			return new IndexedSeries(family, Kind.METADATA, 0, 0, metadata);
+			return new IndexedSeries(family, Kind.METADATA, 0, 0, metadata, 0);
+		}
+
+		/** The same, with the series' created timestamp (0 for none): sent with samples and histograms. */
+		public IndexedSeries created(long createdTimestamp) {
+			return (createdTimestamp == this.createdTimestamp) ? this
+					: new IndexedSeries(this.key, this.kind, this.value, this.timestamp, this.message, createdTimestamp);
 		}
 
 		/** What one read message of a series carries; METADATA: a family's, its only label {@code __name__}. */
@@ -234,8 +245,10 @@ public final class LatestIndex {
 					this.exemplar = IndexedSeries.exemplar(entry.getKey(), held.exemplarTimestamp, sample.exemplar());
 				}
 				byte[] histogram = sample.histogram();
-				return (histogram != null) ? IndexedSeries.histogram(entry.getKey(), sample.timestamp(), histogram)
+				IndexedSeries latest = (histogram != null)
+						? IndexedSeries.histogram(entry.getKey(), sample.timestamp(), histogram)
 						: new IndexedSeries(entry.getKey(), sample.value(), sample.timestamp());
+				return latest.created(sample.createdTimestamp());
 			}
 
 		};
@@ -259,20 +272,23 @@ public final class LatestIndex {
 
 		private byte @Nullable [] exemplar;
 
+		private long createdTimestamp;
+
 		/**
 		 * Of the exemplar, written by the writer only. Readers take it outside the lock, only as the
 		 * timestamp of the exemplar they read, whose message carries its own.
 		 */
 		private volatile long exemplarTimestamp = Long.MIN_VALUE;
 
-		Entry(double value, long timestamp, byte @Nullable [] histogram) {
+		Entry(double value, long timestamp, byte @Nullable [] histogram, long createdTimestamp) {
 			this.value = value;
 			this.timestamp = timestamp;
 			this.histogram = histogram;
+			this.createdTimestamp = createdTimestamp;
 		}
 
 		/** Writer only. */
-		void offer(double value, long timestamp, byte @Nullable [] histogram) {
+		void offer(double value, long timestamp, byte @Nullable [] histogram, long createdTimestamp) {
 			if (timestamp < this.timestamp) {
 				return;
 			}
@@ -281,6 +297,7 @@ public final class LatestIndex {
 			this.value = value;
 			this.timestamp = timestamp;
 			this.histogram = histogram;
+			this.createdTimestamp = createdTimestamp;
 			this.sequence = next + 1;
 		}
 
@@ -300,8 +317,9 @@ public final class LatestIndex {
 				long timestamp = this.timestamp;
 				byte[] histogram = this.histogram;
 				byte[] exemplar = this.exemplar;
+				long createdTimestamp = this.createdTimestamp;
 				if ((before & 1) == 0 && before == this.sequence) {
-					return new LatestSample(value, timestamp, histogram, exemplar);
+					return new LatestSample(value, timestamp, histogram, exemplar, createdTimestamp);
 				}
 				Thread.onSpinWait();
 			}

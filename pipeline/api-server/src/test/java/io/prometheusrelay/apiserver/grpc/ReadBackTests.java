@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * field, from LATEST, RANGE and FOLLOW: native histograms (integer and float, custom buckets
  * included), also after the store is reopened (the index rebuilt from the segments); exemplars
  * (LATEST: the newest of each series); and each family's metadata, once per call, before the
- * family's first series.
+ * family's first series; and remote-write 2.0's created timestamps, with their series' samples.
  */
 class ReadBackTests {
 
@@ -97,11 +97,7 @@ class ReadBackTests {
 		assertThat(range(server, 0, 1500)).containsExactlyInAnyOrder(series("integer", at(INTEGER, 1000)),
 				series("float", at(FLOAT, 1000)), series("custom", at(CUSTOM, 1000)));
 
-		Context.CancellableContext call = Context.current().withCancellation();
-		this.closeables.add(() -> call.cancel(null));
-		Iterator<TimeSeries> follow = call.call(() -> PrometheusServiceGrpc.newBlockingStub(channel(server))
-			.withDeadlineAfter(30, TimeUnit.SECONDS)
-			.getMetrics(request(ReadMode.FOLLOW, 0, 0)));
+		Iterator<TimeSeries> follow = follow(server);
 		for (int i = 0; i < 3; i++) {
 			follow.next();
 		}
@@ -148,11 +144,7 @@ class ReadBackTests {
 				series("integer", null).toBuilder().addSamples(Sample.newBuilder().setValue(3).setTimestamp(1000)).build(),
 				exemplarOnly);
 		assertThat(range(server, 0, 1050)).as("an exemplar is in a range by its own timestamp").hasSize(1);
-		Context.CancellableContext call = Context.current().withCancellation();
-		this.closeables.add(() -> call.cancel(null));
-		Iterator<TimeSeries> follow = call.call(() -> PrometheusServiceGrpc.newBlockingStub(channel(server))
-			.withDeadlineAfter(30, TimeUnit.SECONDS)
-			.getMetrics(request(ReadMode.FOLLOW, 0, 0)));
+		Iterator<TimeSeries> follow = follow(server);
 		follow.next();
 		follow.next();
 		Exemplar second = first.toBuilder().setValue(0.5).setTimestamp(2100).clearLabels().addLabels(label("trace_id", "b")).build();
@@ -191,11 +183,7 @@ class ReadBackTests {
 		GrpcReadServer server = server(store);
 		TimeSeries histogramFamily = TimeSeries.newBuilder().addLabels(NAME).setMetadata(histogram).build();
 		TimeSeries counterFamily = TimeSeries.newBuilder().addLabels(label("__name__", "requests")).setMetadata(counter).build();
-		Context.CancellableContext call = Context.current().withCancellation();
-		this.closeables.add(() -> call.cancel(null));
-		Iterator<TimeSeries> follow = call.call(() -> PrometheusServiceGrpc.newBlockingStub(channel(server))
-			.withDeadlineAfter(30, TimeUnit.SECONDS)
-			.getMetrics(request(ReadMode.FOLLOW, 0, 0)));
+		Iterator<TimeSeries> follow = follow(server);
 		List<TimeSeries> followed = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			followed.add(follow.next());
@@ -208,6 +196,26 @@ class ReadBackTests {
 		}
 	}
 
+	@Test
+	void eachModeSendsASeriesCreatedTimestampWithItsSamples() throws Exception {
+		SegmentStore store = openStore();
+		TimeSeries counter = series("integer", null).toBuilder()
+			.addSamples(Sample.newBuilder().setValue(3).setTimestamp(1000))
+			.setCreatedTimestamp(400)
+			.build();
+		TimeSeries histogram = series("custom", at(CUSTOM, 1000)).toBuilder().setCreatedTimestamp(300).build();
+		append(store, counter, histogram);
+		GrpcReadServer server = server(store);
+		assertThat(latest(server)).containsExactlyInAnyOrder(counter, histogram);
+		assertThat(range(server, 0, 2000)).containsExactlyInAnyOrder(counter, histogram);
+		Iterator<TimeSeries> follow = follow(server);
+		follow.next();
+		follow.next();
+		TimeSeries later = counter.toBuilder().setSamples(0, Sample.newBuilder().setValue(4).setTimestamp(2000)).build();
+		append(store, later);
+		assertThat(follow.next()).isEqualTo(later);
+	}
+
 	private SegmentStore openStore() throws Exception {
 		return this.closeables.add(SegmentStore.open(new StoreOptions(this.dataDir, FsyncPolicy.NEVER,
 				Duration.ofSeconds(1), 64 << 20, Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, true),
@@ -218,6 +226,15 @@ class ReadBackTests {
 		PrometheusGrpcService service = new PrometheusGrpcService(store,
 				new ReadLimits(16, 16, 8, 64, 4096, 100, 1 << 20, 2, 64), new SimpleMeterRegistry());
 		return this.closeables.add(GrpcReadServer.start("127.0.0.1", 0, service, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+	}
+
+	/** A FOLLOW call, cancelled when the test ends. */
+	private Iterator<TimeSeries> follow(GrpcReadServer server) throws Exception {
+		Context.CancellableContext call = Context.current().withCancellation();
+		this.closeables.add(() -> call.cancel(null));
+		return call.call(() -> PrometheusServiceGrpc.newBlockingStub(channel(server))
+			.withDeadlineAfter(30, TimeUnit.SECONDS)
+			.getMetrics(request(ReadMode.FOLLOW, 0, 0)));
 	}
 
 	private List<TimeSeries> latest(GrpcReadServer server) {

@@ -54,6 +54,9 @@ public final class EncodedSeries {
 	/** Where each exemplar's encoded {@code Exemplar} message is, and its timestamp. */
 	private final Parts exemplars = new Parts();
 
+	/** Field 6, this project's: remote-write 2.0's created timestamp; 0 for none. */
+	private long createdTimestamp;
+
 	private long minTimestamp;
 
 	private long maxTimestamp;
@@ -69,6 +72,7 @@ public final class EncodedSeries {
 		this.sampleCount = 0;
 		this.histograms.clear();
 		this.exemplars.clear();
+		this.createdTimestamp = 0;
 		this.minTimestamp = Long.MAX_VALUE;
 		this.maxTimestamp = Long.MIN_VALUE;
 		this.labelsCanonical = true;
@@ -100,6 +104,10 @@ public final class EncodedSeries {
 					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
 					int histogramStart = cursor.readLengthDelimited();
 					readHistogram(buf, histogramStart, cursor.lengthSince(histogramStart));
+				}
+				case 6 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.VARINT);
+					this.createdTimestamp = cursor.readVarint();
 				}
 				default -> cursor.skipField(tag);
 			}
@@ -432,6 +440,11 @@ public final class EncodedSeries {
 	/** A copy of histogram {@code histogram}'s encoded {@code Histogram} message, to keep past the visit. */
 	public byte[] histogram(int histogram) {
 		return this.histograms.copy(this.buf, histogram);
+	}
+
+	/** When the series' samples started counting (remote-write 2.0's created timestamp); 0 when not known. */
+	public long createdTimestamp() {
+		return this.createdTimestamp;
 	}
 
 	public int exemplarCount() {

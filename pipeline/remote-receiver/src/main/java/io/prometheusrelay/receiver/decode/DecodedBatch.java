@@ -12,11 +12,14 @@ import org.jspecify.annotations.Nullable;
  * otherwise the valid series (and the metadata) copied out of it
  * @param series series kept
  * @param samples samples and histogram samples kept
+ * @param histograms histogram samples kept (of {@code samples})
+ * @param exemplars exemplars kept
  * @param metadata metric family metadata entries kept
  * @param rejected series left out, by reason
  * @param firstProblem what was wrong with the first invalid histogram or exemplar, or null
  */
-public record DecodedBatch(byte[] payload, int series, long samples, int metadata, Map<RejectReason, Integer> rejected,
+public record DecodedBatch(byte[] payload, int series, long samples, long histograms, long exemplars, int metadata,
+		Map<RejectReason, Integer> rejected,
 		@Nullable String firstProblem) {
 
 	public DecodedBatch {

@@ -10,28 +10,32 @@ import io.prometheusrelay.protocol.remotewrite.EncodedExemplar;
 import io.prometheusrelay.protocol.remotewrite.EncodedHistogram;
 import io.prometheusrelay.protocol.remotewrite.EncodedMetadata;
 import io.prometheusrelay.protocol.remotewrite.EncodedSeries;
+import io.prometheusrelay.protocol.remotewrite.RemoteWriteV2Translator;
 import io.prometheusrelay.protocol.remotewrite.Utf8;
 import io.prometheusrelay.protocol.remotewrite.WriteRequestReader;
 import io.prometheusrelay.protocol.remotewrite.WriteRequestWriter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns a remote-write 1.0 request (headers and snappy-compressed body) into a {@link DecodedBatch}
- * or a {@link RemoteWriteRejection}, within the configured limits.
+ * Turns a remote-write 1.0 or 2.0 request (headers and snappy-compressed body) into a
+ * {@link DecodedBatch} or a {@link RemoteWriteRejection}, within the configured limits.
  */
 public final class RemoteWriteDecoder {
 
 	private static final String PROTOBUF = "application/x-protobuf";
 
-	private static final String V1_MESSAGE = "prometheus.WriteRequest";
 
 	private final RemoteWriteLimits limits;
 
 	private final SeriesValidator validator;
 
+	private final RemoteWriteV2Translator translator;
+
 	public RemoteWriteDecoder(RemoteWriteLimits limits) {
 		this.limits = limits;
 		this.validator = new SeriesValidator(limits);
+		this.translator = new RemoteWriteV2Translator(limits.maxSymbols(), limits.maxLabelValueBytes(),
+				(int) Math.min(Integer.MAX_VALUE - 8, limits.maxDecodedBytes()));
 	}
 
 	public RemoteWriteLimits limits() {
@@ -39,10 +43,12 @@ public final class RemoteWriteDecoder {
 	}
 
 	/**
-	 * Checks the headers before the body is read. A missing Content-Type is taken as remote-write
-	 * 1.0, as senders from before the 1.0 spec omit it; the encoding must be snappy.
+	 * Checks the headers before the body is read, and tells which message the body is. A missing
+	 * Content-Type, or one without a {@code proto} parameter, is remote-write 1.0, as the 2.0 spec
+	 * says (senders from before the 1.0 spec omit it); the encoding must be snappy.
 	 */
-	public void checkHeaders(@Nullable String contentType, @Nullable String contentEncoding) {
+	public RemoteWriteVersion checkHeaders(@Nullable String contentType, @Nullable String contentEncoding) {
+		RemoteWriteVersion version = RemoteWriteVersion.V1;
 		if (contentType != null && !contentType.isBlank()) {
 			String[] parts = contentType.split(";");
 			if (!parts[0].trim().equalsIgnoreCase(PROTOBUF)) {
@@ -51,10 +57,8 @@ public final class RemoteWriteDecoder {
 			}
 			for (int i = 1; i < parts.length; i++) {
 				String[] parameter = parts[i].trim().split("=", 2);
-				if (parameter.length == 2 && parameter[0].trim().equalsIgnoreCase("proto")
-						&& !parameter[1].trim().equals(V1_MESSAGE)) {
-					throw RemoteWriteRejection.unsupportedMedia("unsupported protobuf message '" + parameter[1].trim()
-							+ "'; this receiver speaks remote-write 1.0 (" + V1_MESSAGE + ")");
+				if (parameter.length == 2 && parameter[0].trim().equalsIgnoreCase("proto")) {
+					version = version(parameter[1].trim());
 				}
 			}
 		}
@@ -62,6 +66,17 @@ public final class RemoteWriteDecoder {
 			throw RemoteWriteRejection.unsupportedMedia("unsupported Content-Encoding '"
 					+ (contentEncoding == null ? "" : contentEncoding) + "'; remote-write requires snappy");
 		}
+		return version;
+	}
+
+	private static RemoteWriteVersion version(String message) {
+		for (RemoteWriteVersion version : RemoteWriteVersion.values()) {
+			if (version.message().equals(message)) {
+				return version;
+			}
+		}
+		throw RemoteWriteRejection.unsupportedMedia("unsupported protobuf message '" + message + "'; expected "
+				+ RemoteWriteVersion.V1.message() + " (remote-write 1.0) or " + RemoteWriteVersion.V2.message() + " (2.0)");
 	}
 
 	/**
@@ -76,12 +91,24 @@ public final class RemoteWriteDecoder {
 		return SnappyBlock.declaredLength(body);
 	}
 
+	/** A remote-write 1.0 body. */
 	public DecodedBatch decode(byte[] body, long nowMillis) {
+		return decode(body, nowMillis, RemoteWriteVersion.V1);
+	}
+
+	/**
+	 * Decodes and checks a body; a 2.0 one is first turned into the pipeline's 1.0 encoding (see
+	 * {@link RemoteWriteV2Translator}), whose copy is bounded by {@code max-decoded-size} too.
+	 */
+	public DecodedBatch decode(byte[] body, long nowMillis, RemoteWriteVersion version) {
 		if (body.length > this.limits.maxBodyBytes()) {
 			throw RemoteWriteRejection.tooLarge("body_too_large",
 					"body of " + body.length + " bytes exceeds the limit of " + this.limits.maxBodyBytes());
 		}
 		byte[] decoded = SnappyBlock.decode(body, this.limits.maxDecodedBytes());
+		if (version == RemoteWriteVersion.V2) {
+			decoded = translate(decoded);
+		}
 		Validation validation = new Validation(decoded, nowMillis);
 		try {
 			WriteRequestReader.read(decoded, validation);
@@ -90,6 +117,20 @@ public final class RemoteWriteDecoder {
 			throw RemoteWriteRejection.malformed("invalid_protobuf", "invalid WriteRequest protobuf: " + ex.getMessage());
 		}
 		return validation.result();
+	}
+
+	private byte[] translate(byte[] request) {
+		try {
+			return this.translator.translate(request);
+		}
+		catch (InvalidProtocolBufferException ex) {
+			throw RemoteWriteRejection.malformed("invalid_protobuf",
+					"invalid " + RemoteWriteVersion.V2.message() + " protobuf: " + ex.getMessage());
+		}
+		catch (RemoteWriteV2Translator.InvalidRequestException ex) {
+			throw ex.reasonTag().equals("translated_too_large") ? RemoteWriteRejection.tooLarge(ex.reasonTag(), ex.getMessage())
+					: RemoteWriteRejection.malformed(ex.reasonTag(), ex.getMessage());
+		}
 	}
 
 	/**
@@ -114,6 +155,10 @@ public final class RemoteWriteDecoder {
 		private int validSeries;
 
 		private long samples;
+
+		private long histograms;
+
+		private long exemplars;
 
 		/** Reused to read each native histogram and exemplar. */
 		private final EncodedHistogram histogram = new EncodedHistogram();
@@ -153,6 +198,8 @@ public final class RemoteWriteDecoder {
 			}
 			this.validSeries++;
 			this.samples += encoded.sampleCount() + encoded.histogramCount();
+			this.histograms += encoded.histogramCount();
+			this.exemplars += encoded.exemplarCount();
 			keep(1, encoded.offset(), encoded.length());
 		}
 
@@ -216,7 +263,8 @@ public final class RemoteWriteDecoder {
 
 		DecodedBatch result() {
 			if (this.rejected.isEmpty()) {
-				return new DecodedBatch(this.decoded, this.validSeries, this.samples, this.metadata, this.rejected, null);
+				return new DecodedBatch(this.decoded, this.validSeries, this.samples, this.histograms, this.exemplars,
+						this.metadata, this.rejected, null);
 			}
 			WriteRequestWriter writer = new WriteRequestWriter(this.decoded.length);
 			for (int i = 0; i < this.keptFields; i++) {
@@ -229,8 +277,8 @@ public final class RemoteWriteDecoder {
 					writer.metadata(this.decoded, offset, length);
 				}
 			}
-			return new DecodedBatch(writer.toByteArray(), this.validSeries, this.samples, this.metadata, this.rejected,
-					this.firstProblem);
+			return new DecodedBatch(writer.toByteArray(), this.validSeries, this.samples, this.histograms, this.exemplars,
+					this.metadata, this.rejected, this.firstProblem);
 		}
 
 	}

@@ -10,6 +10,7 @@ import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.receiver.decode.DecodedBatch;
 import io.prometheusrelay.receiver.decode.RemoteWriteDecoder;
 import io.prometheusrelay.receiver.decode.RemoteWriteRejection;
+import io.prometheusrelay.receiver.decode.RemoteWriteVersion;
 import io.prometheusrelay.receiver.forwarding.ForwarderRelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,13 +75,16 @@ public final class RemoteWriteHandler {
 
 	public Mono<ServerResponse> write(ServerRequest request) {
 		HttpHeaders headers = request.headers().asHttpHeaders();
+		RemoteWriteVersion version;
 		try {
-			this.decoder.checkHeaders(headers.getFirst(HttpHeaders.CONTENT_TYPE),
+			version = this.decoder.checkHeaders(headers.getFirst(HttpHeaders.CONTENT_TYPE),
 					headers.getFirst(HttpHeaders.CONTENT_ENCODING));
 		}
 		catch (RemoteWriteRejection rejection) {
 			return reject(rejection);
 		}
+		Written written = (version == RemoteWriteVersion.V2) ? Written.on(request.exchange().getResponse().getHeaders())
+				: Written.NONE;
 		long maxBody = this.decoder.limits().maxBodyBytes();
 		OptionalLong contentLength = request.headers().contentLength();
 		if (contentLength.isPresent() && contentLength.getAsLong() > maxBody) {
@@ -92,7 +96,7 @@ public final class RemoteWriteHandler {
 			.timeout(this.bodyTimeout)
 			.map(RemoteWriteHandler::toBytes)
 			.defaultIfEmpty(new byte[0])
-			.flatMap(this::decodeAndRelay)
+			.flatMap(body -> decodeAndRelay(body, version, written))
 			.onErrorResume(DataBufferLimitException.class, ex -> reject(
 					RemoteWriteRejection.tooLarge("body_too_large", "body exceeds the limit of " + maxBody + " bytes")))
 			.onErrorResume(OverBudgetException.class, ex -> unavailable(busy(), "busy"))
@@ -100,7 +104,7 @@ public final class RemoteWriteHandler {
 			.doFinally(signal -> charge.release());
 	}
 
-	private Mono<ServerResponse> decodeAndRelay(byte[] body) {
+	private Mono<ServerResponse> decodeAndRelay(byte[] body, RemoteWriteVersion version, Written written) {
 		long declared;
 		try {
 			declared = this.decoder.declaredDecodedSize(body);
@@ -113,18 +117,30 @@ public final class RemoteWriteHandler {
 		if (!this.budget.tryAcquire(charged)) {
 			return unavailable(busy(), "busy");
 		}
-		return Mono.defer(() -> decodeAndRelayCharged(body))
+		return Mono.defer(() -> decodeAndRelayCharged(body, version, written))
 			.doFinally(signal -> this.budget.release(charged));
 	}
 
-	private Mono<ServerResponse> decodeAndRelayCharged(byte[] body) {
+	private Mono<ServerResponse> decodeAndRelayCharged(byte[] body, RemoteWriteVersion version, Written written) {
 		DecodedBatch batch;
 		try {
-			batch = this.decoder.decode(body, this.clock.millis());
+			batch = this.decoder.decode(body, this.clock.millis(), version);
 		}
 		catch (RemoteWriteRejection rejection) {
 			return reject(rejection);
 		}
+		if (version == RemoteWriteVersion.V2) {
+			// Translated into a copy of its own (bounded by max-decoded-size): charged once its size is known.
+			long translated = batch.payload().length;
+			if (!this.budget.tryAcquire(translated)) {
+				return unavailable(busy(), "busy");
+			}
+			return relay(body, batch, written).doFinally(signal -> this.budget.release(translated));
+		}
+		return relay(body, batch, written);
+	}
+
+	private Mono<ServerResponse> relay(byte[] body, DecodedBatch batch, Written written) {
 		this.metrics.sizes(body.length, batch.payload().length);
 		this.metrics.rejected(batch);
 		if (batch.series() == 0 && batch.metadata() == 0) {
@@ -135,7 +151,7 @@ public final class RemoteWriteHandler {
 			return respond(HttpStatus.NO_CONTENT, null, "empty");
 		}
 		// The payload is the decoded batch or a copy of part of it: within what is charged.
-		return this.relay.relay(batch.payload()).flatMap(outcome -> answer(batch, outcome));
+		return this.relay.relay(batch.payload()).flatMap(outcome -> answer(batch, outcome, written));
 	}
 
 	private String busy() {
@@ -173,9 +189,10 @@ public final class RemoteWriteHandler {
 
 	}
 
-	private Mono<ServerResponse> answer(DecodedBatch batch, BatchOutcome outcome) {
+	private Mono<ServerResponse> answer(DecodedBatch batch, BatchOutcome outcome, Written written) {
 		if (outcome.acked()) {
 			this.metrics.stored(batch);
+			written.stored(batch);
 			if (batch.rejectedSeries() > 0) {
 				return respond(HttpStatus.BAD_REQUEST,
 						"stored " + batch.series() + " series; " + batch.describeRejections(), "series_rejected");

@@ -22,6 +22,7 @@ import io.prometheusrelay.protocol.remotewrite.MetricMetadata;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequest;
+import io.prometheusrelay.protocol.remotewrite.v2.Request;
 import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.transport.RelayServer;
 import io.prometheusrelay.transport.RelayServerOptions;
@@ -158,12 +159,87 @@ class RemoteWriteEndpointTests {
 	}
 
 	@Test
-	void answersRemoteWrite2With415() throws Exception {
+	void storesARemoteWrite2RequestAndSaysWhatItWrote() throws Exception {
+		long now = System.currentTimeMillis();
+		Request request = Request.newBuilder()
+			.addAllSymbols(List.of("", "__name__", "requests_total", "job", "api", "trace_id", "abc", "Requests.",
+					"request_seconds"))
+			.addTimeseries(io.prometheusrelay.protocol.remotewrite.v2.TimeSeries.newBuilder()
+				.addAllLabelsRefs(List.of(1, 2, 3, 4))
+				.addSamples(v2Sample(1, now - 1000))
+				.addSamples(v2Sample(2, now))
+				.addExemplars(io.prometheusrelay.protocol.remotewrite.v2.Exemplar.newBuilder()
+					.addAllLabelsRefs(List.of(5, 6))
+					.setValue(1)
+					.setTimestamp(now))
+				.setMetadata(io.prometheusrelay.protocol.remotewrite.v2.Metadata.newBuilder()
+					.setType(io.prometheusrelay.protocol.remotewrite.v2.Metadata.MetricType.METRIC_TYPE_COUNTER)
+					.setHelpRef(7)))
+			.addTimeseries(io.prometheusrelay.protocol.remotewrite.v2.TimeSeries.newBuilder()
+				.addAllLabelsRefs(List.of(1, 8, 3, 4))
+				.addHistograms(io.prometheusrelay.protocol.remotewrite.v2.Histogram
+					.parseFrom(NativeHistograms.customBuckets().toBuilder().setTimestamp(now).build().toByteArray())))
+			.build();
+		HttpResponse<String> response = postV2(request.toByteArray());
+		assertThat(response.statusCode()).isEqualTo(204);
+		assertThat(written(response)).containsExactly(2L, 1L, 1L);
+		assertThat(this.relayed).singleElement().satisfies(relayed -> {
+			assertThat(relayed.getTimeseriesList()).hasSize(2);
+			assertThat(relayed.getTimeseries(0).getSamplesCount()).isEqualTo(2);
+			assertThat(relayed.getTimeseries(0).getExemplars(0).getLabels(0).getValue()).isEqualTo("abc");
+			assertThat(relayed.getMetadataList()).containsExactly(MetricMetadata.newBuilder()
+				.setMetricFamilyName("requests_total")
+				.setType(MetricMetadata.MetricType.COUNTER)
+				.setHelp("Requests.")
+				.build());
+		});
+	}
+
+	@Test
+	void answersABrokenRemoteWrite2RequestWith400AndNothingWritten() throws Exception {
+		Request outOfRange = Request.newBuilder()
+			.addAllSymbols(List.of("", "__name__", "up"))
+			.addTimeseries(io.prometheusrelay.protocol.remotewrite.v2.TimeSeries.newBuilder()
+				.addAllLabelsRefs(List.of(1, 7))
+				.addSamples(v2Sample(1, System.currentTimeMillis())))
+			.build();
+		HttpResponse<String> response = postV2(outOfRange.toByteArray());
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).isEqualTo("reference 7 is outside the 3 symbols\n");
+		assertThat(written(response)).containsExactly(0L, 0L, 0L);
+		HttpResponse<String> corrupt = postV2(new byte[] { (byte) 0xFF, (byte) 0xFF, 0x01 });
+		assertThat(corrupt.statusCode()).isEqualTo(400);
+		assertThat(written(corrupt)).containsExactly(0L, 0L, 0L);
+		assertThat(this.relayed).isEmpty();
+	}
+
+	@Test
+	void storesTheValidSeriesOfAPartlyInvalidRemoteWrite2RequestAndCountsOnlyThem() throws Exception {
+		Request request = Request.newBuilder()
+			.addAllSymbols(List.of("", "__name__", "up", "job", "a"))
+			.addTimeseries(io.prometheusrelay.protocol.remotewrite.v2.TimeSeries.newBuilder()
+				.addAllLabelsRefs(List.of(1, 2))
+				.addSamples(v2Sample(1, System.currentTimeMillis())))
+			.addTimeseries(io.prometheusrelay.protocol.remotewrite.v2.TimeSeries.newBuilder()
+				.addAllLabelsRefs(List.of(3, 4))
+				.addSamples(v2Sample(1, System.currentTimeMillis())))
+			.build();
+		HttpResponse<String> response = postV2(request.toByteArray());
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).isEqualTo("stored 1 series; 1 series rejected: 1 missing_metric_name\n");
+		assertThat(written(response)).containsExactly(1L, 0L, 0L);
+	}
+
+	@Test
+	void answersAnUnknownProtobufMessageWith415AndRemoteWrite1WithoutWrittenHeaders() throws Exception {
 		HttpResponse<String> response = send(request("/api/v1/write", snappy(valid()))
-			.header("Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request")
+			.header("Content-Type", "application/x-protobuf;proto=io.prometheus.write.v3.Request")
 			.header("Content-Encoding", "snappy"));
 		assertThat(response.statusCode()).isEqualTo(415);
-		assertThat(response.body()).contains("remote-write 1.0");
+		assertThat(response.body()).contains("prometheus.WriteRequest (remote-write 1.0) or io.prometheus.write.v2.Request");
+		HttpResponse<String> v1 = post("/api/v1/write", snappy(valid()));
+		assertThat(v1.statusCode()).isEqualTo(204);
+		assertThat(v1.headers().map().keySet()).noneMatch(name -> name.toLowerCase().startsWith("x-prometheus-remote-write"));
 	}
 
 	@Test
@@ -310,6 +386,26 @@ class RemoteWriteEndpointTests {
 		this.forwarder = batch -> Mono.just(BatchOutcome.ack());
 		assertThat(post("/api/v1/write", snappy(valid())).statusCode()).isEqualTo(204);
 		this.relayed.clear();
+	}
+
+	private HttpResponse<String> postV2(byte[] request) throws Exception {
+		return send(request("/api/v1/write", snappy(request))
+			.header("Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request")
+			.header("Content-Encoding", "snappy")
+			.header("X-Prometheus-Remote-Write-Version", "2.0.0"));
+	}
+
+	/** The samples, histograms and exemplars the answer says were written. */
+	private static List<Long> written(HttpResponse<String> response) {
+		return Stream.of("Samples", "Histograms", "Exemplars")
+			.map(kind -> Long.parseLong(response.headers()
+				.firstValue("X-Prometheus-Remote-Write-" + kind + "-Written")
+				.orElseThrow(() -> new AssertionError("no " + kind + "-Written header"))))
+			.toList();
+	}
+
+	private static io.prometheusrelay.protocol.remotewrite.v2.Sample v2Sample(double value, long timestamp) {
+		return io.prometheusrelay.protocol.remotewrite.v2.Sample.newBuilder().setValue(value).setTimestamp(timestamp).build();
 	}
 
 	private HttpResponse<String> post(String path, byte[] body) throws Exception {

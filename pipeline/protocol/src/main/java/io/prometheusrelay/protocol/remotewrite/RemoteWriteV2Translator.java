@@ -1,0 +1,344 @@
+package io.prometheusrelay.protocol.remotewrite;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+/**
+ * Turns a remote-write 2.0 {@code io.prometheus.write.v2.Request} into the pipeline's
+ * {@code prometheus.WriteRequest}, which every hop relays and the api-servers store: each series'
+ * label references resolved into labels; samples and histograms copied as they are (the messages
+ * are the same in both versions); exemplars' label references resolved; each series' metadata
+ * made its family's {@code MetricMetadata} (the family named by the series' {@code __name__}, once
+ * per request); the created timestamp kept in the TimeSeries (field 6, this project's).
+ * <p>
+ * The symbols table is checked before any reference is followed: at most {@code maxSymbols}
+ * symbols of at most {@code maxSymbolBytes} bytes, the first one empty, and every reference within
+ * it. A request that breaks any of these is refused whole.
+ */
+public final class RemoteWriteV2Translator {
+
+	private static final byte[] METRIC_NAME = "__name__".getBytes(StandardCharsets.UTF_8);
+
+	private final int maxSymbols;
+
+	private final int maxSymbolBytes;
+
+	private final int maxTranslatedBytes;
+
+	/**
+	 * @param maxTranslatedBytes most bytes the translated request may have: references let a small
+	 * request name long symbols many times, so the copy is bounded, not only the request
+	 */
+	public RemoteWriteV2Translator(int maxSymbols, int maxSymbolBytes, int maxTranslatedBytes) {
+		this.maxSymbols = maxSymbols;
+		this.maxSymbolBytes = maxSymbolBytes;
+		this.maxTranslatedBytes = maxTranslatedBytes;
+	}
+
+	/** A request that breaks the symbols table's rules or limits; the tag names which. */
+	public static final class InvalidRequestException extends Exception {
+
+		private final String reasonTag;
+
+		InvalidRequestException(String reasonTag, String message) {
+			super(message, null, false, false);
+			this.reasonTag = reasonTag;
+		}
+
+		public String reasonTag() {
+			return this.reasonTag;
+		}
+
+	}
+
+	/**
+	 * The request in the pipeline's encoding.
+	 * @throws InvalidRequestException tagged {@code translated_too_large} when the translation
+	 * would pass {@code maxTranslatedBytes}
+	 */
+	public byte[] translate(byte[] request) throws InvalidProtocolBufferException, InvalidRequestException {
+		try {
+			return translateWithin(request);
+		}
+		catch (ProtoWriter.TooLargeException ex) {
+			throw new InvalidRequestException("translated_too_large", "the request's series come to more than "
+					+ this.maxTranslatedBytes + " bytes once their label references are resolved");
+		}
+	}
+
+	private byte[] translateWithin(byte[] request) throws InvalidProtocolBufferException, InvalidRequestException {
+		Symbols symbols = new Symbols(request);
+		int limit = this.maxTranslatedBytes;
+		ProtoWriter out = new ProtoWriter((int) Math.min(2L * request.length, limit), limit);
+		ProtoWriter series = new ProtoWriter(256, limit);
+		ProtoWriter part = new ProtoWriter(64, limit);
+		ProtoWriter label = new ProtoWriter(64, limit);
+		Set<String> families = new HashSet<>();
+		ProtoCursor cursor = new ProtoCursor(request, 0, request.length);
+		while (cursor.hasMore()) {
+			int tag = cursor.readTag();
+			if (tag >>> 3 == 5) {
+				ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
+				int start = cursor.readLengthDelimited();
+				series.reset();
+				translateSeries(request, start, cursor.lengthSince(start), symbols, series, part, label, out, families);
+				out.message(1, series);
+			}
+			else {
+				cursor.skipField(tag);
+			}
+		}
+		return out.toByteArray();
+	}
+
+	private void translateSeries(byte[] buf, int offset, int length, Symbols symbols, ProtoWriter series,
+			ProtoWriter part, ProtoWriter label, ProtoWriter request, Set<String> families)
+			throws InvalidProtocolBufferException, InvalidRequestException {
+		References labels = new References();
+		long created = 0;
+		int metadataOffset = -1;
+		int metadataLength = 0;
+		ProtoCursor cursor = new ProtoCursor(buf, offset, length);
+		// Labels first, as the pipeline's TimeSeries has them; the rest in order after.
+		while (cursor.hasMore()) {
+			int tag = cursor.readTag();
+			if (tag >>> 3 == 1) {
+				labels.read(buf, cursor, tag);
+			}
+			else {
+				cursor.skipField(tag);
+			}
+		}
+		writeLabels(labels, symbols, series, label);
+		cursor = new ProtoCursor(buf, offset, length);
+		while (cursor.hasMore()) {
+			int tag = cursor.readTag();
+			switch (tag >>> 3) {
+				case 2, 3 -> {
+					// Sample and Histogram are the same messages in both versions; histograms are field 4 in 1.0.
+					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
+					int start = cursor.readLengthDelimited();
+					series.bytes((tag >>> 3 == 2) ? 2 : 4, buf, start, cursor.lengthSince(start));
+				}
+				case 4 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
+					int start = cursor.readLengthDelimited();
+					translateExemplar(buf, start, cursor.lengthSince(start), symbols, part, label);
+					series.message(3, part);
+				}
+				case 5 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
+					metadataOffset = cursor.readLengthDelimited();
+					metadataLength = cursor.lengthSince(metadataOffset);
+				}
+				case 6 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.VARINT);
+					created = cursor.readVarint();
+				}
+				default -> cursor.skipField(tag);
+			}
+		}
+		if (created != 0) {
+			series.varintField(6, created);
+		}
+		if (metadataOffset >= 0) {
+			translateMetadata(buf, metadataOffset, metadataLength, labels, symbols, part, request, families);
+		}
+	}
+
+	private static void writeLabels(References refs, Symbols symbols, ProtoWriter into, ProtoWriter label)
+			throws InvalidRequestException {
+		if (refs.size % 2 != 0) {
+			throw new InvalidRequestException("odd_label_references",
+					"a series has " + refs.size + " label references; they come in name, value pairs");
+		}
+		for (int i = 0; i < refs.size; i += 2) {
+			label.reset();
+			symbols.write(1, refs.at(i), label);
+			symbols.write(2, refs.at(i + 1), label);
+			into.message(1, label);
+		}
+	}
+
+	private static void translateExemplar(byte[] buf, int offset, int length, Symbols symbols, ProtoWriter exemplar,
+			ProtoWriter label) throws InvalidProtocolBufferException, InvalidRequestException {
+		References labels = new References();
+		exemplar.reset();
+		ProtoCursor cursor = new ProtoCursor(buf, offset, length);
+		long value = 0;
+		long timestamp = 0;
+		while (cursor.hasMore()) {
+			int tag = cursor.readTag();
+			switch (tag >>> 3) {
+				case 1 -> labels.read(buf, cursor, tag);
+				case 2 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.FIXED64);
+					value = cursor.readFixed64();
+				}
+				case 3 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.VARINT);
+					timestamp = cursor.readVarint();
+				}
+				default -> cursor.skipField(tag);
+			}
+		}
+		writeLabels(labels, symbols, exemplar, label);
+		exemplar.fixed64Field(2, value);
+		exemplar.varintField(3, timestamp);
+	}
+
+	/** The series' metadata as its family's {@code MetricMetadata}, unless the request has given the family's. */
+	private static void translateMetadata(byte[] buf, int offset, int length, References labels, Symbols symbols,
+			ProtoWriter metadata, ProtoWriter request, Set<String> families)
+			throws InvalidProtocolBufferException, InvalidRequestException {
+		long type = 0;
+		int help = 0;
+		int unit = 0;
+		ProtoCursor cursor = new ProtoCursor(buf, offset, length);
+		while (cursor.hasMore()) {
+			int tag = cursor.readTag();
+			switch (tag >>> 3) {
+				case 1, 3, 4 -> {
+					ProtoCursor.expectWireType(tag, ProtoCursor.VARINT);
+					long read = cursor.readVarint();
+					switch (tag >>> 3) {
+						case 1 -> type = read;
+						case 3 -> help = symbols.checked(read);
+						default -> unit = symbols.checked(read);
+					}
+				}
+				default -> cursor.skipField(tag);
+			}
+		}
+		int name = -1;
+		for (int i = 0; i + 1 < labels.size; i += 2) {
+			if (symbols.is(labels.at(i), METRIC_NAME)) {
+				name = labels.at(i + 1);
+			}
+		}
+		if (type == 0 && help == 0 && unit == 0 || name < 0 || !families.add(symbols.string(name))) {
+			return;
+		}
+		metadata.reset();
+		if (type != 0) {
+			metadata.varintField(1, type);
+		}
+		symbols.write(2, name, metadata);
+		if (help != 0) {
+			symbols.write(4, help, metadata);
+		}
+		if (unit != 0) {
+			symbols.write(5, unit, metadata);
+		}
+		request.message(3, metadata);
+	}
+
+	/** Where each symbol is in the request, checked against the limits before anything refers to them. */
+	private final class Symbols {
+
+		private final byte[] buf;
+
+		private int[] offsets = new int[64];
+
+		private int[] lengths = new int[64];
+
+		private int size;
+
+		Symbols(byte[] request) throws InvalidProtocolBufferException, InvalidRequestException {
+			this.buf = request;
+			ProtoCursor cursor = new ProtoCursor(request, 0, request.length);
+			while (cursor.hasMore()) {
+				int tag = cursor.readTag();
+				if (tag >>> 3 != 4) {
+					cursor.skipField(tag);
+					continue;
+				}
+				ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
+				int start = cursor.readLengthDelimited();
+				int length = cursor.lengthSince(start);
+				if (this.size == RemoteWriteV2Translator.this.maxSymbols) {
+					throw new InvalidRequestException("too_many_symbols",
+							"the symbols table has more than " + RemoteWriteV2Translator.this.maxSymbols + " symbols");
+				}
+				if (length > RemoteWriteV2Translator.this.maxSymbolBytes) {
+					throw new InvalidRequestException("symbol_too_long", "symbol " + this.size + " has " + length
+							+ " bytes, more than " + RemoteWriteV2Translator.this.maxSymbolBytes);
+				}
+				if (this.size == 0 && length != 0) {
+					throw new InvalidRequestException("first_symbol_not_empty",
+							"the symbols table must start with the empty string");
+				}
+				if (this.size == this.offsets.length) {
+					this.offsets = Arrays.copyOf(this.offsets, this.size * 2);
+					this.lengths = Arrays.copyOf(this.lengths, this.size * 2);
+				}
+				this.offsets[this.size] = start;
+				this.lengths[this.size] = length;
+				this.size++;
+			}
+		}
+
+		int checked(long reference) throws InvalidRequestException {
+			if (reference < 0 || reference >= this.size) {
+				throw new InvalidRequestException("symbol_reference_out_of_range",
+						"reference " + reference + " is outside the " + this.size + " symbols");
+			}
+			return (int) reference;
+		}
+
+		void write(int field, int symbol, ProtoWriter into) throws InvalidRequestException {
+			checked(symbol);
+			into.bytes(field, this.buf, this.offsets[symbol], this.lengths[symbol]);
+		}
+
+		boolean is(int symbol, byte[] text) throws InvalidRequestException {
+			checked(symbol);
+			return Arrays.equals(this.buf, this.offsets[symbol], this.offsets[symbol] + this.lengths[symbol], text, 0,
+					text.length);
+		}
+
+		String string(int symbol) {
+			return new String(this.buf, this.offsets[symbol], this.lengths[symbol], StandardCharsets.UTF_8);
+		}
+
+	}
+
+	/** A repeated uint32 field of symbol references, read packed or one by one. */
+	private static final class References {
+
+		private int[] refs = new int[16];
+
+		private int size;
+
+		void read(byte[] buf, ProtoCursor cursor, int tag) throws InvalidProtocolBufferException {
+			if ((tag & 7) == ProtoCursor.VARINT) {
+				add(cursor.readVarint());
+				return;
+			}
+			ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
+			int start = cursor.readLengthDelimited();
+			ProtoCursor packed = new ProtoCursor(buf, start, cursor.lengthSince(start));
+			while (packed.hasMore()) {
+				add(packed.readVarint());
+			}
+		}
+
+		private void add(long reference) {
+			if (this.size == this.refs.length) {
+				this.refs = Arrays.copyOf(this.refs, this.size * 2);
+			}
+			// Past int range is out of range of any table: kept as -1 for the range check to refuse.
+			this.refs[this.size++] = (reference >= 0 && reference <= Integer.MAX_VALUE) ? (int) reference : -1;
+		}
+
+		int at(int index) {
+			return this.refs[index];
+		}
+
+	}
+
+}
