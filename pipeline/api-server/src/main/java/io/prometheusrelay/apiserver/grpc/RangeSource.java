@@ -140,12 +140,14 @@ final class RangeSource implements SeriesSource {
 
 		final List<IndexedSeries> selected = new java.util.ArrayList<>();
 
-		private @Nullable SeriesKey key;
+		/** Whether the series being visited matches: null until its first sample in range asks. */
+		private @Nullable Boolean matches;
 
-		private boolean matches;
+		private @Nullable SeriesKey key;
 
 		@Override
 		public void series(EncodedSeries series) {
+			this.matches = null;
 			this.key = null;
 			for (int i = 0; i < series.sampleCount(); i++) {
 				long timestamp = series.sampleTimestamp(i);
@@ -173,12 +175,15 @@ final class RangeSource implements SeriesSource {
 			return timestamp >= RangeSource.this.start && timestamp <= RangeSource.this.end;
 		}
 
-		/** Whether the series matches, its labels made into a key only once, and only for the first sample in range. */
+		/**
+		 * Whether the series matches: decided at its first sample in range, and its key made then only
+		 * when it does (most series a RANGE scan meets do not).
+		 */
 		private boolean matches(EncodedSeries series) {
-			if (this.key == null) {
+			if (this.matches == null) {
 				byte[] labels = series.canonicalLabels();
 				this.matches = RangeSource.this.selector.matches(labels);
-				this.key = SeriesKey.fromEncoded(labels);
+				this.key = this.matches ? SeriesKey.fromEncoded(labels) : null;
 			}
 			return this.matches;
 		}

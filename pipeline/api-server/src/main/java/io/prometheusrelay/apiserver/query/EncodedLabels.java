@@ -19,7 +19,7 @@ public final class EncodedLabels {
 	 * @return {@code (offset << 32) | length} of the value bytes in {@code labels}, or -1 when the
 	 * series has no such label
 	 */
-	public static long findValue(byte[] labels, byte[] name) {
+	static long findValue(byte[] labels, byte[] name) {
 		int pos = 0;
 		while (pos < labels.length) {
 			pos++; // field tag of Label (1, length-delimited)

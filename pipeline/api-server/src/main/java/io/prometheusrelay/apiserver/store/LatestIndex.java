@@ -29,13 +29,14 @@ public final class LatestIndex {
 	 * @param value the float value; 0 for a histogram
 	 * @param histogram the encoded {@code Histogram} message, or null for a float sample
 	 * @param exemplar the newest encoded {@code Exemplar} message, or null for none
+	 * @param exemplarTimestamp that exemplar's timestamp
 	 * @param createdTimestamp the sample's series' created timestamp, 0 for none
 	 */
 	public record LatestSample(double value, long timestamp, byte @Nullable [] histogram, byte @Nullable [] exemplar,
-			long createdTimestamp) {
+			long exemplarTimestamp, long createdTimestamp) {
 
 		public LatestSample(double value, long timestamp) {
-			this(value, timestamp, null, null, 0);
+			this(value, timestamp, null, null, Long.MIN_VALUE, 0);
 		}
 
 	}
@@ -239,10 +240,9 @@ public final class LatestIndex {
 					return pending;
 				}
 				Map.Entry<SeriesKey, Entry> entry = entries.next();
-				Entry held = entry.getValue();
-				LatestSample sample = held.read();
+				LatestSample sample = entry.getValue().read();
 				if (sample.exemplar() != null) {
-					this.exemplar = IndexedSeries.exemplar(entry.getKey(), held.exemplarTimestamp, sample.exemplar());
+					this.exemplar = IndexedSeries.exemplar(entry.getKey(), sample.exemplarTimestamp(), sample.exemplar());
 				}
 				byte[] histogram = sample.histogram();
 				IndexedSeries latest = (histogram != null)
@@ -274,11 +274,8 @@ public final class LatestIndex {
 
 		private long createdTimestamp;
 
-		/**
-		 * Of the exemplar, written by the writer only. Readers take it outside the lock, only as the
-		 * timestamp of the exemplar they read, whose message carries its own.
-		 */
-		private volatile long exemplarTimestamp = Long.MIN_VALUE;
+		/** Read without the lock by the writer only, which alone writes it. */
+		private long exemplarTimestamp = Long.MIN_VALUE;
 
 		Entry(double value, long timestamp, byte @Nullable [] histogram, long createdTimestamp) {
 			this.value = value;
@@ -317,9 +314,10 @@ public final class LatestIndex {
 				long timestamp = this.timestamp;
 				byte[] histogram = this.histogram;
 				byte[] exemplar = this.exemplar;
+				long exemplarTimestamp = this.exemplarTimestamp;
 				long createdTimestamp = this.createdTimestamp;
 				if ((before & 1) == 0 && before == this.sequence) {
-					return new LatestSample(value, timestamp, histogram, exemplar, createdTimestamp);
+					return new LatestSample(value, timestamp, histogram, exemplar, exemplarTimestamp, createdTimestamp);
 				}
 				Thread.onSpinWait();
 			}

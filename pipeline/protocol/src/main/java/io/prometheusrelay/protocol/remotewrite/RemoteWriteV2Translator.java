@@ -21,6 +21,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
  */
 public final class RemoteWriteV2Translator {
 
+	/** The reason tag of a request whose translation would pass {@code maxTranslatedBytes}. */
+	public static final String TRANSLATED_TOO_LARGE = "translated_too_large";
+
 	private static final byte[] METRIC_NAME = "__name__".getBytes(StandardCharsets.UTF_8);
 
 	private final int maxSymbols;
@@ -57,7 +60,7 @@ public final class RemoteWriteV2Translator {
 
 	/**
 	 * The request in the pipeline's encoding.
-	 * @throws InvalidRequestException tagged {@code translated_too_large} when the translation
+	 * @throws InvalidRequestException tagged {@link #TRANSLATED_TOO_LARGE} when the translation
 	 * would pass {@code maxTranslatedBytes}
 	 */
 	public byte[] translate(byte[] request) throws InvalidProtocolBufferException, InvalidRequestException {
@@ -65,7 +68,7 @@ public final class RemoteWriteV2Translator {
 			return translateWithin(request);
 		}
 		catch (ProtoWriter.TooLargeException ex) {
-			throw new InvalidRequestException("translated_too_large", "the request's series come to more than "
+			throw new InvalidRequestException(TRANSLATED_TOO_LARGE, "the request's series come to more than "
 					+ this.maxTranslatedBytes + " bytes once their label references are resolved");
 		}
 	}

@@ -96,7 +96,7 @@ class RemoteWriteV2TranslatorTests {
 		Request request = Request.newBuilder().addSymbols("").addSymbols("x".repeat(64)).addTimeseries(series).build();
 		assertThatExceptionOfType(RemoteWriteV2Translator.InvalidRequestException.class)
 			.isThrownBy(() -> new RemoteWriteV2Translator(100, 64, 128 << 10).translate(request.toByteArray()))
-			.satisfies(ex -> assertThat(ex.reasonTag()).isEqualTo("translated_too_large"));
+			.satisfies(ex -> assertThat(ex.reasonTag()).isEqualTo(RemoteWriteV2Translator.TRANSLATED_TOO_LARGE));
 	}
 
 	private static Request.Builder series(Integer... refs) {

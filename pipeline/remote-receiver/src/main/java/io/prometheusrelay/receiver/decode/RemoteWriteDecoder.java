@@ -128,7 +128,8 @@ public final class RemoteWriteDecoder {
 					"invalid " + RemoteWriteVersion.V2.message() + " protobuf: " + ex.getMessage());
 		}
 		catch (RemoteWriteV2Translator.InvalidRequestException ex) {
-			throw ex.reasonTag().equals("translated_too_large") ? RemoteWriteRejection.tooLarge(ex.reasonTag(), ex.getMessage())
+			throw ex.reasonTag().equals(RemoteWriteV2Translator.TRANSLATED_TOO_LARGE)
+					? RemoteWriteRejection.tooLarge(ex.reasonTag(), ex.getMessage())
 					: RemoteWriteRejection.malformed(ex.reasonTag(), ex.getMessage());
 		}
 	}
