@@ -5,12 +5,14 @@
 #   consul    HashiCorp's agent (consul agent -dev), for the Consul discovery tests
 #   promtool  Prometheus's config checker with every service discovery compiled in: Debian's
 #             promtool is built without kubernetes_sd, so it refuses deploy/kubernetes' config
+#   prometheus  Prometheus v3.5.0's server: Debian's is 2.42, which cannot send remote-write 2.0,
+#             and it is the reference receiver in the ingest benchmark (its web UI is not built in)
 #
-# Both modules' go.mod files have replace directives, which `go install module@version` refuses;
+# These modules' go.mod files have replace directives, which `go install module@version` refuses;
 # so each is built from a throw-away module that requires it. Consul's submodule versions are served
 # by the Go module proxy but missing from the checksum database, hence GONOSUMDB for its path only.
 #
-# Usage: scripts/build-go-peers.sh [consul|promtool]...   (default: both)
+# Usage: scripts/build-go-peers.sh [consul|promtool|prometheus]...   (default: all three)
 set -euo pipefail
 
 cache=${PROMETHEUS_RELAY_CACHE:-$HOME/.cache/prometheus-relay}
@@ -47,7 +49,7 @@ build() {
 }
 
 peers=("$@")
-[ ${#peers[@]} -gt 0 ] || peers=(consul promtool)
+[ ${#peers[@]} -gt 0 ] || peers=(consul promtool prometheus)
 status=0
 for name in "${peers[@]}"; do
   case $name in
@@ -57,8 +59,11 @@ for name in "${peers[@]}"; do
       # Prometheus v3.5.0's Go module version.
       build promtool github.com/prometheus/prometheus "${PROMTOOL_VERSION:-v0.305.0}" \
         github.com/prometheus/prometheus/cmd/promtool || status=1 ;;
+    prometheus)
+      build prometheus github.com/prometheus/prometheus "${PROMETHEUS_VERSION:-v0.305.0}" \
+        github.com/prometheus/prometheus/cmd/prometheus || status=1 ;;
     *)
-      echo "Unknown peer: $name (consul or promtool)" >&2; status=2 ;;
+      echo "Unknown peer: $name (consul, promtool or prometheus)" >&2; status=2 ;;
   esac
 done
 exit $status

@@ -26,10 +26,15 @@ final class LoadGenerator {
 
 	/** What one measured run saw. */
 	record Result(long requests, long acceptedSamples, long errors, Duration elapsed, long p50Micros, long p99Micros,
-			String errorSample, long ackedRequestsInAll) {
+			String errorSample, long ackedRequestsInAll, long acceptedBodyBytes) {
 
 		double samplesPerSecond() {
 			return this.acceptedSamples / (this.elapsed.toNanos() / 1e9);
+		}
+
+		/** Compressed request bytes on the wire per sample (or histogram), over the accepted requests. */
+		double wireBytesPerSample() {
+			return (this.acceptedSamples == 0) ? 0 : (double) this.acceptedBodyBytes / this.acceptedSamples;
 		}
 
 	}
@@ -47,16 +52,28 @@ final class LoadGenerator {
 	/** Nanoseconds between two requests of all threads together; 0 sends as fast as answers come. */
 	private final long pacingNanos;
 
+	private final RemoteWriteFormat format;
+
+	/** Native histograms in place of float samples. */
+	private final boolean histograms;
+
 	LoadGenerator(SeriesSet series, int samplesPerRequest, int concurrency) {
 		this(series, samplesPerRequest, concurrency, 0);
 	}
 
-	/** Paced to {@code samplesPerSecond} in all (0: as fast as the receiver answers). */
+	/** Remote-write 1.0 float samples, paced to {@code samplesPerSecond} in all (0: as fast as the receiver answers). */
 	LoadGenerator(SeriesSet series, int samplesPerRequest, int concurrency, double samplesPerSecond) {
+		this(series, samplesPerRequest, concurrency, samplesPerSecond, RemoteWriteFormat.V1, false);
+	}
+
+	LoadGenerator(SeriesSet series, int samplesPerRequest, int concurrency, double samplesPerSecond,
+			RemoteWriteFormat format, boolean histograms) {
 		this.series = series;
 		this.samplesPerRequest = samplesPerRequest;
 		this.concurrency = concurrency;
 		this.pacingNanos = (samplesPerSecond > 0) ? (long) (1e9 * samplesPerRequest / samplesPerSecond) : 0;
+		this.format = format;
+		this.histograms = histograms;
 	}
 
 	/** Ends a run early: the requests in progress finish, no new ones start. */
@@ -87,6 +104,7 @@ final class LoadGenerator {
 		LongAdder samples = new LongAdder();
 		LongAdder errors = new LongAdder();
 		LongAdder ackedInAll = new LongAdder();
+		LongAdder acceptedBytes = new LongAdder();
 		List<long[]> latencies = new ArrayList<>();
 		ConcurrentHashMap<Integer, String> errorSamples = new ConcurrentHashMap<>();
 		CountDownLatch done = new CountDownLatch(this.concurrency);
@@ -95,7 +113,7 @@ final class LoadGenerator {
 			latencies.add(threadLatencies);
 			int thread = t;
 			Thread worker = new Thread(() -> {
-				RequestBuilder builder = new RequestBuilder(this.series);
+				RequestBuilder builder = new RequestBuilder(this.series, this.format, this.histograms);
 				int recorded = 0;
 				try {
 					while (true) {
@@ -115,9 +133,9 @@ final class LoadGenerator {
 						builder.build(first, this.samplesPerRequest, this.baseTimestamp + round, round);
 						HttpRequest request = HttpRequest.newBuilder(URI.create(url))
 							.timeout(Duration.ofSeconds(60))
-							.header("Content-Type", "application/x-protobuf")
+							.header("Content-Type", this.format.contentType())
 							.header("Content-Encoding", "snappy")
-							.header("X-Prometheus-Remote-Write-Version", "0.1.0")
+							.header("X-Prometheus-Remote-Write-Version", this.format.versionHeader())
 							.POST(HttpRequest.BodyPublishers.ofByteArray(builder.body(), 0, builder.bodyLength()))
 							.build();
 						long sent = System.nanoTime();
@@ -140,6 +158,7 @@ final class LoadGenerator {
 							requests.increment();
 							if (status / 100 == 2) {
 								samples.add(this.samplesPerRequest);
+								acceptedBytes.add(builder.bodyLength());
 								if (recorded < threadLatencies.length) {
 									threadLatencies[recorded++] = (answered - sent) / 1000;
 								}
@@ -170,7 +189,7 @@ final class LoadGenerator {
 		long p50 = all.length == 0 ? 0 : all[all.length / 2];
 		long p99 = all.length == 0 ? 0 : all[(int) Math.min(all.length - 1, Math.round(all.length * 0.99))];
 		return new Result(requests.sum(), samples.sum(), errors.sum(), measured, p50, p99,
-				errorSamples.values().stream().findFirst().orElse(""), ackedInAll.sum());
+				errorSamples.values().stream().findFirst().orElse(""), ackedInAll.sum(), acceptedBytes.sum());
 	}
 
 }

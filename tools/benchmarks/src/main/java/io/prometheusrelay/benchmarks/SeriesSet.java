@@ -12,8 +12,12 @@ final class SeriesSet {
 
 	private final byte[][] encodedLabels;
 
+	/** Each series' labels as name, value, name, value, ...: what a 2.0 symbols table is made of. */
+	private final String[][] labelStrings;
+
 	SeriesSet(int count) {
 		this.encodedLabels = new byte[count][];
+		this.labelStrings = new String[count][];
 		for (int i = 0; i < count; i++) {
 			TimeSeries.Builder series = TimeSeries.newBuilder();
 			label(series, "__name__", "http_server_requests_seconds_bucket_" + (i % 200));
@@ -26,7 +30,12 @@ final class SeriesSet {
 			label(series, "pod", "checkout-7d9c6b5f4-" + Integer.toString(i, 36));
 			label(series, "region", "eu-west-" + (i % 3));
 			label(series, "uri", "/api/v1/orders/{id}/items");
-			this.encodedLabels[i] = series.build().toByteArray();
+			TimeSeries built = series.build();
+			this.encodedLabels[i] = built.toByteArray();
+			this.labelStrings[i] = built.getLabelsList()
+				.stream()
+				.flatMap(label -> java.util.stream.Stream.of(label.getName(), label.getValue()))
+				.toArray(String[]::new);
 		}
 	}
 
@@ -40,6 +49,10 @@ final class SeriesSet {
 
 	byte[] labels(int series) {
 		return this.encodedLabels[series];
+	}
+
+	String[] labelStrings(int series) {
+		return this.labelStrings[series];
 	}
 
 	/** Mean bytes of one encoded TimeSeries with one sample. */

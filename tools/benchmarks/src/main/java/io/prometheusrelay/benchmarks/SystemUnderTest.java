@@ -40,6 +40,9 @@ final class SystemUnderTest implements AutoCloseable {
 
 	private String writeUrl;
 
+	/** Where the first store keeps what it was sent (an api-server's segments, Prometheus's TSDB), or null. */
+	private @Nullable Path storage;
+
 	/** JVM options of every service process (heap, profiling). */
 	private final List<String> jvmArgs;
 
@@ -59,17 +62,41 @@ final class SystemUnderTest implements AutoCloseable {
 		Runtime.getRuntime().addShutdownHook(this.stopOnExit);
 	}
 
-	/** Prometheus 2.42's own receiver: {@code prometheus --web.enable-remote-write-receiver}. */
+	/** Prometheus 2.42's own receiver (Debian's): {@code prometheus --web.enable-remote-write-receiver}. */
 	static SystemUnderTest prometheusReceiver(Path workDir) throws IOException {
+		return prometheusReceiver(workDir, "prometheus", List.of());
+	}
+
+	/**
+	 * Prometheus v3.5.0's receiver, built from its Go module by {@code scripts/build-go-peers.sh
+	 * prometheus} (or {@code PROMETHEUS_BINARY}): both remote-write versions, and native histograms on.
+	 */
+	static SystemUnderTest prometheus3Receiver(Path workDir) throws IOException {
+		String configured = System.getenv("PROMETHEUS_BINARY");
+		Path binary = (configured != null && !configured.isBlank()) ? Path.of(configured)
+				: Path.of(System.getenv().getOrDefault("PROMETHEUS_RELAY_CACHE",
+						Path.of(System.getProperty("user.home"), ".cache", "prometheus-relay").toString()),
+						"prometheus-v0.305.0", "prometheus");
+		if (!Files.isExecutable(binary)) {
+			throw new IllegalStateException("No Prometheus 3 at " + binary + ": build it with scripts/build-go-peers.sh prometheus");
+		}
+		return prometheusReceiver(workDir, binary.toString(), List.of("--enable-feature=native-histograms"));
+	}
+
+	private static SystemUnderTest prometheusReceiver(Path workDir, String binary, List<String> flags)
+			throws IOException {
 		SystemUnderTest system = new SystemUnderTest(List.of());
 		int port = FreePorts.next();
 		Path config = workDir.resolve("prometheus.yml");
 		Files.writeString(config, "global:\n  scrape_interval: 1m\n");
-		system.start("prometheus", workDir, List.of("prometheus", "--web.enable-remote-write-receiver",
+		List<String> command = new ArrayList<>(List.of(binary, "--web.enable-remote-write-receiver",
 				"--config.file=" + config, "--storage.tsdb.path=" + workDir.resolve("tsdb"),
 				"--web.listen-address=127.0.0.1:" + port));
+		command.addAll(flags);
+		system.start("prometheus", workDir, command);
 		system.awaitHttp("prometheus", "http://127.0.0.1:" + port + "/-/ready");
 		system.writeUrl = "http://127.0.0.1:" + port + "/api/v1/write";
+		system.storage = workDir.resolve("tsdb");
 		return system;
 	}
 
@@ -111,6 +138,7 @@ final class SystemUnderTest implements AutoCloseable {
 				forwarderArgs.toArray(String[]::new));
 		system.startReceiver(repo, workDir, forwarderRelay);
 		system.awaitAllHealthy();
+		system.storage = workDir.resolve("api-server-1");
 		return system;
 	}
 
@@ -314,6 +342,16 @@ final class SystemUnderTest implements AutoCloseable {
 
 	String writeUrl() {
 		return this.writeUrl;
+	}
+
+	/** Bytes on disk of the first store (every file under its directory), or -1 when there is none. */
+	long storedBytes() throws IOException {
+		if (this.storage == null) {
+			return -1;
+		}
+		try (var files = Files.walk(this.storage)) {
+			return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+		}
 	}
 
 	/** Name and PID of each measured process. */

@@ -16,7 +16,10 @@ enum GoPeer {
 	CONSUL("v1.22.0"),
 
 	/** Prometheus v3.5.0's promtool, with the service discoveries Debian's leaves out. */
-	PROMTOOL("v0.305.0");
+	PROMTOOL("v0.305.0"),
+
+	/** Prometheus v3.5.0's server: it sends remote-write 2.0, which Debian's 2.42 cannot. */
+	PROMETHEUS("v0.305.0");
 
 	private final String defaultVersion;
 

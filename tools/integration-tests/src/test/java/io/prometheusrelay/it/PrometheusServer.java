@@ -21,7 +21,10 @@ import io.prometheusrelay.testsupport.RealPeers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Debian's {@code prometheus} binary, configured by the test, on a free port with a temporary data directory. */
+/**
+ * A Prometheus server, configured by the test, on a free port with a temporary data directory:
+ * Debian's {@code prometheus} (2.42), or Prometheus v3.5.0 built from its Go module.
+ */
 final class PrometheusServer implements AutoCloseable {
 
 	static final String BINARY = "/usr/bin/prometheus";
@@ -78,16 +81,33 @@ final class PrometheusServer implements AutoCloseable {
 				""".formatted(port, remoteWriteUrl));
 	}
 
-	/** Starts Prometheus with the configuration {@code config} makes for the port it will listen on. */
+	/** Starts Debian's Prometheus with the configuration {@code config} makes for the port it will listen on. */
 	static PrometheusServer start(Path workDir, java.util.function.IntFunction<String> config) throws Exception {
 		assumeInstalled();
+		return start(BINARY, List.of(), workDir, config);
+	}
+
+	/**
+	 * Starts Prometheus v3.5.0, built from its Go module, with the feature flags under which it
+	 * scrapes native histograms (protobuf exposition first) and exemplars, and keeps metadata to send.
+	 */
+	static PrometheusServer version3(Path workDir, java.util.function.IntFunction<String> config) throws Exception {
+		GoPeer.PROMETHEUS.assumeBuilt();
+		return start(GoPeer.PROMETHEUS.binary().toString(),
+				List.of("--enable-feature=native-histograms,exemplar-storage,metadata-wal-records"), workDir, config);
+	}
+
+	private static PrometheusServer start(String binary, List<String> flags, Path workDir,
+			java.util.function.IntFunction<String> config) throws Exception {
 		int port = FreePorts.next();
-		Path configFile = workDir.resolve("prometheus.yml");
+		// A directory per server, so that two can run side by side in one test.
+		Path dir = Files.createDirectories(workDir.resolve("prometheus-" + port));
+		Path configFile = dir.resolve("prometheus.yml");
 		Files.writeString(configFile, config.apply(port));
-		ManagedProcess process = ManagedProcess.start("prometheus",
-				List.of(BINARY, "--config.file=" + configFile, "--storage.tsdb.path=" + workDir.resolve("prometheus-data"),
-						"--web.listen-address=127.0.0.1:" + port),
-				workDir);
+		List<String> command = new java.util.ArrayList<>(List.of(binary, "--config.file=" + configFile,
+				"--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port));
+		command.addAll(flags);
+		ManagedProcess process = ManagedProcess.start("prometheus", command, dir);
 		PrometheusServer server = new PrometheusServer(process, port);
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(server::isReady);
 		return server;
@@ -102,6 +122,26 @@ final class PrometheusServer implements AutoCloseable {
 		}
 		String value = JsonPath.read(body, "$.data.result[0].value[1]");
 		return Double.parseDouble(value);
+	}
+
+	/**
+	 * The raw samples of a range selector ({@code name{...}[10m]}), as the HTTP API's instant query
+	 * reports them: {@code $.data.result[*].values} for floats, {@code .histograms} for native histograms.
+	 */
+	String rawSamples(String rangeSelector) throws Exception {
+		return get("/api/v1/query?query=" + URLEncoder.encode(rangeSelector, StandardCharsets.UTF_8)).body();
+	}
+
+	/** The metadata the HTTP API reports for one metric family: {@code $.data.<name>[*].type, help, unit}. */
+	String metadata(String family) throws Exception {
+		return get("/api/v1/metadata?metric=" + URLEncoder.encode(family, StandardCharsets.UTF_8)).body();
+	}
+
+	/** The exemplars the HTTP API holds for a selector over the last hour ({@code /api/v1/query_exemplars}). */
+	String exemplars(String selector) throws Exception {
+		long now = System.currentTimeMillis() / 1000;
+		return get("/api/v1/query_exemplars?query=" + URLEncoder.encode(selector, StandardCharsets.UTF_8) + "&start="
+				+ (now - 3600) + "&end=" + (now + 60)).body();
 	}
 
 	/** The port its web API and its own metrics are on. */

@@ -64,33 +64,13 @@ class RealPrometheusEndToEndTests {
 			try (HaproxyServer haproxy = HaproxyServer.inFrontOf(pipeline.grpcPorts.get(0),
 					pipeline.apiServers.get(0).httpPort(), pipeline.grpcPorts.get(1), pipeline.apiServers.get(1).httpPort(),
 					this.workDir)) {
-				List<String> printed = grpcClient("--lb-addr=127.0.0.1:" + haproxy.port(), "--format=text",
+				List<String> printed = GrpcClientProcess.run(this.workDir, "--lb-addr=127.0.0.1:" + haproxy.port(), "--format=text",
 						"--match=job=\"prometheus\"");
 				Set<String> known = new HashSet<>();
 				prometheus.series("{job=\"prometheus\"}").forEach(labels -> known.add(exposition(labels)));
 				assertThat(printed).hasSizeGreaterThan(100);
 				assertThat(printed).allSatisfy(line -> assertThat(known).contains(line.substring(0, line.lastIndexOf(' ', line.lastIndexOf(' ') - 1))));
 			}
-		}
-	}
-
-	/** Runs grpc-client as its own process, as a user would; returns its stdout lines. */
-	private List<String> grpcClient(String... args) throws Exception {
-		List<String> command = new java.util.ArrayList<>(List.of(
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", ServiceProcess.classpath(),
-				// This module's classpath has the pipeline's Consul discovery; grpc-client's own jar does not.
-				"-Dspring.cloud.consul.enabled=false", "io.prometheusrelay.grpcclient.GrpcClientApplication"));
-		command.addAll(List.of(args));
-		Path stdout = this.workDir.resolve("grpc-client.out");
-		Path stderr = this.workDir.resolve("grpc-client.err");
-		Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-		try {
-			assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("grpc-client finished").isTrue();
-			assertThat(process.exitValue()).as(Files.readString(stderr)).isZero();
-			return Files.readAllLines(stdout);
-		}
-		finally {
-			process.destroyForcibly();
 		}
 	}
 

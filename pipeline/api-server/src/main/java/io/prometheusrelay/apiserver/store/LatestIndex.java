@@ -90,15 +90,33 @@ public final class LatestIndex {
 		this.newestInRequest = Math.max(this.newestInRequest, series.maxTimestamp());
 		int sample = newest(series, SAMPLES);
 		int histogram = newest(series, HISTOGRAMS);
-		if (sample < 0 && histogram < 0) {
+		int exemplar = newest(series, EXEMPLARS);
+		if (sample < 0 && histogram < 0 && exemplar < 0) {
 			return;
 		}
-		// The newer of the two; a histogram wins a tie, as it would arrive after a float in a later request.
+		this.probe.set(series);
+		Entry entry = this.latest.get(this.probe);
+		if (sample < 0 && histogram < 0) {
+			// Exemplars alone, as Prometheus 3 sends them: the series' entry, or one with no sample yet.
+			if (entry == null) {
+				entry = Entry.withoutSample();
+				this.latest.put(this.probe.toKey(), entry);
+			}
+		}
+		else {
+			entry = offerNewest(series, sample, histogram, entry);
+		}
+		if (exemplar >= 0 && series.exemplarTimestamp(exemplar) >= entry.exemplarTimestamp) {
+			entry.offerExemplar(series.exemplar(exemplar), series.exemplarTimestamp(exemplar));
+		}
+	}
+
+	/** Offers the newer of the series' newest sample and newest histogram; returns the series' entry. */
+	private Entry offerNewest(EncodedSeries series, int sample, int histogram, @Nullable Entry entry) {
+		// A histogram wins a tie, as it would arrive after a float in a later request.
 		boolean isHistogram = histogram >= 0
 				&& (sample < 0 || series.histogramTimestamp(histogram) >= series.sampleTimestamp(sample));
 		long timestamp = isHistogram ? series.histogramTimestamp(histogram) : series.sampleTimestamp(sample);
-		this.probe.set(series);
-		Entry entry = this.latest.get(this.probe);
 		if (entry == null || timestamp >= entry.timestamp) {
 			double value = isHistogram ? 0 : series.sampleValue(sample);
 			byte[] encodedHistogram = isHistogram ? series.histogram(histogram) : null;
@@ -110,10 +128,7 @@ public final class LatestIndex {
 				entry.offer(value, timestamp, encodedHistogram, series.createdTimestamp());
 			}
 		}
-		int exemplar = newest(series, EXEMPLARS);
-		if (exemplar >= 0 && series.exemplarTimestamp(exemplar) >= entry.exemplarTimestamp) {
-			entry.offerExemplar(series.exemplar(exemplar), series.exemplarTimestamp(exemplar));
-		}
+		return entry;
 	}
 
 	/** A family's metadata replaces what it had; an entry that cannot be read was refused by the receiver. */
@@ -218,8 +233,8 @@ public final class LatestIndex {
 	}
 
 	/**
-	 * Every series with its newest sample, then its newest exemplar when it has one; concurrent
-	 * updates may or may not be seen.
+	 * Every series with its newest sample (unless only exemplars came for it yet), then its newest
+	 * exemplar when it has one; concurrent updates may or may not be seen.
 	 */
 	public Iterator<IndexedSeries> iterator() {
 		Iterator<Map.Entry<SeriesKey, Entry>> entries = this.latest.entrySet().iterator();
@@ -242,7 +257,12 @@ public final class LatestIndex {
 				Map.Entry<SeriesKey, Entry> entry = entries.next();
 				LatestSample sample = entry.getValue().read();
 				if (sample.exemplar() != null) {
-					this.exemplar = IndexedSeries.exemplar(entry.getKey(), sample.exemplarTimestamp(), sample.exemplar());
+					IndexedSeries exemplar = IndexedSeries.exemplar(entry.getKey(), sample.exemplarTimestamp(),
+							sample.exemplar());
+					if (sample.timestamp() == Entry.NO_SAMPLE) {
+						return exemplar;
+					}
+					this.exemplar = exemplar;
 				}
 				byte[] histogram = sample.histogram();
 				IndexedSeries latest = (histogram != null)
@@ -260,6 +280,9 @@ public final class LatestIndex {
 	 * bytes are never changed once set: a newer one is a new array.)
 	 */
 	private static final class Entry {
+
+		/** The timestamp of an entry that has exemplars but no sample or histogram yet. */
+		static final long NO_SAMPLE = Long.MIN_VALUE;
 
 		private volatile long sequence;
 
@@ -282,6 +305,10 @@ public final class LatestIndex {
 			this.timestamp = timestamp;
 			this.histogram = histogram;
 			this.createdTimestamp = createdTimestamp;
+		}
+
+		static Entry withoutSample() {
+			return new Entry(0, NO_SAMPLE, null, 0);
 		}
 
 		/** Writer only. */

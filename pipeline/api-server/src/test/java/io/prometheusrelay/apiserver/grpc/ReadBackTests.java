@@ -158,6 +158,27 @@ class ReadBackTests {
 	}
 
 	@Test
+	void latestReturnsExemplarsSentInSeriesOfTheirOwnAsPrometheus3SendsThem() throws Exception {
+		SegmentStore store = openStore();
+		Exemplar trace = Exemplar.newBuilder().addLabels(label("trace_id", "4bf92f35")).setValue(1).setTimestamp(900).build();
+		TimeSeries exemplarOnly = series("integer", null).toBuilder().addExemplars(trace).build();
+		append(store, exemplarOnly);
+		GrpcReadServer server = server(store);
+		assertThat(latest(server)).as("exemplars before any sample").containsExactly(exemplarOnly);
+		TimeSeries sample = series("integer", null).toBuilder()
+			.addSamples(Sample.newBuilder().setValue(3).setTimestamp(1000))
+			.build();
+		append(store, sample);
+		assertThat(latest(server)).containsExactly(sample, exemplarOnly);
+		Exemplar newer = trace.toBuilder().setTimestamp(1000).build();
+		append(store, sample.toBuilder().clearSamples().addExemplars(newer).build());
+		assertThat(latest(server)).containsExactly(sample, series("integer", null).toBuilder().addExemplars(newer).build());
+		store.close();
+		assertThat(latest(server(openStore()))).as("after the store is reopened")
+			.containsExactly(sample, series("integer", null).toBuilder().addExemplars(newer).build());
+	}
+
+	@Test
 	void eachModeSendsAFamilysMetadataOnceBeforeItsFirstSeries() throws Exception {
 		SegmentStore store = openStore();
 		MetricMetadata histogram = MetricMetadata.newBuilder()

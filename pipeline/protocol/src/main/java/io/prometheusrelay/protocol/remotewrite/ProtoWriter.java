@@ -2,6 +2,8 @@ package io.prometheusrelay.protocol.remotewrite;
 
 import java.util.Arrays;
 
+import com.google.protobuf.CodedOutputStream;
+
 /**
  * A growable buffer that protobuf fields are written into, for messages assembled from parts of
  * other encoded messages, up to a limit. A nested message is written into a writer of its own, then
@@ -49,6 +51,20 @@ final class ProtoWriter {
 		ensure(length);
 		System.arraycopy(buf, offset, this.bytes, this.size, length);
 		this.size += length;
+	}
+
+	/**
+	 * The tag and length of a length-delimited field whose {@code length} bytes the caller writes
+	 * next: a nested message written in place, without a writer of its own and a copy.
+	 */
+	void header(int field, int length) {
+		tag(field, ProtoCursor.LEN);
+		varint(length);
+	}
+
+	/** The bytes a length-delimited field with a one-byte tag and {@code length} bytes of content takes. */
+	static int bytesFieldSize(int length) {
+		return 1 + CodedOutputStream.computeUInt32SizeNoTag(length) + length;
 	}
 
 	/** A length-delimited field holding what another writer has. */

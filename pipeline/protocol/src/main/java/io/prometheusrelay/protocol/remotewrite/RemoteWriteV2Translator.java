@@ -79,7 +79,6 @@ public final class RemoteWriteV2Translator {
 		ProtoWriter out = new ProtoWriter((int) Math.min(2L * request.length, limit), limit);
 		ProtoWriter series = new ProtoWriter(256, limit);
 		ProtoWriter part = new ProtoWriter(64, limit);
-		ProtoWriter label = new ProtoWriter(64, limit);
 		Set<String> families = new HashSet<>();
 		ProtoCursor cursor = new ProtoCursor(request, 0, request.length);
 		while (cursor.hasMore()) {
@@ -88,7 +87,7 @@ public final class RemoteWriteV2Translator {
 				ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
 				int start = cursor.readLengthDelimited();
 				series.reset();
-				translateSeries(request, start, cursor.lengthSince(start), symbols, series, part, label, out, families);
+				translateSeries(request, start, cursor.lengthSince(start), symbols, series, part, out, families);
 				out.message(1, series);
 			}
 			else {
@@ -99,7 +98,7 @@ public final class RemoteWriteV2Translator {
 	}
 
 	private void translateSeries(byte[] buf, int offset, int length, Symbols symbols, ProtoWriter series,
-			ProtoWriter part, ProtoWriter label, ProtoWriter request, Set<String> families)
+			ProtoWriter part, ProtoWriter request, Set<String> families)
 			throws InvalidProtocolBufferException, InvalidRequestException {
 		References labels = new References();
 		long created = 0;
@@ -116,7 +115,7 @@ public final class RemoteWriteV2Translator {
 				cursor.skipField(tag);
 			}
 		}
-		writeLabels(labels, symbols, series, label);
+		writeLabels(labels, symbols, series);
 		cursor = new ProtoCursor(buf, offset, length);
 		while (cursor.hasMore()) {
 			int tag = cursor.readTag();
@@ -130,7 +129,7 @@ public final class RemoteWriteV2Translator {
 				case 4 -> {
 					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
 					int start = cursor.readLengthDelimited();
-					translateExemplar(buf, start, cursor.lengthSince(start), symbols, part, label);
+					translateExemplar(buf, start, cursor.lengthSince(start), symbols, part);
 					series.message(3, part);
 				}
 				case 5 -> {
@@ -153,22 +152,23 @@ public final class RemoteWriteV2Translator {
 		}
 	}
 
-	private static void writeLabels(References refs, Symbols symbols, ProtoWriter into, ProtoWriter label)
-			throws InvalidRequestException {
+	/** Each name, value pair of references as a {@code Label}, written straight into the series or exemplar. */
+	private static void writeLabels(References refs, Symbols symbols, ProtoWriter into) throws InvalidRequestException {
 		if (refs.size % 2 != 0) {
 			throw new InvalidRequestException("odd_label_references",
 					"a series has " + refs.size + " label references; they come in name, value pairs");
 		}
 		for (int i = 0; i < refs.size; i += 2) {
-			label.reset();
-			symbols.write(1, refs.at(i), label);
-			symbols.write(2, refs.at(i + 1), label);
-			into.message(1, label);
+			int name = symbols.checked(refs.at(i));
+			int value = symbols.checked(refs.at(i + 1));
+			into.header(1, ProtoWriter.bytesFieldSize(symbols.length(name)) + ProtoWriter.bytesFieldSize(symbols.length(value)));
+			symbols.write(1, name, into);
+			symbols.write(2, value, into);
 		}
 	}
 
-	private static void translateExemplar(byte[] buf, int offset, int length, Symbols symbols, ProtoWriter exemplar,
-			ProtoWriter label) throws InvalidProtocolBufferException, InvalidRequestException {
+	private static void translateExemplar(byte[] buf, int offset, int length, Symbols symbols, ProtoWriter exemplar)
+			throws InvalidProtocolBufferException, InvalidRequestException {
 		References labels = new References();
 		exemplar.reset();
 		ProtoCursor cursor = new ProtoCursor(buf, offset, length);
@@ -189,7 +189,7 @@ public final class RemoteWriteV2Translator {
 				default -> cursor.skipField(tag);
 			}
 		}
-		writeLabels(labels, symbols, exemplar, label);
+		writeLabels(labels, symbols, exemplar);
 		exemplar.fixed64Field(2, value);
 		exemplar.varintField(3, timestamp);
 	}
@@ -296,6 +296,10 @@ public final class RemoteWriteV2Translator {
 		void write(int field, int symbol, ProtoWriter into) throws InvalidRequestException {
 			checked(symbol);
 			into.bytes(field, this.buf, this.offsets[symbol], this.lengths[symbol]);
+		}
+
+		int length(int symbol) {
+			return this.lengths[symbol];
 		}
 
 		boolean is(int symbol, byte[] text) throws InvalidRequestException {

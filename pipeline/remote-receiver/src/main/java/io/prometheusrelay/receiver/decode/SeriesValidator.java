@@ -26,7 +26,11 @@ final class SeriesValidator {
 		this.limits = limits;
 	}
 
-	/** The reason to reject the series, or null to keep it. */
+	/**
+	 * The reason to reject the series, or null to keep it. A series may carry exemplars alone:
+	 * Prometheus 3's sender puts each exemplar in a series of its own, with either version (2.0's
+	 * spec says a series has samples or histograms), and its receiver takes them.
+	 */
 	@Nullable RejectReason check(EncodedSeries series, long nowMillis) {
 		int labels = series.labelCount();
 		if (labels == 0) {
@@ -68,7 +72,7 @@ final class SeriesValidator {
 		if (!hasName) {
 			return RejectReason.MISSING_METRIC_NAME;
 		}
-		if (series.sampleCount() == 0 && series.histogramCount() == 0) {
+		if (series.sampleCount() == 0 && series.histogramCount() == 0 && series.exemplarCount() == 0) {
 			return RejectReason.NO_SAMPLES;
 		}
 		if (series.maxTimestamp() > nowMillis + this.limits.maxFutureSkew().toMillis()) {

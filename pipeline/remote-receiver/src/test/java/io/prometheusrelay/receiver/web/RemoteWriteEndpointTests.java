@@ -321,6 +321,41 @@ class RemoteWriteEndpointTests {
 	}
 
 	@Test
+	void relaysExemplarsInASeriesOfTheirOwnAsPrometheusSendsThemWithEitherVersion() throws Exception {
+		// Prometheus 3's sender puts each exemplar in a series without samples, in 1.0 and in 2.0.
+		TimeSeries exemplarsAlone = TimeSeries.newBuilder()
+			.addLabels(Label.newBuilder().setName("__name__").setValue("requests_total"))
+			.addExemplars(Exemplar.newBuilder()
+				.addLabels(Label.newBuilder().setName("trace_id").setValue("4bf92f35"))
+				.setValue(1)
+				.setTimestamp(System.currentTimeMillis()))
+			.build();
+		assertThat(post("/api/v1/write", snappy(request(exemplarsAlone))).statusCode()).isEqualTo(204);
+		Request v2 = Request.newBuilder()
+			.addAllSymbols(List.of("", "__name__", "requests_total", "trace_id", "4bf92f35"))
+			.addTimeseries(io.prometheusrelay.protocol.remotewrite.v2.TimeSeries.newBuilder()
+				.addAllLabelsRefs(List.of(1, 2))
+				.addExemplars(io.prometheusrelay.protocol.remotewrite.v2.Exemplar.newBuilder()
+					.addAllLabelsRefs(List.of(3, 4))
+					.setValue(1)
+					.setTimestamp(exemplarsAlone.getExemplars(0).getTimestamp())))
+			.build();
+		HttpResponse<String> response = postV2(v2.toByteArray());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+		assertThat(written(response)).containsExactly(0L, 0L, 1L);
+		assertThat(this.relayed).containsExactly(request(exemplarsAlone), request(exemplarsAlone));
+	}
+
+	@Test
+	void answersASeriesWithNothingInItWith400() throws Exception {
+		HttpResponse<String> response = post("/api/v1/write",
+				snappy(request(TimeSeries.newBuilder().addLabels(Label.newBuilder().setName("__name__").setValue("up")).build())));
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).contains("1 no_samples");
+		assertThat(this.relayed).isEmpty();
+	}
+
+	@Test
 	void relaysAMetadataOnlyRequestAsPrometheusSendsOne() throws Exception {
 		WriteRequest request = WriteRequest.newBuilder()
 			.addMetadata(MetricMetadata.newBuilder()
