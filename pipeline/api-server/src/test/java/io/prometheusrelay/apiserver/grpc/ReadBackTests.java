@@ -235,6 +235,17 @@ class ReadBackTests {
 		TimeSeries later = counter.toBuilder().setSamples(0, Sample.newBuilder().setValue(4).setTimestamp(2000)).build();
 		append(store, later);
 		assertThat(follow.next()).isEqualTo(later);
+		// A counter reset within one request, as the receiver writes a 2.0 series with start timestamps
+		// per sample: two series of the same labels, each with its own created timestamp.
+		TimeSeries beforeReset = counter.toBuilder().setSamples(0, Sample.newBuilder().setValue(9).setTimestamp(3000)).build();
+		TimeSeries afterReset = counter.toBuilder()
+			.setSamples(0, Sample.newBuilder().setValue(1).setTimestamp(4000))
+			.setCreatedTimestamp(3500)
+			.build();
+		append(store, beforeReset, afterReset);
+		assertThat(List.of(follow.next(), follow.next())).containsExactly(beforeReset, afterReset);
+		assertThat(range(server, 2500, 5000)).containsExactly(beforeReset, afterReset);
+		assertThat(latest(server)).containsExactlyInAnyOrder(afterReset, histogram);
 	}
 
 	private SegmentStore openStore() throws Exception {

@@ -209,7 +209,7 @@ public final class EncodedSeries {
 	}
 
 	/** The varint field {@code field} of the message {@code buf[offset, offset + length)}; 0 when absent. */
-	private static long timestampField(byte[] buf, int offset, int length, int field)
+	static long timestampField(byte[] buf, int offset, int length, int field)
 			throws InvalidProtocolBufferException {
 		long timestamp = 0;
 		ProtoCursor cursor = new ProtoCursor(buf, offset, length);

@@ -67,6 +67,13 @@ final class ProtoWriter {
 		return 1 + CodedOutputStream.computeUInt32SizeNoTag(length) + length;
 	}
 
+	/** What another writer has, as it is: fields written apart, added to these. */
+	void append(ProtoWriter fields) {
+		ensure(fields.size);
+		System.arraycopy(fields.bytes, 0, this.bytes, this.size, fields.size);
+		this.size += fields.size;
+	}
+
 	/** A length-delimited field holding what another writer has. */
 	void message(int field, ProtoWriter message) {
 		bytes(field, message.bytes, 0, message.size);

@@ -78,6 +78,7 @@ public final class RemoteWriteV2Translator {
 		int limit = this.maxTranslatedBytes;
 		ProtoWriter out = new ProtoWriter((int) Math.min(2L * request.length, limit), limit);
 		ProtoWriter series = new ProtoWriter(256, limit);
+		ProtoWriter labels = new ProtoWriter(256, limit);
 		ProtoWriter part = new ProtoWriter(64, limit);
 		Set<String> families = new HashSet<>();
 		ProtoCursor cursor = new ProtoCursor(request, 0, request.length);
@@ -86,9 +87,7 @@ public final class RemoteWriteV2Translator {
 			if (tag >>> 3 == 5) {
 				ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
 				int start = cursor.readLengthDelimited();
-				series.reset();
-				translateSeries(request, start, cursor.lengthSince(start), symbols, series, part, out, families);
-				out.message(1, series);
+				translateSeries(request, start, cursor.lengthSince(start), symbols, series, labels, part, out, families);
 			}
 			else {
 				cursor.skipField(tag);
@@ -97,25 +96,41 @@ public final class RemoteWriteV2Translator {
 		return out.toByteArray();
 	}
 
+	/**
+	 * Writes one 2.0 series into {@code request} as one TimeSeries, or as several with the same
+	 * labels when its samples (or histograms) carry start timestamps that differ: Prometheus 3.8 and
+	 * later send the start timestamp with each sample and histogram (their fields 3 and 17) in place
+	 * of the series' created timestamp (field 6, spec 2.0-rc.4), and the pipeline keeps one per
+	 * TimeSeries. Samples come in time order, so a run of equal start timestamps is one TimeSeries.
+	 */
 	private void translateSeries(byte[] buf, int offset, int length, Symbols symbols, ProtoWriter series,
-			ProtoWriter part, ProtoWriter request, Set<String> families)
+			ProtoWriter labelsPart, ProtoWriter part, ProtoWriter request, Set<String> families)
 			throws InvalidProtocolBufferException, InvalidRequestException {
 		References labels = new References();
 		long created = 0;
 		int metadataOffset = -1;
 		int metadataLength = 0;
 		ProtoCursor cursor = new ProtoCursor(buf, offset, length);
-		// Labels first, as the pipeline's TimeSeries has them; the rest in order after.
+		// Labels and the created timestamp first: the pipeline's TimeSeries starts with its labels.
 		while (cursor.hasMore()) {
 			int tag = cursor.readTag();
 			if (tag >>> 3 == 1) {
 				labels.read(buf, cursor, tag);
 			}
+			else if (tag >>> 3 == 6) {
+				ProtoCursor.expectWireType(tag, ProtoCursor.VARINT);
+				created = cursor.readVarint();
+			}
 			else {
 				cursor.skipField(tag);
 			}
 		}
-		writeLabels(labels, symbols, series);
+		labelsPart.reset();
+		writeLabels(labels, symbols, labelsPart);
+		series.reset();
+		series.append(labelsPart);
+		long start = created;
+		boolean hasPoints = false;
 		cursor = new ProtoCursor(buf, offset, length);
 		while (cursor.hasMore()) {
 			int tag = cursor.readTag();
@@ -123,13 +138,25 @@ public final class RemoteWriteV2Translator {
 				case 2, 3 -> {
 					// Sample and Histogram are the same messages in both versions; histograms are field 4 in 1.0.
 					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
-					int start = cursor.readLengthDelimited();
-					series.bytes((tag >>> 3 == 2) ? 2 : 4, buf, start, cursor.lengthSince(start));
+					int point = cursor.readLengthDelimited();
+					int pointLength = cursor.lengthSince(point);
+					if (created == 0) {
+						long pointStart = EncodedSeries.timestampField(buf, point, pointLength, (tag >>> 3 == 2) ? 3 : 17);
+						if (hasPoints && pointStart != start) {
+							writeSeries(series, start, request);
+							series.reset();
+							series.append(labelsPart);
+							hasPoints = false;
+						}
+						start = pointStart;
+					}
+					series.bytes((tag >>> 3 == 2) ? 2 : 4, buf, point, pointLength);
+					hasPoints = true;
 				}
 				case 4 -> {
 					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
-					int start = cursor.readLengthDelimited();
-					translateExemplar(buf, start, cursor.lengthSince(start), symbols, part);
+					int exemplar = cursor.readLengthDelimited();
+					translateExemplar(buf, exemplar, cursor.lengthSince(exemplar), symbols, part);
 					series.message(3, part);
 				}
 				case 5 -> {
@@ -137,19 +164,21 @@ public final class RemoteWriteV2Translator {
 					metadataOffset = cursor.readLengthDelimited();
 					metadataLength = cursor.lengthSince(metadataOffset);
 				}
-				case 6 -> {
-					ProtoCursor.expectWireType(tag, ProtoCursor.VARINT);
-					created = cursor.readVarint();
-				}
 				default -> cursor.skipField(tag);
 			}
 		}
-		if (created != 0) {
-			series.varintField(6, created);
-		}
+		writeSeries(series, start, request);
 		if (metadataOffset >= 0) {
 			translateMetadata(buf, metadataOffset, metadataLength, labels, symbols, part, request, families);
 		}
+	}
+
+	/** The series as a TimeSeries of the request, with its created timestamp (field 6) when it has one. */
+	private static void writeSeries(ProtoWriter series, long created, ProtoWriter request) {
+		if (created != 0) {
+			series.varintField(6, created);
+		}
+		request.message(1, series);
 	}
 
 	/** Each name, value pair of references as a {@code Label}, written straight into the series or exemplar. */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Remote-write 2.0 requests in the pipeline's encoding, and the symbols table's rules and limits. */
 class RemoteWriteV2TranslatorTests {
@@ -65,6 +66,44 @@ class RemoteWriteV2TranslatorTests {
 				.addAllLabels(labels)
 				.addSamples(Sample.newBuilder().setValue(1).setTimestamp(1000)))
 			.build());
+	}
+
+	@Test
+	void makesEachRunOfEqualStartTimestampsASeriesWithThatCreatedTimestampAsPrometheus38SendsThem() throws Exception {
+		// Prometheus 3.8 and later: a start timestamp per sample and histogram, none for the series.
+		// The counter was reset between the second and the third sample.
+		Request request = Request.newBuilder()
+			.addAllSymbols(SYMBOLS)
+			.addTimeseries(io.prometheusrelay.protocol.remotewrite.v2.TimeSeries.newBuilder()
+				.addAllLabelsRefs(List.of(1, 2, 3, 4))
+				.addSamples(v2Sample(5, 1000, 500))
+				.addSamples(v2Sample(6, 2000, 500))
+				.addSamples(v2Sample(1, 3000, 2500)))
+			.addTimeseries(io.prometheusrelay.protocol.remotewrite.v2.TimeSeries.newBuilder()
+				.addAllLabelsRefs(List.of(1, 2))
+				.addHistograms(io.prometheusrelay.protocol.remotewrite.v2.Histogram.newBuilder()
+					.setCountInt(0)
+					.setTimestamp(1000)
+					.setStartTimestamp(400)))
+			.addTimeseries(io.prometheusrelay.protocol.remotewrite.v2.TimeSeries.newBuilder()
+				.addAllLabelsRefs(List.of(1, 2))
+				.addSamples(v2Sample(7, 1000, 0)))
+			.build();
+		WriteRequest translated = WriteRequest.parseFrom(this.translator.translate(request.toByteArray()));
+		List<Label> labels = List.of(label("__name__", "request_seconds"), label("job", "api"));
+		assertThat(translated.getTimeseriesList()).extracting(TimeSeries::getLabelsList, TimeSeries::getCreatedTimestamp,
+				series -> series.getSamplesList().stream().map(Sample::getTimestamp).toList(), TimeSeries::getHistogramsCount)
+			.containsExactly(tuple(labels, 500L, List.of(1000L, 2000L), 0), tuple(labels, 2500L, List.of(3000L), 0),
+					tuple(labels.subList(0, 1), 400L, List.of(), 1), tuple(labels.subList(0, 1), 0L, List.of(1000L), 0));
+		assertThat(translated.getTimeseries(0).getSamplesList()).extracting(Sample::getValue).containsExactly(5.0, 6.0);
+	}
+
+	private static io.prometheusrelay.protocol.remotewrite.v2.Sample v2Sample(double value, long timestamp, long start) {
+		return io.prometheusrelay.protocol.remotewrite.v2.Sample.newBuilder()
+			.setValue(value)
+			.setTimestamp(timestamp)
+			.setStartTimestamp(start)
+			.build();
 	}
 
 	@Test
