@@ -12,7 +12,9 @@ import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 
 /**
  * One JSON object per series per line: {@code {"labels":{...},"samples":[{"value":1.0,"timestamp":...}]}},
- * with {@code "histograms":[...]} and {@code "exemplars":[...]} when the series has native
+ * with {@code "createdTimestamp":...} (epoch millis) when the series' samples or histograms have one
+ * (remote-write 2.0's created or start timestamp), {@code "histograms":[...]} and
+ * {@code "exemplars":[...]} when the series has native
  * histograms or exemplars, and {@code "metadata":{...}} on a family's metadata message, each with
  * every field of its message in protobuf's JSON mapping. Non-finite values are strings ("NaN", "+Inf", "-Inf"),
  * as JSON has no numbers for them.
@@ -53,6 +55,9 @@ final class JsonLinesWriter implements SeriesWriter {
 			line.append(",\"timestamp\":").append(sample.getTimestamp()).append('}');
 		}
 		line.append(']');
+		if (series.getCreatedTimestamp() != 0) {
+			line.append(",\"createdTimestamp\":").append(series.getCreatedTimestamp());
+		}
 		messages("histograms", series.getHistogramsList(), line);
 		messages("exemplars", series.getExemplarsList(), line);
 		if (series.hasMetadata()) {

@@ -62,7 +62,8 @@ class GrpcClientReadsApiServerTests {
 					.addLabels(Label.newBuilder().setName("trace_id").setValue("abc"))
 					.setValue(1)
 					.setTimestamp(System.currentTimeMillis())))
-			.addTimeseries(series("http_requests_total", 42, "code", "200", "path", "/a\"b\\c"))
+			.addTimeseries(series("http_requests_total", 42, "code", "200", "path", "/a\"b\\c").toBuilder()
+				.setCreatedTimestamp(1764620000000L))
 			.addTimeseries(series("up", 0, "job", "node", "instance", "b:9100"))
 			.addTimeseries(series("temperature", Double.NaN, "room", "k\u00fcche"))
 			.addTimeseries(histogramSeries("request_seconds", CUSTOM_BUCKETS, "path", "/a"))
@@ -196,6 +197,13 @@ class GrpcClientReadsApiServerTests {
 		assertThat(run("--lb-addr=" + this.target, "--format=json", "--metric=temperature")).isEqualTo(0);
 		assertThat(output().strip()).matches(
 				"\\{\"labels\":\\{\"__name__\":\"temperature\",\"room\":\"k\u00fcche\"\\},\"samples\":\\[\\{\"value\":\"NaN\",\"timestamp\":\\d+\\}\\]\\}");
+	}
+
+	@Test
+	void printsACreatedTimestampInJson() {
+		assertThat(run("--lb-addr=" + this.target, "--format=json", "--metric=http_requests_total")).isEqualTo(0);
+		assertThat(output().strip()).matches("\\{\"labels\":\\{[^}]*\\},\"samples\":\\[\\{\"value\":42.0,\"timestamp\":\\d+\\}\\],"
+				+ "\"createdTimestamp\":1764620000000\\}");
 	}
 
 	@Test
