@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.jayway.jsonpath.JsonPath;
 import io.prometheusrelay.testsupport.Closeables;
@@ -58,15 +58,27 @@ class Prometheus3SenderEndToEndTests {
 
 		// What each Prometheus holds, by its own HTTP API, up to the newest sample both have: what the
 		// pipeline must hold exactly. The jobs tell the two senders' series apart.
-		long until = Long.MAX_VALUE;
-		for (PrometheusServer prometheus : senders.values()) {
-			AtomicReference<Map<String, Set<String>>> held = new AtomicReference<>();
-			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-				held.set(ComparableSeries.fromPrometheusQuery(prometheus.rawSamples(ALL + "[1h]"), Long.MAX_VALUE));
-				return held.get().keySet().stream().anyMatch(key -> key.contains(ClientJavaApplication.HISTOGRAM));
-			});
-			until = Math.min(until, newest(held.get()));
-		}
+		AtomicLong newestOfBoth = new AtomicLong();
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+			long common = Long.MAX_VALUE;
+			for (PrometheusServer prometheus : senders.values()) {
+				Map<String, Set<String>> held = ComparableSeries.fromPrometheusQuery(prometheus.rawSamples(ALL + "[1h]"),
+						Long.MAX_VALUE);
+				common = held.isEmpty() ? Long.MIN_VALUE : Math.min(common, newest(held));
+			}
+			newestOfBoth.set(common);
+			// The two started one after the other: each must have scraped the histogram by then.
+			for (PrometheusServer prometheus : senders.values()) {
+				if (ComparableSeries.fromPrometheusQuery(prometheus.rawSamples(ALL + "[1h]"), common)
+					.keySet()
+					.stream()
+					.noneMatch(key -> key.contains(ClientJavaApplication.HISTOGRAM))) {
+					return false;
+				}
+			}
+			return true;
+		});
+		long until = newestOfBoth.get();
 		Map<String, Set<String>> expected = new TreeMap<>();
 		Map<String, Set<String>> exemplars = new TreeMap<>();
 		for (PrometheusServer prometheus : senders.values()) {
