@@ -108,7 +108,7 @@ final class ComparableSeries {
 		int schema = number(h.get("schema")).intValue();
 		List<Object> customValues = list(h.get("customValues"));
 		Map<String, String> buckets = new TreeMap<>();
-		double zeroCount = number(h.containsKey("zeroCountFloat") ? h.get("zeroCountFloat") : h.get("zeroCountInt"));
+		double zeroCount = either(h, "zeroCountFloat", "zeroCountInt");
 		if (zeroCount > 0) {
 			double threshold = number(h.get("zeroThreshold"));
 			buckets.put(bounds(-threshold, threshold), String.valueOf(zeroCount));
@@ -132,7 +132,7 @@ final class ComparableSeries {
 				}
 			}
 		}
-		double count = number(h.containsKey("countFloat") ? h.get("countFloat") : h.get("countInt"));
+		double count = either(h, "countFloat", "countInt");
 		return histogram(number(h.get("timestamp")).longValue(), count, number(h.get("sum")), buckets);
 	}
 
@@ -169,9 +169,17 @@ final class ComparableSeries {
 		return switch (String.valueOf(value)) {
 			case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
 			case "-Inf" -> Double.NEGATIVE_INFINITY;
-			case "null" -> 0.0;
 			default -> Double.parseDouble(String.valueOf(value));
 		};
+	}
+
+	/**
+	 * A oneof of a float and an integer field: protobuf's JSON prints the one that is set, and
+	 * neither when the integer one is 0.
+	 */
+	private static double either(Map<String, Object> message, String floatField, String integerField) {
+		Object value = message.containsKey(floatField) ? message.get(floatField) : message.get(integerField);
+		return (value != null) ? number(value) : 0;
 	}
 
 	/** Prometheus's API writes timestamps as seconds with a fraction: back to epoch millis. */
