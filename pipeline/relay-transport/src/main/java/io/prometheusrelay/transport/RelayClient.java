@@ -44,6 +44,10 @@ import reactor.netty.tcp.TcpClient;
  * "Connected" is the health signal callers use: a batch that times out or loses its connection
  * fails with {@link RelayUnavailableException}, and a timeout also drops the connection, so a peer
  * that stopped answering stays out until it accepts a new connection.
+ * <p>
+ * Longer than this project's usual 300 lines on purpose: connecting, sending, answering, timing
+ * out and reconnecting all change the same state (the connection and the batches in flight on it),
+ * and the rule that no batch is left unanswered when a connection is lost reads in one place.
  */
 public final class RelayClient implements AutoCloseable {
 

@@ -9,7 +9,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
-/** Configuration of the RSocket proxy, under {@code relay.proxy}. */
+/**
+ * Configuration of the RSocket proxy, under {@code relay.proxy}. Longer than this project's usual
+ * 300 lines on purpose: as {@code ApiServerProperties}, one class with a nested class per group, so
+ * that the whole prefix, every default and its documentation are in one place.
+ */
 @ConfigurationProperties("relay.proxy")
 public class ProxyProperties {
 

@@ -82,7 +82,8 @@ class ProductTestDependenciesTests {
 	}
 
 	/** The repository root: this module runs in {@code tools/architecture-tests}. */
-	private static Path repository() {
+	/** The repository's root: tests run in tools/architecture-tests. */
+	static Path repository() {
 		Path root = Path.of("").toAbsolutePath().getParent().getParent();
 		assertThat(root.resolve("pipeline")).isDirectory();
 		return root;

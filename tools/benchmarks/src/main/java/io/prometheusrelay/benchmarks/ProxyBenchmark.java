@@ -41,6 +41,9 @@ import org.jspecify.annotations.Nullable;
  * tools/benchmarks/target/benchmarks-<version>-exec.jar -Dloader.main=io.prometheusrelay.benchmarks.ProxyBenchmark
  * org.springframework.boot.loader.launch.PropertiesLauncher [--clients=1000] [--series=1000]
  * [--warmup=20] [--scrapes=10] [--proxy-heap=256m] [--runs=micrometer,relay,relay-legacy] [--repo=.]}
+ * <p>
+ * Longer than this project's usual 300 lines on purpose: it is one program, and the commands that
+ * start each proxy and generator are kept beside the measurements they are for.
  */
 public final class ProxyBenchmark {
 

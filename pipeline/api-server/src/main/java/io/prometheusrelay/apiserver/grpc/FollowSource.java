@@ -9,7 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
 import io.prometheusrelay.apiserver.query.SeriesSelector;
-import io.prometheusrelay.apiserver.store.LatestIndex.IndexedSeries;
+import io.prometheusrelay.apiserver.store.IndexedSeries;
 import io.prometheusrelay.apiserver.store.SegmentStore;
 import io.prometheusrelay.apiserver.store.SeriesKey;
 import io.prometheusrelay.protocol.remotewrite.EncodedSeries;

@@ -4,7 +4,7 @@ import java.util.Iterator;
 
 import io.prometheusrelay.apiserver.query.SeriesSelector;
 import io.prometheusrelay.apiserver.store.LatestIndex;
-import io.prometheusrelay.apiserver.store.LatestIndex.IndexedSeries;
+import io.prometheusrelay.apiserver.store.IndexedSeries;
 import org.jspecify.annotations.Nullable;
 
 /** LATEST: the newest sample of every matching series, walking the in-memory index lazily. */

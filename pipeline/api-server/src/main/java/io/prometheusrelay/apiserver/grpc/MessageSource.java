@@ -2,7 +2,7 @@ package io.prometheusrelay.apiserver.grpc;
 
 import java.util.Arrays;
 
-import io.prometheusrelay.apiserver.store.LatestIndex.IndexedSeries;
+import io.prometheusrelay.apiserver.store.IndexedSeries;
 import org.jspecify.annotations.Nullable;
 
 /** Turns series into response messages: one TimeSeries each, or MetricsBatches of many. */

@@ -9,7 +9,7 @@ import java.util.Set;
 import io.grpc.Status;
 import io.prometheusrelay.apiserver.query.EncodedLabels;
 import io.prometheusrelay.apiserver.store.LatestIndex;
-import io.prometheusrelay.apiserver.store.LatestIndex.IndexedSeries;
+import io.prometheusrelay.apiserver.store.IndexedSeries;
 import io.prometheusrelay.apiserver.store.SeriesKey;
 import org.jspecify.annotations.Nullable;
 

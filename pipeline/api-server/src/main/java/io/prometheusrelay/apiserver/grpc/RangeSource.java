@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
 import io.prometheusrelay.apiserver.query.SeriesSelector;
-import io.prometheusrelay.apiserver.store.LatestIndex.IndexedSeries;
+import io.prometheusrelay.apiserver.store.IndexedSeries;
 import io.prometheusrelay.apiserver.store.SegmentFiles;
 import io.prometheusrelay.apiserver.store.SegmentReader;
 import io.prometheusrelay.apiserver.store.SeriesKey;

@@ -1,6 +1,6 @@
 package io.prometheusrelay.apiserver.grpc;
 
-import io.prometheusrelay.apiserver.store.LatestIndex.IndexedSeries;
+import io.prometheusrelay.apiserver.store.IndexedSeries;
 
 /**
  * Writes TimeSeries and MetricsBatch messages in protobuf wire form from a series key (the encoded

@@ -1,6 +1,6 @@
 package io.prometheusrelay.apiserver.grpc;
 
-import io.prometheusrelay.apiserver.store.LatestIndex.IndexedSeries;
+import io.prometheusrelay.apiserver.store.IndexedSeries;
 import org.jspecify.annotations.Nullable;
 
 /** The series a call streams, one at a time, pulled only as fast as the client reads. */

@@ -47,7 +47,7 @@ public final class LatestIndex {
 
 	private static final int EXEMPLARS = 2;
 
-	private final Map<SeriesKey, Entry> latest = new ConcurrentHashMap<>();
+	private final Map<SeriesKey, LatestEntry> latest = new ConcurrentHashMap<>();
 
 	/** Each metric family's newest metadata: its encoded {@code MetricMetadata} message, by family name. */
 	private final Map<String, byte[]> metadata = new ConcurrentHashMap<>();
@@ -71,7 +71,7 @@ public final class LatestIndex {
 	};
 
 	/** Writer thread only: the labels of the series being applied, in canonical encoding. */
-	private final Probe probe = new Probe();
+	private final SeriesProbe probe = new SeriesProbe();
 
 	/** Writer thread only: the newest sample timestamp of the request being applied. */
 	private long newestInRequest;
@@ -95,11 +95,11 @@ public final class LatestIndex {
 			return;
 		}
 		this.probe.set(series);
-		Entry entry = this.latest.get(this.probe);
+		LatestEntry entry = this.latest.get(this.probe);
 		if (sample < 0 && histogram < 0) {
 			// Exemplars alone, as Prometheus 3 sends them: the series' entry, or one with no sample yet.
 			if (entry == null) {
-				entry = Entry.withoutSample();
+				entry = LatestEntry.withoutSample();
 				this.latest.put(this.probe.toKey(), entry);
 			}
 		}
@@ -112,7 +112,7 @@ public final class LatestIndex {
 	}
 
 	/** Offers the newer of the series' newest sample and newest histogram; returns the series' entry. */
-	private Entry offerNewest(EncodedSeries series, int sample, int histogram, @Nullable Entry entry) {
+	private LatestEntry offerNewest(EncodedSeries series, int sample, int histogram, @Nullable LatestEntry entry) {
 		// A histogram wins a tie, as it would arrive after a float in a later request.
 		boolean isHistogram = histogram >= 0
 				&& (sample < 0 || series.histogramTimestamp(histogram) >= series.sampleTimestamp(sample));
@@ -121,7 +121,7 @@ public final class LatestIndex {
 			double value = isHistogram ? 0 : series.sampleValue(sample);
 			byte[] encodedHistogram = isHistogram ? series.histogram(histogram) : null;
 			if (entry == null) {
-				entry = new Entry(value, timestamp, encodedHistogram, series.createdTimestamp());
+				entry = new LatestEntry(value, timestamp, encodedHistogram, series.createdTimestamp());
 				this.latest.put(this.probe.toKey(), entry);
 			}
 			else {
@@ -181,7 +181,7 @@ public final class LatestIndex {
 	}
 
 	public Optional<LatestSample> get(SeriesKey key) {
-		Entry entry = this.latest.get(key);
+		LatestEntry entry = this.latest.get(key);
 		return (entry != null) ? Optional.of(entry.read()) : Optional.empty();
 	}
 
@@ -190,54 +190,11 @@ public final class LatestIndex {
 	}
 
 	/**
-	 * A series with one of its samples, histograms or exemplars, as reads stream them.
-	 * @param value the float value of a sample; 0 otherwise
-	 * @param message the encoded {@code Histogram}, {@code Exemplar} or {@code MetricMetadata} message,
-	 * sent on as it is; null for a sample
-	 * @param createdTimestamp of a sample or histogram: when its series started counting, as
-	 * remote-write 2.0 sent it; 0 for none
-	 */
-	public record IndexedSeries(SeriesKey key, Kind kind, double value, long timestamp, byte @Nullable [] message,
-			long createdTimestamp) {
-
-		/** A float sample. */
-		public IndexedSeries(SeriesKey key, double value, long timestamp) {
-			this(key, Kind.SAMPLE, value, timestamp, null, 0);
-		}
-
-		public static IndexedSeries histogram(SeriesKey key, long timestamp, byte[] histogram) {
-			return new IndexedSeries(key, Kind.HISTOGRAM, 0, timestamp, histogram, 0);
-		}
-
-		public static IndexedSeries exemplar(SeriesKey key, long timestamp, byte[] exemplar) {
-			return new IndexedSeries(key, Kind.EXEMPLAR, 0, timestamp, exemplar, 0);
-		}
-
-		public static IndexedSeries metadata(SeriesKey family, byte[] metadata) {
-			return new IndexedSeries(family, Kind.METADATA, 0, 0, metadata, 0);
-		}
-
-		/** The same, with the series' created timestamp (0 for none): sent with samples and histograms. */
-		public IndexedSeries created(long createdTimestamp) {
-			return (createdTimestamp == this.createdTimestamp) ? this
-					: new IndexedSeries(this.key, this.kind, this.value, this.timestamp, this.message, createdTimestamp);
-		}
-
-		/** What one read message of a series carries; METADATA: a family's, its only label {@code __name__}. */
-		public enum Kind {
-
-			SAMPLE, HISTOGRAM, EXEMPLAR, METADATA
-
-		}
-
-	}
-
-	/**
 	 * Every series with its newest sample (unless only exemplars came for it yet), then its newest
 	 * exemplar when it has one; concurrent updates may or may not be seen.
 	 */
 	public Iterator<IndexedSeries> iterator() {
-		Iterator<Map.Entry<SeriesKey, Entry>> entries = this.latest.entrySet().iterator();
+		Iterator<Map.Entry<SeriesKey, LatestEntry>> entries = this.latest.entrySet().iterator();
 		return new Iterator<>() {
 
 			private @Nullable IndexedSeries exemplar;
@@ -254,12 +211,12 @@ public final class LatestIndex {
 					this.exemplar = null;
 					return pending;
 				}
-				Map.Entry<SeriesKey, Entry> entry = entries.next();
+				Map.Entry<SeriesKey, LatestEntry> entry = entries.next();
 				LatestSample sample = entry.getValue().read();
 				if (sample.exemplar() != null) {
 					IndexedSeries exemplar = IndexedSeries.exemplar(entry.getKey(), sample.exemplarTimestamp(),
 							sample.exemplar());
-					if (sample.timestamp() == Entry.NO_SAMPLE) {
+					if (sample.timestamp() == LatestEntry.NO_SAMPLE) {
 						return exemplar;
 					}
 					this.exemplar = exemplar;
@@ -274,136 +231,5 @@ public final class LatestIndex {
 		};
 	}
 
-	/**
-	 * The newest sample of one series, overwritten in place by the writer. A sequence lock keeps
-	 * readers from seeing the value of one sample with the timestamp of another. (A histogram's
-	 * bytes are never changed once set: a newer one is a new array.)
-	 */
-	private static final class Entry {
-
-		/** The timestamp of an entry that has exemplars but no sample or histogram yet. */
-		static final long NO_SAMPLE = Long.MIN_VALUE;
-
-		private volatile long sequence;
-
-		private double value;
-
-		/** Read without the lock by the writer only, which alone writes it. */
-		private long timestamp;
-
-		private byte @Nullable [] histogram;
-
-		private byte @Nullable [] exemplar;
-
-		private long createdTimestamp;
-
-		/** Read without the lock by the writer only, which alone writes it. */
-		private long exemplarTimestamp = Long.MIN_VALUE;
-
-		Entry(double value, long timestamp, byte @Nullable [] histogram, long createdTimestamp) {
-			this.value = value;
-			this.timestamp = timestamp;
-			this.histogram = histogram;
-			this.createdTimestamp = createdTimestamp;
-		}
-
-		static Entry withoutSample() {
-			return new Entry(0, NO_SAMPLE, null, 0);
-		}
-
-		/** Writer only. */
-		void offer(double value, long timestamp, byte @Nullable [] histogram, long createdTimestamp) {
-			if (timestamp < this.timestamp) {
-				return;
-			}
-			long next = this.sequence + 1;
-			this.sequence = next;
-			this.value = value;
-			this.timestamp = timestamp;
-			this.histogram = histogram;
-			this.createdTimestamp = createdTimestamp;
-			this.sequence = next + 1;
-		}
-
-		/** Writer only. */
-		void offerExemplar(byte[] exemplar, long timestamp) {
-			long next = this.sequence + 1;
-			this.sequence = next;
-			this.exemplar = exemplar;
-			this.exemplarTimestamp = timestamp;
-			this.sequence = next + 1;
-		}
-
-		LatestSample read() {
-			while (true) {
-				long before = this.sequence;
-				double value = this.value;
-				long timestamp = this.timestamp;
-				byte[] histogram = this.histogram;
-				byte[] exemplar = this.exemplar;
-				long exemplarTimestamp = this.exemplarTimestamp;
-				long createdTimestamp = this.createdTimestamp;
-				if ((before & 1) == 0 && before == this.sequence) {
-					return new LatestSample(value, timestamp, histogram, exemplar, exemplarTimestamp, createdTimestamp);
-				}
-				Thread.onSpinWait();
-			}
-		}
-
-	}
-
-	/**
-	 * A lookup key over labels in canonical encoding, without a copy: the labels as sent when they
-	 * already are canonical (as Prometheus sends them), otherwise re-encoded into a reused buffer.
-	 * {@link ConcurrentHashMap#get} compares the key it is given with the stored ones
-	 * ({@code probe.equals(stored)}), so a probe finds a {@link SeriesKey} without one being allocated.
-	 */
-	private static final class Probe {
-
-		private byte[] scratch = new byte[512];
-
-		private byte[] bytes = this.scratch;
-
-		private int offset;
-
-		private int length;
-
-		private int hash;
-
-		void set(EncodedSeries series) {
-			if (series.hasCanonicalLabels()) {
-				this.bytes = series.buffer();
-				this.offset = series.labelsOffset();
-				this.length = series.labelsLength();
-			}
-			else {
-				int[] order = series.labelOrder();
-				int needed = series.canonicalLabelsLength(order);
-				if (needed > this.scratch.length) {
-					this.scratch = new byte[Math.max(needed, this.scratch.length * 2)];
-				}
-				this.bytes = this.scratch;
-				this.offset = 0;
-				this.length = series.writeCanonicalLabels(order, this.scratch, 0);
-			}
-			this.hash = SeriesKey.hash(this.bytes, this.offset, this.length);
-		}
-
-		SeriesKey toKey() {
-			return new SeriesKey(Arrays.copyOfRange(this.bytes, this.offset, this.offset + this.length));
-		}
-
-		@Override
-		public int hashCode() {
-			return this.hash;
-		}
-
-		@Override
-		public boolean equals(Object other) {
-			return (other instanceof SeriesKey key) && key.hashCode() == this.hash && Arrays.equals(key.encodedLabels(),
-					0, key.encodedLabels().length, this.bytes, this.offset, this.offset + this.length);
-		}
-
-	}
 
 }

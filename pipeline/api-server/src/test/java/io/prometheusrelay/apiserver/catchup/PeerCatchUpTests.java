@@ -8,9 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.grpc.ChannelCredentials;
@@ -18,16 +15,11 @@ import io.grpc.InsecureChannelCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheusrelay.apiserver.grpc.GrpcAuthentication;
 import io.prometheusrelay.apiserver.grpc.GrpcEndpoint;
-import io.prometheusrelay.apiserver.grpc.GrpcReadServer;
 import io.prometheusrelay.apiserver.grpc.GrpcTls;
-import io.prometheusrelay.apiserver.grpc.PrometheusGrpcService;
-import io.prometheusrelay.apiserver.grpc.ReadLimits;
 import io.prometheusrelay.apiserver.store.BatchId;
 import io.prometheusrelay.apiserver.store.BatchIndex;
-import io.prometheusrelay.apiserver.store.FsyncPolicy;
 import io.prometheusrelay.apiserver.store.SegmentFiles;
 import io.prometheusrelay.apiserver.store.SegmentStore;
-import io.prometheusrelay.apiserver.store.StoreOptions;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
@@ -42,14 +34,12 @@ import io.prometheusrelay.testsupport.SmallFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,7 +51,7 @@ import static org.awaitility.Awaitility.await;
  */
 class PeerCatchUpTests {
 
-	private static final String SERVICE = "prometheus-api-server";
+	static final String SERVICE = "prometheus-api-server";
 
 	@TempDir
 	Path workDir;
@@ -71,12 +61,12 @@ class PeerCatchUpTests {
 
 	@Test
 	void anEmptyReplicaNextToAFullPeerReachesThePeersContentsAndSkipsItself() throws Exception {
-		Replica full = replica("full", this.workDir.resolve("full"));
+		LoopbackReplica full = replica("full", this.workDir.resolve("full"));
 		long now = System.currentTimeMillis();
 		for (int i = 0; i < 60; i++) {
 			full.append(request("m" + i, 1_000, now - 60_000 + i));
 		}
-		Replica empty = replica("empty", this.workDir.resolve("empty"));
+		LoopbackReplica empty = replica("empty", this.workDir.resolve("empty"));
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		// One list for both, as a Consul service is: the replica finds itself in it.
 		PeerCatchUp catchUp = catchUp(empty, registry, Duration.ZERO, full, empty);
@@ -102,13 +92,13 @@ class PeerCatchUpTests {
 
 	@Test
 	void reportsExactlyWhatItLacksWhileItsDiskIsFull() throws Exception {
-		Replica full = replica("full", this.workDir.resolve("full"));
+		LoopbackReplica full = replica("full", this.workDir.resolve("full"));
 		long now = System.currentTimeMillis();
 		for (int i = 0; i < 40; i++) {
 			full.append(request("m" + i, 20_000, now - 60_000 + i));
 		}
 		try (SmallFileSystem disk = SmallFileSystem.mount(this.workDir.resolve("small"), "256k")) {
-			Replica cramped = replica("cramped", disk.path().resolve("data"));
+			LoopbackReplica cramped = replica("cramped", disk.path().resolve("data"));
 			SimpleMeterRegistry registry = new SimpleMeterRegistry();
 			PeerCatchUp catchUp = catchUp(cramped, registry, Duration.ZERO, full);
 
@@ -133,7 +123,7 @@ class PeerCatchUpTests {
 
 	@Test
 	void neverCopiesWhatItsRetentionDeletedOrIsAboutToDeleteOrWhatTheForwarderIsStillBringing() throws Exception {
-		Replica full = replica("full", this.workDir.resolve("full"));
+		LoopbackReplica full = replica("full", this.workDir.resolve("full"));
 		long now = System.currentTimeMillis();
 		full.append(request("older-than-retention", 1_000, now - Duration.ofDays(2).toMillis()));
 		full.append(request("below-the-floor", 1_000, now - Duration.ofHours(3).toMillis()));
@@ -143,13 +133,13 @@ class PeerCatchUpTests {
 		// What this replica's own retention deleted reached samples two hours old.
 		Files.writeString(dataDir.resolve("retention-floor"), (now - Duration.ofHours(2).toMillis()) + "\n",
 				StandardCharsets.US_ASCII);
-		Replica behind = replica("behind", dataDir);
+		LoopbackReplica behind = replica("behind", dataDir);
 		PeerCatchUp catchUp = catchUp(behind, new SimpleMeterRegistry(), Duration.ZERO, full);
 		await().atMost(Duration.ofSeconds(20)).until(catchUp::converged);
 		assertThat(names(behind.store)).containsExactly("wanted");
 
 		// Stored at the peer a moment ago: the forwarder is bringing it, so it is not copied or lacking.
-		Replica late = replica("late", this.workDir.resolve("late"));
+		LoopbackReplica late = replica("late", this.workDir.resolve("late"));
 		PeerCatchUp settling = catchUp(late, new SimpleMeterRegistry(), Duration.ofHours(1), full);
 		await().atMost(Duration.ofSeconds(20)).until(settling::converged);
 		assertThat(late.store.inventory()).allMatch(segment -> segment.entries().isEmpty());
@@ -157,7 +147,7 @@ class PeerCatchUpTests {
 
 	@Test
 	void reportsAPeerThatCannotBeReachedAsNotConverged() throws Exception {
-		Replica alone = replica("alone", this.workDir.resolve("alone"));
+		LoopbackReplica alone = replica("alone", this.workDir.resolve("alone"));
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		int closedPort = FreePorts.next();
 		PeerCatchUp catchUp = this.closeables.add(new PeerCatchUp(alone.store,
@@ -188,18 +178,18 @@ class PeerCatchUpTests {
 		auth.getBearer().add(token);
 		GrpcEndpoint secured = new GrpcEndpoint("127.0.0.1", 0, GrpcTls.server(tls, bundles),
 				new GrpcAuthentication(Credentials.from(auth, "relay.api-server.grpc.auth")));
-		Replica full = this.closeables.add(new Replica("full", this.workDir.resolve("full"), secured));
+		LoopbackReplica full = this.closeables.add(new LoopbackReplica("full", this.workDir.resolve("full"), secured));
 		long now = System.currentTimeMillis();
 		for (int i = 0; i < 10; i++) {
 			full.append(request("m" + i, 1_000, now - 60_000 + i));
 		}
-		Replica empty = replica("empty", this.workDir.resolve("empty"));
+		LoopbackReplica empty = replica("empty", this.workDir.resolve("empty"));
 		ChannelCredentials mutualTls = GrpcTls.client("peers", bundles);
 		PeerCatchUp withBoth = catchUp(empty, options(Duration.ZERO, mutualTls, "peer-token"), full);
 		await().atMost(Duration.ofSeconds(20)).until(withBoth::converged);
 		assertThat(ids(empty.store)).isEqualTo(ids(full.store)).hasSize(10);
 
-		Replica other = replica("other", this.workDir.resolve("other"));
+		LoopbackReplica other = replica("other", this.workDir.resolve("other"));
 		assertThat(firstError(catchUp(other, options(Duration.ZERO, mutualTls, "wrong"), full)))
 			.startsWith("inventory: PERMISSION_DENIED");
 		assertThat(firstError(catchUp(other, options(Duration.ZERO, mutualTls, null), full)))
@@ -218,7 +208,7 @@ class PeerCatchUpTests {
 		return error;
 	}
 
-	private PeerCatchUp catchUp(Replica replica, CatchUpOptions options, Replica peer) {
+	private PeerCatchUp catchUp(LoopbackReplica replica, CatchUpOptions options, LoopbackReplica peer) {
 		return this.closeables.add(new PeerCatchUp(replica.store,
 				new StaticPeers(List.of(new DefaultServiceInstance(peer.name, SERVICE, "127.0.0.1", peer.server.port(),
 						false))),
@@ -230,9 +220,9 @@ class PeerCatchUpTests {
 				token);
 	}
 
-	private PeerCatchUp catchUp(Replica replica, SimpleMeterRegistry registry, Duration settle, Replica... peers) {
+	private PeerCatchUp catchUp(LoopbackReplica replica, SimpleMeterRegistry registry, Duration settle, LoopbackReplica... peers) {
 		List<ServiceInstance> instances = new ArrayList<>();
-		for (Replica peer : peers) {
+		for (LoopbackReplica peer : peers) {
 			instances.add(new DefaultServiceInstance(peer.name, SERVICE, "127.0.0.1", peer.server.port(), false));
 		}
 		return this.closeables.add(new PeerCatchUp(replica.store, new StaticPeers(instances),
@@ -243,11 +233,11 @@ class PeerCatchUpTests {
 		return new CatchUpOptions(SERVICE, Duration.ofMillis(200), settle, Duration.ofSeconds(5), 64 << 20);
 	}
 
-	private static PeerReport report(PeerCatchUp catchUp, Replica peer) {
+	private static PeerReport report(PeerCatchUp catchUp, LoopbackReplica peer) {
 		return catchUp.status().stream().filter(report -> report.address().equals(peer.address())).findFirst().get();
 	}
 
-	private static Set<BatchId> lacking(Replica full, Replica behind) {
+	private static Set<BatchId> lacking(LoopbackReplica full, LoopbackReplica behind) {
 		Set<BatchId> lacking = ids(full.store);
 		lacking.removeAll(ids(behind.store));
 		return lacking;
@@ -297,83 +287,8 @@ class PeerCatchUpTests {
 			.build();
 	}
 
-	private Replica replica(String name, Path dataDir) throws Exception {
-		return this.closeables.add(new Replica(name, dataDir));
-	}
-
-	/** The peers as discovery lists them under the api-servers' service name. */
-	private record StaticPeers(List<ServiceInstance> instances) implements DiscoveryClient {
-
-		@Override
-		public String description() {
-			return "static peers";
-		}
-
-		@Override
-		public List<ServiceInstance> getInstances(String serviceId) {
-			return SERVICE.equals(serviceId) ? this.instances : List.of();
-		}
-
-		@Override
-		public List<String> getServices() {
-			return List.of(SERVICE);
-		}
-
-	}
-
-	/** One api-server's store, served over gRPC with the Replica service, as the api-server wires it. */
-	private static final class Replica implements AutoCloseable {
-
-		final String name;
-
-		final Path dataDir;
-
-		final SegmentStore store;
-
-		final ReplicaIdentity identity = ReplicaIdentity.random();
-
-		final ThreadPoolExecutor reads = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
-				new ArrayBlockingQueue<>(16));
-
-		final GrpcReadServer server;
-
-		private boolean closed;
-
-		Replica(String name, Path dataDir) throws Exception {
-			this(name, dataDir, GrpcEndpoint.plain("127.0.0.1", 0));
-		}
-
-		Replica(String name, Path dataDir, GrpcEndpoint endpoint) throws Exception {
-			this.name = name;
-			this.dataDir = dataDir;
-			SimpleMeterRegistry registry = new SimpleMeterRegistry();
-			this.store = SegmentStore.open(new StoreOptions(dataDir, FsyncPolicy.BATCH, Duration.ofSeconds(1), 64 << 10,
-					Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, true), Clock.systemUTC(), registry);
-			ReadLimits limits = new ReadLimits(16, 16, 32, 1024, 4096, 1000, 256 << 10, 4, 1024);
-			this.server = GrpcReadServer.start(endpoint, new PrometheusGrpcService(this.store, limits, registry),
-					Duration.ofSeconds(1), Duration.ofSeconds(1),
-					new ReplicaService(this.store, this.identity, this.reads, registry));
-		}
-
-		String address() {
-			return "127.0.0.1:" + this.server.port();
-		}
-
-		void append(WriteRequest request) throws Exception {
-			this.store.append(request.toByteArray()).get(10, TimeUnit.SECONDS);
-		}
-
-		@Override
-		public void close() throws Exception {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
-			this.server.close();
-			this.reads.shutdownNow();
-			this.store.close();
-		}
-
+	private LoopbackReplica replica(String name, Path dataDir) throws Exception {
+		return this.closeables.add(new LoopbackReplica(name, dataDir));
 	}
 
 }

@@ -40,6 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * included), also after the store is reopened (the index rebuilt from the segments); exemplars
  * (LATEST: the newest of each series); and each family's metadata, once per call, before the
  * family's first series; and remote-write 2.0's created timestamps, with their series' samples.
+ * <p>
+ * Longer than this project's usual 300 lines on purpose: each kind is one test over the same three
+ * reads and the same fixtures, and the three reads are compared with each other in every test.
  */
 class ReadBackTests {
 

@@ -1,54 +1,24 @@
 package io.prometheusrelay.apiserver.store;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheusrelay.apiserver.StoreHealthIndicator;
 import io.prometheusrelay.pipeline.storage.DataDirectoryLock;
-import io.prometheusrelay.protocol.remotewrite.Label;
-import io.prometheusrelay.protocol.remotewrite.Sample;
-import io.prometheusrelay.protocol.remotewrite.TimeSeries;
-import io.prometheusrelay.protocol.remotewrite.WriteRequest;
-import io.prometheusrelay.testsupport.SmallFileSystem;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
-class SegmentStoreTests {
-
-	@TempDir
-	Path dataDir;
-
-	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
-
-	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-	private final List<SegmentStore> opened = new ArrayList<>();
-
-	@AfterEach
-	void closeStores() throws IOException {
-		for (SegmentStore store : this.opened) {
-			store.close();
-		}
-	}
+/** Appending, rolling, retention and the batch index of the segment store, as the writer keeps them. */
+class SegmentStoreTests extends SegmentStoreTestBase {
 
 	@Test
 	void appendsAreReadBackInOrderAndIndexed() throws Exception {
@@ -232,168 +202,6 @@ class SegmentStoreTests {
 	}
 
 	@Test
-	void recoversATornTailAtStartAndKeepsEveryCompleteRecord() throws Exception {
-		SegmentStore store = open(options());
-		append(store, request("a", 1, 1));
-		append(store, request("b", 2, 2));
-		Path segment = store.segments().get(0);
-		store.close();
-		this.opened.remove(store);
-		long complete = Files.size(segment);
-		try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-			// A crash mid-append: the record header promises more bytes than made it to disk.
-			channel.write(java.nio.ByteBuffer.wrap(new byte[] { 0, 0, 1, 0, 1, 2, 3, 4, 9, 9, 9 }));
-		}
-		this.clock.advance(Duration.ofSeconds(1));
-		SegmentStore reopened = open(options());
-		assertThat(reopened.recovery()).isEqualTo(new RecoveryReport(1, 2, 1, 11, 0));
-		assertThat(Files.size(segment)).isEqualTo(complete);
-		assertThat(reopened.index().get(key("b"))).contains(new LatestIndex.LatestSample(2, 2));
-		assertThat(this.registry.get("relay.store.recovery.truncations").counter().count()).isEqualTo(1);
-		append(reopened, request("c", 3, 3));
-		assertThat(readAll(this.dataDir)).containsExactly(request("a", 1, 1), request("b", 2, 2), request("c", 3, 3));
-	}
-
-	@Test
-	void recoversARecordWithACorruptedPayloadByCuttingItOff() throws Exception {
-		SegmentStore store = open(options());
-		append(store, request("a", 1, 1));
-		long afterFirst = Files.size(store.segments().get(0));
-		append(store, request("b", 2, 2));
-		Path segment = store.segments().get(0);
-		store.close();
-		this.opened.remove(store);
-		try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-			channel.write(java.nio.ByteBuffer.wrap(new byte[] { 42 }), Files.size(segment) - 2);
-		}
-		this.clock.advance(Duration.ofSeconds(1));
-		SegmentStore reopened = open(options());
-		assertThat(reopened.recovery().truncatedSegments()).isEqualTo(1);
-		assertThat(Files.size(segment)).isEqualTo(afterFirst);
-		assertThat(reopened.index().get(key("b"))).isEmpty();
-	}
-
-	@Test
-	void keepsEveryValidRecordAfterACorruptOneInTheMiddleOfASegment() throws Exception {
-		SegmentStore store = open(options());
-		append(store, request("a", 1, 1));
-		long secondStarts = Files.size(store.segments().get(0));
-		append(store, request("b", 2, 2));
-		append(store, request("c", 3, 3));
-		Path segment = store.segments().get(0);
-		long size = Files.size(segment);
-		store.close();
-		this.opened.remove(store);
-		try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-			// Bit rot in the second record's payload; its length, and the records after it, are intact.
-			channel.write(java.nio.ByteBuffer.wrap(new byte[] { 42 }), secondStarts + SegmentFormat.RECORD_HEADER_BYTES + 3);
-		}
-		this.clock.advance(Duration.ofSeconds(1));
-		SegmentStore reopened = open(options());
-		assertThat(reopened.recovery()).isEqualTo(new RecoveryReport(1, 2, 0, 0, 1));
-		assertThat(Files.size(segment)).isEqualTo(size);
-		assertThat(reopened.index().get(key("c"))).contains(new LatestIndex.LatestSample(3, 3));
-		assertThat(readAll(this.dataDir)).containsExactly(request("a", 1, 1), request("c", 3, 3));
-		assertThat(this.registry.get("relay.store.recovery.skipped").counter().count()).isEqualTo(1);
-	}
-
-	@Test
-	void neverAppendsToASegmentAfterAFailedFsyncAndKeepsEveryAcknowledgedBatch() throws Exception {
-		FaultyChannels disk = new FaultyChannels();
-		SegmentStore store = open(options().build(), disk);
-		append(store, request("a", 1, 1));
-		Path first = store.segments().get(0);
-		long afterFirst = Files.size(first);
-		disk.failFsyncs.set(true);
-		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
-			.isThrownBy(() -> append(store, request("b", 2, 2)))
-			.withCauseInstanceOf(IOException.class);
-		assertThat(store.lastWriteFailure()).hasValueSatisfying(reason -> assertThat(reason).contains("fsync"));
-		disk.failFsyncs.set(false);
-		append(store, request("c", 3, 3));
-		// The sender retries the batch it was NACKed.
-		append(store, request("b", 2, 2));
-		assertThat(store.segments()).hasSize(2);
-		assertThat(Files.size(first)).as("the failed group is cut off its segment").isEqualTo(afterFirst);
-		assertThat(this.registry.get("relay.store.write.errors").counter().count()).isEqualTo(1);
-		store.close();
-		this.opened.remove(store);
-		assertThat(disk.open).as("segment channels left open").hasValue(0);
-		SegmentStore reopened = open(options());
-		assertThat(reopened.recovery().truncatedSegments()).isZero();
-		assertThat(readAll(this.dataDir)).containsExactly(request("a", 1, 1), request("c", 3, 3), request("b", 2, 2));
-	}
-
-	@Test
-	void cutsAPartlyWrittenGroupOffAndWritesTheNextGroupToANewSegment() throws Exception {
-		FaultyChannels disk = new FaultyChannels();
-		SegmentStore store = open(options().build(), disk);
-		append(store, request("a", 1, 1));
-		long afterFirst = Files.size(store.segments().get(0));
-		disk.failWrites.set(true);
-		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
-			.isThrownBy(() -> append(store, request("b", 2, 2)));
-		disk.failWrites.set(false);
-		append(store, request("c", 3, 3));
-		assertThat(Files.size(store.segments().get(0))).isEqualTo(afterFirst);
-		assertThat(readAll(this.dataDir)).containsExactly(request("a", 1, 1), request("c", 3, 3));
-	}
-
-	@Test
-	void aFullDiskLeaksNoDescriptorOrSegmentAndTheStoreRecoversWhenSpaceReturns() throws Exception {
-		try (SmallFileSystem disk = SmallFileSystem.mount(this.dataDir.resolve("small"), "256k")) {
-			Path data = disk.path().resolve("data");
-			Path filler = disk.path().resolve("filler");
-			Files.write(filler, new byte[64 * 1024]);
-			SegmentStore store = open(new OptionsBuilder(data).segmentMaxBytes(8 * 1024).build());
-			List<WriteRequest> acked = new ArrayList<>();
-			IOException full = null;
-			for (int i = 0; full == null && i < 1000; i++) {
-				WriteRequest request = request("m" + i + "_" + "x".repeat(2000), i, i);
-				try {
-					append(store, request);
-					acked.add(request);
-				}
-				catch (java.util.concurrent.ExecutionException ex) {
-					full = (IOException) ex.getCause();
-				}
-			}
-			assertThat(full).as("the disk filled up").isNotNull();
-			long descriptors = SmallFileSystem.openDescriptors();
-			int segments = SegmentFiles.list(data).size();
-			for (int i = 0; i < 50; i++) {
-				// Each retry rolls, or tries to: that must not leave a file or a descriptor behind.
-				this.clock.advance(Duration.ofHours(2));
-				WriteRequest request = request("retry" + i, i, i);
-				assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
-					.isThrownBy(() -> append(store, request));
-			}
-			assertThat(SmallFileSystem.openDescriptors()).isLessThanOrEqualTo(descriptors + 2);
-			assertThat(SegmentFiles.list(data)).hasSizeLessThanOrEqualTo(segments + 1);
-
-			Files.delete(filler);
-			WriteRequest afterSpaceReturned = request("after", 1, 1);
-			append(store, afterSpaceReturned);
-			acked.add(afterSpaceReturned);
-			store.close();
-			this.opened.remove(store);
-			SegmentStore reopened = open(new OptionsBuilder(data).segmentMaxBytes(8 * 1024).build());
-			assertThat(readAll(data)).containsExactlyElementsOf(acked);
-			reopened.close();
-			this.opened.remove(reopened);
-		}
-	}
-
-	@Test
-	void setsAsideASegmentWithoutAValidHeader() throws Exception {
-		Files.write(this.dataDir.resolve("20261121T090000.000Z.seg"), new byte[] { 'P', 'R' });
-		SegmentStore store = open(options());
-		assertThat(store.recovery().truncatedSegments()).isEqualTo(1);
-		assertThat(this.dataDir.resolve("20261121T090000.000Z.seg.corrupt")).exists();
-		assertThat(store.segments()).hasSize(1);
-	}
-
-	@Test
 	void reportsHealthWithWhatTheStoreHolds() throws Exception {
 		SegmentStore store = open(options());
 		append(store, request("up", 1, 1));
@@ -432,154 +240,6 @@ class SegmentStoreTests {
 		}
 		assertThat(busy).isPositive();
 		assertThat(readAll(this.dataDir)).hasSize(accepted);
-	}
-
-	private static long totalSize(SegmentStore store) throws IOException {
-		long total = 0;
-		for (Path segment : store.segments()) {
-			total += Files.size(segment);
-		}
-		return total;
-	}
-
-	private SegmentStore open(OptionsBuilder options) throws IOException {
-		return open(options.build());
-	}
-
-	private SegmentStore open(StoreOptions options, SegmentChannels channels) throws IOException {
-		SegmentStore store = SegmentStore.open(options, this.clock, this.registry, channels);
-		this.opened.add(store);
-		return store;
-	}
-
-	private SegmentStore open(StoreOptions options) throws IOException {
-		SegmentStore store = SegmentStore.open(options, this.clock, this.registry);
-		this.opened.add(store);
-		return store;
-	}
-
-	private OptionsBuilder options() {
-		return new OptionsBuilder(this.dataDir);
-	}
-
-	private Path latestTarget() throws IOException {
-		return Files.readSymbolicLink(this.dataDir.resolve("latest"));
-	}
-
-	private static void append(SegmentStore store, WriteRequest request) throws Exception {
-		store.append(request.toByteArray()).get(10, TimeUnit.SECONDS);
-	}
-
-	static List<WriteRequest> readAll(Path dataDir) throws IOException {
-		List<WriteRequest> requests = new ArrayList<>();
-		SegmentFiles.forEachRecord(dataDir, record -> {
-			try {
-				requests.add(WriteRequest.parseFrom(record));
-			}
-			catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
-		return requests;
-	}
-
-	private static SeriesKey key(String name) {
-		return SeriesKey.of(Map.of("__name__", name, "job", "test"));
-	}
-
-	static WriteRequest request(String name, double value, long timestamp) {
-		return WriteRequest.newBuilder()
-			.addTimeseries(TimeSeries.newBuilder()
-				.addLabels(Label.newBuilder().setName("__name__").setValue(name))
-				.addLabels(Label.newBuilder().setName("job").setValue("test"))
-				.addSamples(Sample.newBuilder().setValue(value).setTimestamp(timestamp)))
-			.build();
-	}
-
-	static final class OptionsBuilder {
-
-		private final Path dataDir;
-
-		private long segmentMaxBytes = 1 << 20;
-
-		private Duration segmentMaxAge = Duration.ofHours(1);
-
-		private Duration retentionMaxAge = Duration.ofDays(1);
-
-		private long retentionMaxBytes = 1 << 30;
-
-		private int maxQueuedAppends = 1024;
-
-		private boolean deduplicate = true;
-
-		OptionsBuilder(Path dataDir) {
-			this.dataDir = dataDir;
-		}
-
-		OptionsBuilder segmentMaxBytes(long bytes) {
-			this.segmentMaxBytes = bytes;
-			return this;
-		}
-
-		OptionsBuilder segmentMaxAge(Duration age) {
-			this.segmentMaxAge = age;
-			return this;
-		}
-
-		OptionsBuilder retentionMaxAge(Duration age) {
-			this.retentionMaxAge = age;
-			return this;
-		}
-
-		OptionsBuilder retentionMaxBytes(long bytes) {
-			this.retentionMaxBytes = bytes;
-			return this;
-		}
-
-		OptionsBuilder deduplicate(boolean deduplicate) {
-			this.deduplicate = deduplicate;
-			return this;
-		}
-
-		OptionsBuilder maxQueuedAppends(int appends) {
-			this.maxQueuedAppends = appends;
-			return this;
-		}
-
-		StoreOptions build() {
-			return new StoreOptions(this.dataDir, FsyncPolicy.BATCH, Duration.ofSeconds(1), this.segmentMaxBytes,
-					this.segmentMaxAge, this.retentionMaxAge, this.retentionMaxBytes, this.maxQueuedAppends, this.deduplicate);
-		}
-
-	}
-
-	static final class MutableClock extends Clock {
-
-		private volatile Instant now;
-
-		MutableClock(Instant now) {
-			this.now = now;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public java.time.ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
 	}
 
 }

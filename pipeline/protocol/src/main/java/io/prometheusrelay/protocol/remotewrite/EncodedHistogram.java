@@ -9,6 +9,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
  * 1.0 and 2.0) read into plain fields, for checking it before it is stored. One instance is reused
  * for histogram after histogram: its arrays grow to the largest seen and are not shrunk. Repeated
  * numbers are read packed or not, as protobuf parsers must.
+ * <p>
+ * Longer than this project's usual 300 lines on purpose: it is the whole of {@code Histogram}'s
+ * wire format, with the readers of its two repeated fields (spans, numbers), which nothing else
+ * reads.
  */
 public final class EncodedHistogram {
 

@@ -1,7 +1,6 @@
 package io.prometheusrelay.protocol.remotewrite;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -74,7 +73,7 @@ public final class RemoteWriteV2Translator {
 	}
 
 	private byte[] translateWithin(byte[] request) throws InvalidProtocolBufferException, InvalidRequestException {
-		Symbols symbols = new Symbols(request);
+		SymbolsTable symbols = new SymbolsTable(request, this.maxSymbols, this.maxSymbolBytes);
 		int limit = this.maxTranslatedBytes;
 		ProtoWriter out = new ProtoWriter((int) Math.min(2L * request.length, limit), limit);
 		ProtoWriter series = new ProtoWriter(256, limit);
@@ -103,10 +102,10 @@ public final class RemoteWriteV2Translator {
 	 * of the series' created timestamp (field 6, spec 2.0-rc.4), and the pipeline keeps one per
 	 * TimeSeries. Samples come in time order, so a run of equal start timestamps is one TimeSeries.
 	 */
-	private void translateSeries(byte[] buf, int offset, int length, Symbols symbols, ProtoWriter series,
+	private void translateSeries(byte[] buf, int offset, int length, SymbolsTable symbols, ProtoWriter series,
 			ProtoWriter labelsPart, ProtoWriter part, ProtoWriter request, Set<String> families)
 			throws InvalidProtocolBufferException, InvalidRequestException {
-		References labels = new References();
+		SymbolReferences labels = new SymbolReferences();
 		long created = 0;
 		int metadataOffset = -1;
 		int metadataLength = 0;
@@ -182,12 +181,12 @@ public final class RemoteWriteV2Translator {
 	}
 
 	/** Each name, value pair of references as a {@code Label}, written straight into the series or exemplar. */
-	private static void writeLabels(References refs, Symbols symbols, ProtoWriter into) throws InvalidRequestException {
-		if (refs.size % 2 != 0) {
+	private static void writeLabels(SymbolReferences refs, SymbolsTable symbols, ProtoWriter into) throws InvalidRequestException {
+		if (refs.size() % 2 != 0) {
 			throw new InvalidRequestException("odd_label_references",
-					"a series has " + refs.size + " label references; they come in name, value pairs");
+					"a series has " + refs.size() + " label references; they come in name, value pairs");
 		}
-		for (int i = 0; i < refs.size; i += 2) {
+		for (int i = 0; i < refs.size(); i += 2) {
 			int name = symbols.checked(refs.at(i));
 			int value = symbols.checked(refs.at(i + 1));
 			into.header(1, ProtoWriter.bytesFieldSize(symbols.length(name)) + ProtoWriter.bytesFieldSize(symbols.length(value)));
@@ -196,9 +195,9 @@ public final class RemoteWriteV2Translator {
 		}
 	}
 
-	private static void translateExemplar(byte[] buf, int offset, int length, Symbols symbols, ProtoWriter exemplar)
+	private static void translateExemplar(byte[] buf, int offset, int length, SymbolsTable symbols, ProtoWriter exemplar)
 			throws InvalidProtocolBufferException, InvalidRequestException {
-		References labels = new References();
+		SymbolReferences labels = new SymbolReferences();
 		exemplar.reset();
 		ProtoCursor cursor = new ProtoCursor(buf, offset, length);
 		long value = 0;
@@ -224,7 +223,7 @@ public final class RemoteWriteV2Translator {
 	}
 
 	/** The series' metadata as its family's {@code MetricMetadata}, unless the request has given the family's. */
-	private static void translateMetadata(byte[] buf, int offset, int length, References labels, Symbols symbols,
+	private static void translateMetadata(byte[] buf, int offset, int length, SymbolReferences labels, SymbolsTable symbols,
 			ProtoWriter metadata, ProtoWriter request, Set<String> families)
 			throws InvalidProtocolBufferException, InvalidRequestException {
 		long type = 0;
@@ -247,7 +246,7 @@ public final class RemoteWriteV2Translator {
 			}
 		}
 		int name = -1;
-		for (int i = 0; i + 1 < labels.size; i += 2) {
+		for (int i = 0; i + 1 < labels.size(); i += 2) {
 			if (symbols.is(labels.at(i), METRIC_NAME)) {
 				name = labels.at(i + 1);
 			}
@@ -267,114 +266,6 @@ public final class RemoteWriteV2Translator {
 			symbols.write(5, unit, metadata);
 		}
 		request.message(3, metadata);
-	}
-
-	/** Where each symbol is in the request, checked against the limits before anything refers to them. */
-	private final class Symbols {
-
-		private final byte[] buf;
-
-		private int[] offsets = new int[64];
-
-		private int[] lengths = new int[64];
-
-		private int size;
-
-		Symbols(byte[] request) throws InvalidProtocolBufferException, InvalidRequestException {
-			this.buf = request;
-			ProtoCursor cursor = new ProtoCursor(request, 0, request.length);
-			while (cursor.hasMore()) {
-				int tag = cursor.readTag();
-				if (tag >>> 3 != 4) {
-					cursor.skipField(tag);
-					continue;
-				}
-				ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
-				int start = cursor.readLengthDelimited();
-				int length = cursor.lengthSince(start);
-				if (this.size == RemoteWriteV2Translator.this.maxSymbols) {
-					throw new InvalidRequestException("too_many_symbols",
-							"the symbols table has more than " + RemoteWriteV2Translator.this.maxSymbols + " symbols");
-				}
-				if (length > RemoteWriteV2Translator.this.maxSymbolBytes) {
-					throw new InvalidRequestException("symbol_too_long", "symbol " + this.size + " has " + length
-							+ " bytes, more than " + RemoteWriteV2Translator.this.maxSymbolBytes);
-				}
-				if (this.size == 0 && length != 0) {
-					throw new InvalidRequestException("first_symbol_not_empty",
-							"the symbols table must start with the empty string");
-				}
-				if (this.size == this.offsets.length) {
-					this.offsets = Arrays.copyOf(this.offsets, this.size * 2);
-					this.lengths = Arrays.copyOf(this.lengths, this.size * 2);
-				}
-				this.offsets[this.size] = start;
-				this.lengths[this.size] = length;
-				this.size++;
-			}
-		}
-
-		int checked(long reference) throws InvalidRequestException {
-			if (reference < 0 || reference >= this.size) {
-				throw new InvalidRequestException("symbol_reference_out_of_range",
-						"reference " + reference + " is outside the " + this.size + " symbols");
-			}
-			return (int) reference;
-		}
-
-		void write(int field, int symbol, ProtoWriter into) throws InvalidRequestException {
-			checked(symbol);
-			into.bytes(field, this.buf, this.offsets[symbol], this.lengths[symbol]);
-		}
-
-		int length(int symbol) {
-			return this.lengths[symbol];
-		}
-
-		boolean is(int symbol, byte[] text) throws InvalidRequestException {
-			checked(symbol);
-			return Arrays.equals(this.buf, this.offsets[symbol], this.offsets[symbol] + this.lengths[symbol], text, 0,
-					text.length);
-		}
-
-		String string(int symbol) {
-			return new String(this.buf, this.offsets[symbol], this.lengths[symbol], StandardCharsets.UTF_8);
-		}
-
-	}
-
-	/** A repeated uint32 field of symbol references, read packed or one by one. */
-	private static final class References {
-
-		private int[] refs = new int[16];
-
-		private int size;
-
-		void read(byte[] buf, ProtoCursor cursor, int tag) throws InvalidProtocolBufferException {
-			if ((tag & 7) == ProtoCursor.VARINT) {
-				add(cursor.readVarint());
-				return;
-			}
-			ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
-			int start = cursor.readLengthDelimited();
-			ProtoCursor packed = new ProtoCursor(buf, start, cursor.lengthSince(start));
-			while (packed.hasMore()) {
-				add(packed.readVarint());
-			}
-		}
-
-		private void add(long reference) {
-			if (this.size == this.refs.length) {
-				this.refs = Arrays.copyOf(this.refs, this.size * 2);
-			}
-			// Past int range is out of range of any table: kept as -1 for the range check to refuse.
-			this.refs[this.size++] = (reference >= 0 && reference <= Integer.MAX_VALUE) ? (int) reference : -1;
-		}
-
-		int at(int index) {
-			return this.refs[index];
-		}
-
 	}
 
 }

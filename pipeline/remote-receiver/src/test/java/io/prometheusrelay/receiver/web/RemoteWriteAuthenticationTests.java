@@ -151,7 +151,7 @@ class RemoteWriteAuthenticationTests {
 			.header("Content-Type", "application/x-protobuf")
 			.header("Content-Encoding", "snappy")
 			.header("X-Prometheus-Remote-Write-Version", "0.1.0")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(RemoteWriteEndpointTests.snappy(RemoteWriteEndpointTests.valid())));
+			.POST(HttpRequest.BodyPublishers.ofByteArray(RemoteWriteEndpointTestBase.snappy(RemoteWriteEndpointTestBase.valid())));
 		if (authorization != null) {
 			request.header("Authorization", authorization);
 		}

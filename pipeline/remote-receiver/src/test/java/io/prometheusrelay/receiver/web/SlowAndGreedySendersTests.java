@@ -91,7 +91,7 @@ class SlowAndGreedySendersTests {
 				TimeUnit.SECONDS);
 		Thread.sleep(1500);
 		// Reserving 16 MiB up front for each, as chunked bodies were, two of them held the whole budget.
-		assertThat(write(RemoteWriteEndpointTests.snappy(RemoteWriteEndpointTests.valid())).statusCode())
+		assertThat(write(RemoteWriteEndpointTestBase.snappy(RemoteWriteEndpointTestBase.valid())).statusCode())
 			.isEqualTo(204);
 		String answer = readAnswer(dribblers.get(0));
 		assertThat(answer).startsWith("HTTP/1.1 503").contains("Retry-After");
@@ -112,7 +112,7 @@ class SlowAndGreedySendersTests {
 		// Declaring 20 MiB fits: it is decoded (and found invalid), and its charge given back.
 		byte[] declares20MiB = { (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x0A, 0 };
 		assertThat(write(declares20MiB).statusCode()).isEqualTo(400);
-		assertThat(write(RemoteWriteEndpointTests.snappy(RemoteWriteEndpointTests.valid())).statusCode()).isEqualTo(204);
+		assertThat(write(RemoteWriteEndpointTestBase.snappy(RemoteWriteEndpointTestBase.valid())).statusCode()).isEqualTo(204);
 	}
 
 	@Test
