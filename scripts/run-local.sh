@@ -5,12 +5,18 @@
 # the starter, and Debian's Prometheus remote-writing to the receiver and scraping the proxy. Then
 # grpc-client follows, on this terminal, what Prometheus remote-wrote. Ctrl-C stops every process it
 # started, by PID. RUN_LOCAL_STATE moves the state directory; FOLLOW_METRIC picks the metric followed.
+#
+# --plan starts nothing: it prints each process it would start, its name and then its command, tab
+# separated, one per line (integration-tests' DeploymentAgreementTests holds them to the
+# applications' own settings, as it holds docker-compose.yml and the Kubernetes manifests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+plan=false
+[ "${1:-}" = --plan ] && plan=true
 state=${RUN_LOCAL_STATE:-.run-local}
 mkdir -p "$state/logs"
-if [ -f "$state/pids" ]; then
+if ! $plan && [ -f "$state/pids" ]; then
   while read -r pid name; do
     if kill -0 "$pid" 2>/dev/null; then
       echo "The suite is already running ($name is PID $pid; see $state/pids). Stop it with Ctrl-C in its terminal, or: kill \$(cut -d' ' -f1 $state/pids)" >&2
@@ -20,9 +26,13 @@ if [ -f "$state/pids" ]; then
   rm -f "$state/pids"
 fi
 
-# A module's exec jar, in whichever half it lives (pipeline/ or rsocket/).
-jar() { ls pipeline/"$1"/target/"$1"-*-exec.jar rsocket/"$1"/target/"$1"-*-exec.jar 2>/dev/null | head -n 1; }
-for module in remote-receiver forwarder api-server grpc-client proxy-server demo-app; do
+# A module's exec jar, in whichever half it lives (pipeline/ or rsocket/); its name before it is built.
+jar() {
+  local found
+  found=$(ls pipeline/"$1"/target/"$1"-*-exec.jar rsocket/"$1"/target/"$1"-*-exec.jar 2>/dev/null | head -n 1 || true)
+  echo "${found:-$1-exec.jar}"
+}
+$plan || for module in remote-receiver forwarder api-server grpc-client proxy-server demo-app; do
   if [ -z "$(jar $module)" ]; then
     echo "Building (first run only)..."
     ./mvnw -B -q -DskipTests install
@@ -31,7 +41,7 @@ for module in remote-receiver forwarder api-server grpc-client proxy-server demo
 done
 
 # Real peers: Debian's Prometheus and HAProxy, installed when missing and this is root on Debian.
-if { ! command -v prometheus >/dev/null || ! command -v haproxy >/dev/null; } \
+if ! $plan && { ! command -v prometheus >/dev/null || ! command -v haproxy >/dev/null; } \
     && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing Debian's prometheus and haproxy..."
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus haproxy >/dev/null \
@@ -56,11 +66,17 @@ stop_all() {
   rm -f "$state/pids"
 }
 # Ctrl-C or kill: stop everything and end there, before the watch below sees processes gone.
-trap 'stop_all; exit 130' INT TERM
-trap stop_all EXIT
+if ! $plan; then
+  trap 'stop_all; exit 130' INT TERM
+  trap stop_all EXIT
+fi
 
 start() {
   local name=$1; shift
+  if $plan; then
+    (IFS=$'\t'; echo "$name"$'\t'"$*")
+    return
+  fi
   "$@" >"$state/logs/$name.log" 2>&1 &
   pids+=($!)
   watched+=($!)
@@ -95,15 +111,17 @@ wait_healthy() {
   echo "$1 did not become healthy; see $state/logs/$1.log" >&2
   return 1
 }
-wait_healthy api-server-1 8071; wait_healthy api-server-2 8171; wait_healthy forwarder 9998; wait_healthy remote-receiver 9201
-wait_healthy proxy-server 8080
+if ! $plan; then
+  wait_healthy api-server-1 8071; wait_healthy api-server-2 8171; wait_healthy forwarder 9998; wait_healthy remote-receiver 9201
+  wait_healthy proxy-server 8080
+fi
 
-if command -v haproxy >/dev/null; then
+if $plan || command -v haproxy >/dev/null; then
   # -db keeps HAProxy in the foreground, so its PID is the one stopped on Ctrl-C.
-  HAPROXY_BIND=127.0.0.1:8090 HAPROXY_STATS=127.0.0.1:8404 \
-  API_SERVER_1=127.0.0.1:8091 API_SERVER_1_CHECK_PORT=8071 \
-  API_SERVER_2=127.0.0.1:8191 API_SERVER_2_CHECK_PORT=8171 \
-    start haproxy haproxy -db -f deploy/haproxy/haproxy-static.cfg
+  start haproxy env HAPROXY_BIND=127.0.0.1:8090 HAPROXY_STATS=127.0.0.1:8404 \
+    API_SERVER_1=127.0.0.1:8091 API_SERVER_1_CHECK_PORT=8071 \
+    API_SERVER_2=127.0.0.1:8191 API_SERVER_2_CHECK_PORT=8171 \
+    haproxy -db -f deploy/haproxy/haproxy-static.cfg
   haproxy_line="HAProxy (gRPC)      127.0.0.1:8090 -> api-servers        stats http://127.0.0.1:8404/stats"
   client_target=127.0.0.1:8090
 else
@@ -111,7 +129,7 @@ else
   client_target=127.0.0.1:8091
 fi
 
-if command -v prometheus >/dev/null; then
+if $plan || command -v prometheus >/dev/null; then
   cat > "$state/prometheus.yml" <<YAML
 global:
   scrape_interval: 5s
@@ -140,6 +158,12 @@ else
   prometheus_line="Prometheus          not installed (apt-get install prometheus), so nothing remote-writes yet"
 fi
 
+follow=(java -Xmx128m -jar "$(jar grpc-client)" --lb-addr="$client_target" --metric="${FOLLOW_METRIC:-up}" --mode=follow)
+if $plan; then
+  start grpc-client "${follow[@]}"
+  exit 0
+fi
+
 cat <<INFO
 
 Prometheus Relay is running (logs in $state/logs, data in $state/data):
@@ -163,7 +187,7 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 # On this terminal, not a log; not watched: if it stops, the suite keeps running.
-java -Xmx128m -jar "$(jar grpc-client)" --lb-addr="$client_target" --metric="${FOLLOW_METRIC:-up}" --mode=follow &
+"${follow[@]}" &
 pids+=($!)
 echo "$! grpc-client" >> "$state/pids"
 

@@ -3,6 +3,7 @@ package io.prometheusrelay.it;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,25 +18,18 @@ import org.yaml.snakeyaml.Yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docker-compose.yml, without a Docker engine: Debian's docker-compose accepts it, every
- * application reads every variable it is given, and every address the file and Prometheus's
- * configuration name (published ports, health checks, peers, scrape targets) reaches a port that
- * something listens on, by the applications' own {@code @ConfigurationProperties} bound by Spring.
+ * docker-compose.yml, without a Docker engine: Debian's docker-compose accepts it, and it follows
+ * the {@link DeploymentRules} (every application reads every setting it is given; every address the
+ * file and the configuration it mounts name, published ports and health checks included, reaches a
+ * port that something listens on).
  */
 class DockerComposeTests {
 
 	private static final Path COMPOSE = Repository.path("docker-compose.yml");
 
-	private static final Path PROMETHEUS = Repository.path("deploy/prometheus/prometheus.yml");
-
-	/** Where the images the file does not build listen, by their own defaults: Consul's HTTP API and DNS, Prometheus's web. */
-	private static final Map<String, List<Integer>> THIRD_PARTY_PORTS = Map.of("hashicorp/consul:", List.of(8500, 8600),
-			"prom/prometheus:", List.of(9090));
-
 	private static Map<String, Map<String, Object>> services;
 
-	/** The services built from this repository, by service name. */
-	private static Map<String, ServiceSettings> relayServices;
+	private static List<DeployedProcess> processes;
 
 	@TempDir
 	Path workDir;
@@ -46,15 +40,8 @@ class DockerComposeTests {
 		try (Reader reader = Files.newBufferedReader(COMPOSE)) {
 			services = (Map<String, Map<String, Object>>) new Yaml().<Map<String, Object>>load(reader).get("services");
 		}
-		relayServices = new LinkedHashMap<>();
-		services.forEach((name, service) -> {
-			if (service.get("build") instanceof Map<?, ?> build) {
-				String module = (String) ((Map<String, Object>) build.get("args")).get("MODULE");
-				List<String> args = (service.get("command") instanceof List<?> command)
-						? command.stream().map(Object::toString).toList() : List.of();
-				relayServices.put(name, new ServiceSettings(module, environment(service), args));
-			}
-		});
+		processes = new ArrayList<>();
+		services.forEach((name, service) -> processes.add(process(name, service)));
 	}
 
 	@Test
@@ -74,93 +61,46 @@ class DockerComposeTests {
 
 	@Test
 	void runsTheWholeTopology() {
-		assertThat(relayServices.values()).extracting(settings -> settings.module)
-			.containsExactlyInAnyOrder("api-server", "api-server", "forwarder", "remote-receiver", "grpc-client",
-					"proxy-server", "demo-app");
+		assertThat(processes).filteredOn(DeployedProcess::isOurs)
+			.extracting(DeployedProcess::image)
+			.containsExactlyInAnyOrder("prometheus-relay/api-server", "prometheus-relay/api-server",
+					"prometheus-relay/forwarder", "prometheus-relay/remote-receiver", "prometheus-relay/grpc-client",
+					"prometheus-relay/proxy-server", "prometheus-relay/demo-app");
 		assertThat(services).containsKeys("prometheus", "haproxy", "consul-server-1", "consul-server-2",
 				"consul-server-3");
-		assertThat(ports("consul-server-1")).contains("8500:8500");
+		assertThat(process("consul-server-1").published()).contains(8500);
 	}
 
 	@Test
-	void everyEnvironmentVariableIsOneItsApplicationReads() {
-		relayServices.forEach((name, settings) -> assertThat(settings.ignoredEnvironment())
-			.as("environment variables of %s that %s would ignore", name, settings.module)
-			.isEmpty());
-	}
-
-	@Test
-	void everyAddressReachesAPortSomethingListensOn() throws Exception {
-		assertThat(topology().unreachable()).isEmpty();
+	void followsTheDeploymentRules() {
+		DeploymentRules.check(processes, Topology.of(processes));
 	}
 
 	@Test
 	void pipelineServicesRegisterWithConsulAndHaproxyBalancesOverTheApiServers() {
 		for (String name : List.of("api-server-1", "api-server-2", "forwarder", "remote-receiver")) {
-			assertThat(relayServices.get(name).consulEnabled()).as("%s runs with the consul profile", name).isTrue();
+			assertThat(process(name).settings().consulEnabled()).as("%s runs with the consul profile", name).isTrue();
 		}
 		// Two api-servers, each with its own data.
-		assertThat(volumes("api-server-1")).doesNotContainAnyElementsOf(volumes("api-server-2"));
-		assertThat(volumes("haproxy")).contains("./deploy/haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro");
+		assertThat(list("api-server-1", "volumes")).doesNotContainAnyElementsOf(list("api-server-2", "volumes"));
+		assertThat(list("haproxy", "volumes")).contains("./deploy/haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro");
 	}
 
 	@Test
 	void prometheusRemoteWritesToTheReceiverAndScrapesEveryServiceWhereItListens() throws Exception {
-		PrometheusServer.checkConfig(PROMETHEUS);
-		assertThat(volumes("prometheus")).contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
-		List<String> dialled = topology().dials().stream()
-			.filter(dial -> dial.from().equals("prometheus"))
+		Path config = Repository.path("deploy/prometheus/prometheus.yml");
+		PrometheusServer.checkConfig(config);
+		assertThat(list("prometheus", "volumes")).contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+		assertThat(Files.readString(config)).contains("url: http://remote-receiver:");
+		List<String> dialled = Topology.of(List.of(process("prometheus"))).dials().stream()
 			.map(dial -> dial.host() + ":" + dial.port())
 			.toList();
-		assertThat(Files.readString(PROMETHEUS)).contains("url: http://remote-receiver:");
-		relayServices.forEach((name, settings) -> {
-			if (settings.ports().containsKey("http")) {
-				assertThat(dialled).as("Prometheus scrapes").contains(name + ":" + settings.ports().get("http"));
+		for (DeployedProcess process : processes) {
+			Integer http = process.isOurs() ? process.settings().ports().get("http") : null;
+			if (http != null) {
+				assertThat(dialled).as("Prometheus scrapes").contains(process.name() + ":" + http);
 			}
-		});
-	}
-
-	/**
-	 * Who listens where, by the applications' own settings (Consul's and Prometheus's defaults,
-	 * HAProxy's bind variables), and every address the file and Prometheus's configuration give.
-	 */
-	private static Topology topology() throws Exception {
-		Topology topology = new Topology();
-		services.forEach((name, service) -> {
-			String image = String.valueOf(service.get("image"));
-			ServiceSettings settings = relayServices.get(name);
-			Map<String, String> environment = environment(service);
-			if (settings != null) {
-				topology.listens(name, settings.ports().values());
-			}
-			else if (image.startsWith("haproxy:")) {
-				topology.listens(name, List.of(Topology.portOf(environment.get("HAPROXY_BIND")),
-						Topology.portOf(environment.get("HAPROXY_STATS"))));
-				// Its servers are the api-servers, health-checked on API_SERVER_CHECK_PORT.
-				relayServices.forEach((peer, peerSettings) -> {
-					if (peerSettings.module.equals("api-server")) {
-						topology.dials(name, peer, Integer.parseInt(environment.get("API_SERVER_CHECK_PORT")));
-					}
-				});
-			}
-			THIRD_PARTY_PORTS.forEach((imagePrefix, ports) -> {
-				if (image.startsWith(imagePrefix)) {
-					topology.listens(name, ports);
-				}
-			});
-			environment.forEach((variable, value) -> {
-				topology.dialsIn(name, value);
-				String portVariable = variable.replaceFirst("_HOST$", "_PORT");
-				if (!portVariable.equals(variable) && environment.containsKey(portVariable)) {
-					topology.dials(name, value, Integer.parseInt(environment.get(portVariable)));
-				}
-			});
-			topology.dialsIn(name, String.valueOf(service.getOrDefault("command", "")));
-			topology.dialsIn(name, healthCheck(name));
-			ports(name).forEach(mapping -> topology.dials(name, name, Topology.portOf(mapping)));
-		});
-		topology.dialsIn("prometheus", Files.readString(PROMETHEUS));
-		return topology;
+		}
 	}
 
 	@Test
@@ -179,32 +119,52 @@ class DockerComposeTests {
 		});
 	}
 
+	/**
+	 * A service as a process: built from this repository (its MODULE) or a third party's image; its
+	 * command's arguments; its health check, command and mounted repository files as texts.
+	 */
 	@SuppressWarnings("unchecked")
-	private static Map<String, String> environment(Map<String, Object> service) {
+	private static DeployedProcess process(String name, Map<String, Object> service) {
+		String image = (service.get("build") instanceof Map<?, ?> build)
+				? DeployedProcess.OURS + ((Map<String, Object>) build.get("args")).get("MODULE")
+				: String.valueOf(service.get("image"));
 		Map<String, String> environment = new LinkedHashMap<>();
 		((Map<String, Object>) service.getOrDefault("environment", Map.of()))
-			.forEach((name, value) -> environment.put(name, String.valueOf(value)));
-		return environment;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static List<String> ports(String service) {
-		return ((List<Object>) services.get(service).getOrDefault("ports", List.of())).stream()
-			.map(Object::toString)
+			.forEach((variable, value) -> environment.put(variable, String.valueOf(value)));
+		List<String> args = (service.get("command") instanceof List<?> command)
+				? command.stream().map(Object::toString).toList() : List.of();
+		List<String> texts = new ArrayList<>(List.of(String.valueOf(service.getOrDefault("command", ""))));
+		if (service.get("healthcheck") instanceof Map<?, ?> healthCheck) {
+			texts.add(String.valueOf(healthCheck.get("test")));
+		}
+		for (Object volume : (List<Object>) service.getOrDefault("volumes", List.of())) {
+			Path mounted = Repository.path(volume.toString().split(":")[0]);
+			if (volume.toString().startsWith("./") && Files.isRegularFile(mounted)) {
+				texts.add(read(mounted));
+			}
+		}
+		List<Integer> published = ((List<Object>) service.getOrDefault("ports", List.of())).stream()
+			.map(mapping -> Topology.portOf(mapping.toString()))
 			.toList();
+		return new DeployedProcess(name, name, image, environment, args, null, published, texts);
+	}
+
+	private static DeployedProcess process(String name) {
+		return processes.stream().filter(process -> process.name().equals(name)).findFirst().orElseThrow();
 	}
 
 	@SuppressWarnings("unchecked")
-	private static List<String> volumes(String service) {
-		return ((List<Object>) services.get(service).getOrDefault("volumes", List.of())).stream()
-			.map(Object::toString)
-			.toList();
+	private static List<String> list(String service, String key) {
+		return ((List<Object>) services.get(service).getOrDefault(key, List.of())).stream().map(Object::toString).toList();
 	}
 
-	@SuppressWarnings("unchecked")
-	private static String healthCheck(String service) {
-		Map<String, Object> healthCheck = (Map<String, Object>) services.get(service).get("healthcheck");
-		return (healthCheck != null) ? healthCheck.get("test").toString() : "";
+	private static String read(Path file) {
+		try {
+			return Files.readString(file);
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 }

@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -20,18 +23,25 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
  * The manifests of {@code deploy/kubernetes}, parsed by fabric8's model into typed Kubernetes
- * objects, with the lookups the checks need: a workload's pods, the container port a Service or
- * probe names, the workload a Service selects.
+ * objects, with the lookups the checks need (a workload's pods, the container port a Service or
+ * probe names, the workload a Service selects), and the cluster they describe as the
+ * {@link DeploymentRules} read it: its processes and its {@link Topology}.
  */
 final class KubernetesManifests {
 
 	static final Path ROOT = Repository.path("deploy/kubernetes");
+
+	static final String NAMESPACE = "prometheus-relay";
+
+	private static final String CLUSTER_DNS = "kube-dns.kube-system.svc.cluster.local";
 
 	/** The folders, in the order the README applies them. */
 	static final List<String> FOLDERS = List.of("proxy", "prometheus", "grafana", "pipeline");
@@ -139,6 +149,62 @@ final class KubernetesManifests {
 	/** The workloads whose pods a Service's selector picks. */
 	List<Workload> selectedBy(Service service) {
 		return workloads().stream().filter(workload -> workload.selectedBy(service.getSpec().getSelector())).toList();
+	}
+
+	/** Every container as a process, reached as its pod ("pod/name"), with the ConfigMaps its pod mounts as texts. */
+	List<DeployedProcess> processes() {
+		List<DeployedProcess> processes = new ArrayList<>();
+		for (Workload workload : workloads()) {
+			List<String> mounted = new ArrayList<>();
+			for (Volume volume : workload.template().getSpec().getVolumes()) {
+				if (volume.getConfigMap() != null) {
+					mounted.addAll(named(ConfigMap.class, volume.getConfigMap().getName()).getData().values());
+				}
+			}
+			for (Container container : workload.containers()) {
+				Map<String, String> environment = new LinkedHashMap<>();
+				container.getEnv().forEach(variable -> environment.put(variable.getName(), variable.getValue()));
+				Map<String, Integer> declared = new LinkedHashMap<>();
+				container.getPorts().forEach(port -> declared.put(port.getName(), port.getContainerPort()));
+				processes.add(new DeployedProcess(workload.name(), "pod/" + workload.name(), container.getImage(),
+						environment, (container.getArgs() != null) ? container.getArgs() : List.of(), declared, List.of(),
+						mounted));
+			}
+		}
+		return processes;
+	}
+
+	/**
+	 * Who listens where: each pod as {@link Topology#of} has it, each Service name on the ports that
+	 * target one of its pods' ports, each pod of a headless Service under its own name, and the
+	 * cluster's DNS.
+	 */
+	Topology topology() {
+		Topology topology = Topology.of(processes());
+		topology.listens(CLUSTER_DNS, List.of(53));
+		for (Service service : all(Service.class)) {
+			String name = service.getMetadata().getName();
+			for (Workload workload : selectedBy(service)) {
+				for (ServicePort port : service.getSpec().getPorts()) {
+					ContainerPort target = workload.port(port.getTargetPort());
+					if (target != null) {
+						clusterNames(name).forEach(host -> topology.listens(host, List.of(port.getPort())));
+						if ("None".equals(service.getSpec().getClusterIP())) {
+							IntStream.range(0, workload.replicas())
+								.forEach(i -> clusterNames(workload.name() + "-" + i + "." + name)
+									.forEach(host -> topology.listens(host, List.of(target.getContainerPort()))));
+						}
+					}
+				}
+			}
+		}
+		return topology;
+	}
+
+	/** The names a Service (or a pod of a headless one) has in cluster DNS, from within the namespace. */
+	static List<String> clusterNames(String name) {
+		return List.of(name, name + "." + NAMESPACE, name + "." + NAMESPACE + ".svc",
+				name + "." + NAMESPACE + ".svc.cluster.local");
 	}
 
 	/**

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +13,6 @@ import java.util.stream.IntStream;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.KeyToPath;
@@ -47,14 +45,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KubernetesManifestsTests {
 
-	private static final String NAMESPACE = "prometheus-relay";
-
-	private static final String CLUSTER_DNS = "kube-dns.kube-system.svc.cluster.local";
-
-	/** Where the images this repository does not build listen, by their own defaults. */
-	private static final Map<String, List<Integer>> THIRD_PARTY_PORTS = Map.of("prom/prometheus:", List.of(9090),
-			"grafana/grafana:", List.of(3000));
-
 	private static KubernetesManifests manifests;
 
 	@TempDir
@@ -78,13 +68,13 @@ class KubernetesManifestsTests {
 	@Test
 	void everythingIsInTheOneNamespaceUnderAUniqueName() {
 		assertThat(manifests.all(Namespace.class)).extracting(namespace -> namespace.getMetadata().getName())
-			.containsExactly(NAMESPACE);
+			.containsExactly(KubernetesManifests.NAMESPACE);
 		Set<String> seen = new HashSet<>();
 		for (KubernetesManifests.Manifest manifest : manifests.all()) {
 			HasMetadata object = manifest.object();
 			String name = object.getKind() + "/" + object.getMetadata().getName();
 			if (!(object instanceof Namespace)) {
-				assertThat(object.getMetadata().getNamespace()).as(name).isEqualTo(NAMESPACE);
+				assertThat(object.getMetadata().getNamespace()).as(name).isEqualTo(KubernetesManifests.NAMESPACE);
 			}
 			assertThat(seen.add(name)).as(name + " is unique").isTrue();
 		}
@@ -165,24 +155,8 @@ class KubernetesManifestsTests {
 	}
 
 	@Test
-	void applicationsAreGivenOnlySettingsTheyReadAndListenWhereTheirPortsAreDeclared() {
-		for (Workload workload : manifests.workloads()) {
-			for (Container container : workload.containers()) {
-				if (!container.getImage().startsWith("prometheus-relay/")) {
-					continue;
-				}
-				ServiceSettings settings = settings(container);
-				assertThat(settings.ignoredEnvironment()).as(workload.name() + " environment it would ignore").isEmpty();
-				Map<String, Integer> declared = new LinkedHashMap<>();
-				container.getPorts().forEach(port -> declared.put(port.getName(), port.getContainerPort()));
-				assertThat(declared).as(workload.name() + " container ports").isEqualTo(settings.ports());
-			}
-		}
-	}
-
-	@Test
-	void everyAddressReachesAPortSomethingListensOn() {
-		assertThat(topology().unreachable()).isEmpty();
+	void followsTheDeploymentRules() {
+		DeploymentRules.check(manifests.processes(), manifests.topology());
 	}
 
 	@Test
@@ -190,18 +164,15 @@ class KubernetesManifestsTests {
 		StatefulSet apiServers = manifests.named(StatefulSet.class, "api-server");
 		Service headless = manifests.named(Service.class, apiServers.getSpec().getServiceName());
 		assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
-		Map<String, Integer> apiServerPorts = settings(manifests.workload("api-server").containers().get(0)).ports();
+		Map<String, Integer> apiServerPorts = settings("api-server").ports();
 		// By each pod's stable name, on the relay port; and for catch-up, itself included (it skips itself), on gRPC.
-		assertThat(settings(manifests.workload("forwarder").containers().get(0)).staticInstances("api-server"))
+		assertThat(settings("forwarder").staticInstances("api-server"))
 			.isEqualTo(podUris(apiServers, headless, apiServerPorts.get("relay")));
-		assertThat(settings(manifests.workload("api-server").containers().get(0))
-			.staticInstances(ApiServerProperties.CatchUp.DEFAULT_SERVICE_ID))
+		assertThat(settings("api-server").staticInstances(ApiServerProperties.CatchUp.DEFAULT_SERVICE_ID))
 			.isEqualTo(podUris(apiServers, headless, apiServerPorts.get("grpc")));
 		// The receivers reach the forwarder pods through their Service's relay port.
-		Map<String, Integer> forwarderPorts = settings(manifests.workload("forwarder").containers().get(0)).ports();
-		String forwarderUri = settings(manifests.workload("remote-receiver").containers().get(0))
-			.staticInstances("forwarder")
-			.get(0);
+		Map<String, Integer> forwarderPorts = settings("forwarder").ports();
+		String forwarderUri = settings("remote-receiver").staticInstances("forwarder").get(0);
 		assertThat(manifests.named(Service.class, "forwarder").getSpec().getPorts())
 			.filteredOn(port -> forwarderUri.equals("http://forwarder:" + port.getPort()))
 			.extracting(port -> manifests.workload("forwarder").port(port.getTargetPort()).getContainerPort())
@@ -209,8 +180,8 @@ class KubernetesManifestsTests {
 		// HAProxy runs the repository's haproxy.cfg and balances over the SRV records of the pods' gRPC port.
 		assertThat(manifests.named(ConfigMap.class, "haproxy-config").getData().get("haproxy.cfg"))
 			.isEqualTo(Files.readString(Repository.path("deploy/haproxy/haproxy.cfg")));
-		assertThat(environment(manifests.workload("haproxy").containers().get(0)).get("API_SERVERS_SRV"))
-			.isEqualTo("_grpc._tcp." + headless.getMetadata().getName() + "." + NAMESPACE + ".svc.cluster.local");
+		assertThat(process("haproxy").environment().get("API_SERVERS_SRV"))
+			.isEqualTo("_grpc._tcp." + headless.getMetadata().getName() + "." + KubernetesManifests.NAMESPACE + ".svc.cluster.local");
 		assertThat(headless.getSpec().getPorts()).extracting(ServicePort::getName).contains("grpc");
 	}
 
@@ -282,17 +253,12 @@ class KubernetesManifestsTests {
 		return scraped;
 	}
 
-	private static ServiceSettings settings(Container container) {
-		return new ServiceSettings(ServiceSettings.moduleOfImage(container.getImage()), environment(container),
-				(container.getArgs() != null) ? container.getArgs() : List.of());
+	private static DeployedProcess process(String workload) {
+		return manifests.processes().stream().filter(process -> process.name().equals(workload)).findFirst().orElseThrow();
 	}
 
-	private static Map<String, String> environment(Container container) {
-		Map<String, String> environment = new LinkedHashMap<>();
-		for (EnvVar variable : container.getEnv()) {
-			environment.put(variable.getName(), variable.getValue());
-		}
-		return environment;
+	private static ServiceSettings settings(String workload) {
+		return process(workload).settings();
 	}
 
 	private static List<Probe> probes(Container container) {
@@ -306,77 +272,11 @@ class KubernetesManifestsTests {
 		return probes;
 	}
 
-	/**
-	 * Who listens where: each pod on its application's own ports (HAProxy on its bind variables,
-	 * Prometheus and Grafana on their defaults), each Service name on the ports that target one of
-	 * its pods' ports, and each pod of a headless Service under its own name. Every address the
-	 * containers' arguments, environment and mounted ConfigMaps give is a dial.
-	 */
-	private static Topology topology() {
-		Topology topology = new Topology();
-		topology.listens(CLUSTER_DNS, List.of(53));
-		for (Workload workload : manifests.workloads()) {
-			String pod = "pod/" + workload.name();
-			for (Container container : workload.containers()) {
-				Map<String, String> environment = environment(container);
-				if (container.getImage().startsWith("prometheus-relay/")) {
-					topology.listens(pod, settings(container).ports().values());
-				}
-				else if (container.getImage().startsWith("haproxy:")) {
-					topology.listens(pod, List.of(Topology.portOf(environment.get("HAPROXY_BIND")),
-							Topology.portOf(environment.get("HAPROXY_STATS"))));
-					// Its servers are the api-server pods, health-checked on API_SERVER_CHECK_PORT.
-					topology.dials(pod, "pod/api-server", Integer.parseInt(environment.get("API_SERVER_CHECK_PORT")));
-				}
-				THIRD_PARTY_PORTS.forEach((image, ports) -> {
-					if (container.getImage().startsWith(image)) {
-						topology.listens(pod, ports);
-					}
-				});
-				container.getPorts().forEach(port -> topology.dials(pod, pod, port.getContainerPort()));
-				environment.values().forEach(value -> topology.dialsIn(pod, String.valueOf(value)));
-				((container.getArgs() != null) ? container.getArgs() : List.<String>of())
-					.forEach(argument -> topology.dialsIn(pod, argument));
-			}
-			for (Volume volume : workload.template().getSpec().getVolumes()) {
-				if (volume.getConfigMap() != null) {
-					manifests.named(ConfigMap.class, volume.getConfigMap().getName())
-						.getData()
-						.values()
-						.forEach(text -> topology.dialsIn(pod, text));
-				}
-			}
-		}
-		for (Service service : manifests.all(Service.class)) {
-			String name = service.getMetadata().getName();
-			for (Workload workload : manifests.selectedBy(service)) {
-				for (ServicePort port : service.getSpec().getPorts()) {
-					ContainerPort target = workload.port(port.getTargetPort());
-					if (target != null) {
-						clusterNames(name).forEach(host -> topology.listens(host, List.of(port.getPort())));
-						if ("None".equals(service.getSpec().getClusterIP())) {
-							IntStream.range(0, workload.replicas())
-								.forEach(i -> clusterNames(workload.name() + "-" + i + "." + name)
-									.forEach(host -> topology.listens(host, List.of(target.getContainerPort()))));
-						}
-					}
-				}
-			}
-		}
-		return topology;
-	}
-
 	private static List<String> podUris(StatefulSet statefulSet, Service headless, int port) {
 		return IntStream.range(0, statefulSet.getSpec().getReplicas())
 			.mapToObj(i -> "http://" + statefulSet.getMetadata().getName() + "-" + i + "." + headless.getMetadata().getName()
 					+ ":" + port)
 			.toList();
-	}
-
-	/** The names a Service (or a pod of a headless one) has in cluster DNS, from within the namespace. */
-	private static List<String> clusterNames(String name) {
-		return List.of(name, name + "." + NAMESPACE, name + "." + NAMESPACE + ".svc",
-				name + "." + NAMESPACE + ".svc.cluster.local");
 	}
 
 }

@@ -10,8 +10,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.prometheusrelay.harness.ManagedProcess;
 import io.prometheusrelay.testsupport.RealPeers;
@@ -25,6 +28,8 @@ import static org.awaitility.Awaitility.await;
  * The README's first command, {@code scripts/run-local.sh}, as a newcomer runs it: within a minute
  * Prometheus has the demo application's series (scraped through the RSocket proxy) and grpc-client,
  * on the script's output, follows series that Prometheus remote-wrote; stopping it stops everything.
+ * What it starts ({@code --plan}) follows the {@link DeploymentRules}, each process on ports of its
+ * own.
  */
 class LocalRunTests {
 
@@ -63,6 +68,67 @@ class LocalRunTests {
 				assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as(line + " still running").isFalse();
 			}
 		}
+	}
+
+	@Test
+	void itsPlanFollowsTheDeploymentRulesWithEveryProcessOnPortsOfItsOwn() throws Exception {
+		List<DeployedProcess> plan = plan();
+		assertThat(plan).extracting(DeployedProcess::name)
+			.contains("api-server-1", "api-server-2", "forwarder", "remote-receiver", "haproxy", "prometheus",
+					"grpc-client", "proxy-server", "demo-app");
+		DeploymentRules.check(plan, Topology.of(plan));
+		assertThat(plan.stream().flatMap(process -> process.listening().stream())).doesNotHaveDuplicates();
+		PrometheusServer.checkConfig(this.state.resolve("prometheus.yml"));
+	}
+
+	/**
+	 * What {@code run-local.sh --plan} prints, one process a line ("name, then its command", tab
+	 * separated): {@code env} assignments as its environment; a Java application by its exec jar's
+	 * module; every file an argument names (Prometheus's and HAProxy's configuration) as a text.
+	 */
+	private List<DeployedProcess> plan() throws Exception {
+		ProcessBuilder script = new ProcessBuilder("bash", Repository.path("scripts/run-local.sh").toString(), "--plan")
+			.directory(Repository.root().toFile())
+			.redirectError(ProcessBuilder.Redirect.INHERIT)
+			.redirectOutput(this.state.resolve("plan").toFile());
+		script.environment().put("RUN_LOCAL_STATE", this.state.toString());
+		Process started = script.start();
+		try {
+			assertThat(started.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			assertThat(started.exitValue()).isZero();
+		}
+		finally {
+			started.destroyForcibly();
+		}
+		List<DeployedProcess> plan = new ArrayList<>();
+		for (String line : Files.readAllLines(this.state.resolve("plan"))) {
+			List<String> command = new ArrayList<>(List.of(line.split("\t")));
+			String name = command.remove(0);
+			Map<String, String> environment = new LinkedHashMap<>();
+			if (command.get(0).equals("env")) {
+				command.remove(0);
+				while (command.get(0).contains("=")) {
+					String assignment = command.remove(0);
+					environment.put(assignment.substring(0, assignment.indexOf('=')), assignment.substring(assignment.indexOf('=') + 1));
+				}
+			}
+			String image = command.get(0).equals("prometheus") ? "prom/prometheus" : command.get(0);
+			int jar = command.indexOf("-jar");
+			if (jar >= 0) {
+				String file = Path.of(command.get(jar + 1)).getFileName().toString();
+				image = DeployedProcess.OURS + file.replaceFirst("-exec\\.jar$", "").replaceFirst("-\\d.*$", "");
+			}
+			List<String> args = command.subList((jar >= 0) ? jar + 2 : 1, command.size());
+			List<String> texts = new ArrayList<>();
+			for (String argument : args) {
+				Path file = Repository.root().resolve(argument.substring(argument.indexOf('=') + 1));
+				if (Files.isRegularFile(file)) {
+					texts.add(Files.readString(file));
+				}
+			}
+			plan.add(new DeployedProcess(name, "127.0.0.1", image, environment, List.copyOf(args), null, List.of(), texts));
+		}
+		return plan;
 	}
 
 	private String query(String promql) throws Exception {

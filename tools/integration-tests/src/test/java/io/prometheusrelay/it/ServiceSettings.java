@@ -40,10 +40,9 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * What one of this repository's applications makes of the environment and arguments a deployment
- * descriptor (docker-compose.yml, a Kubernetes manifest) gives it, worked out by Spring's own
- * binder and the applications' own {@code @ConfigurationProperties} classes with their defaults:
- * the ports it listens on, the peers it is told about, and the environment variables it would
- * ignore.
+ * descriptor (docker-compose.yml, a Kubernetes manifest, the local run) gives it, worked out by
+ * Spring's own binder and the applications' own {@code @ConfigurationProperties} classes with their
+ * defaults: the ports it listens on, the peers it is told about, and the settings it would ignore.
  */
 final class ServiceSettings {
 
@@ -54,27 +53,31 @@ final class ServiceSettings {
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
 
-	private static final Pattern ENV_LOOKUP = Pattern.compile("env\\.get(?:OrDefault)?\\(\"([A-Z][A-Z0-9_]*)\"");
+	/** grpc-client's own command line: the variables it looks up, the options it reads a value of, its flags. */
+	private static final Pattern CLIENT_OPTIONS = Pattern.compile(
+			"env\\.get(?:OrDefault)?\\(\"([A-Z][A-Z0-9_]*)\"|case \"([a-z-]+)\" -> [^;]*\\bvalue\\b|arg\\.equals\\(\"--([a-z-]+)\"\\)");
 
 	private static final Path CONSUL_PROFILE = Repository.moduleFile("pipeline-boot",
 			"src/main/resources/application-consul.properties");
 
 	/**
-	 * Where each module reads environment variables of its own: the ${PLACEHOLDER}s of its
-	 * properties files, and grpc-client's direct lookups.
+	 * Where each module reads settings of its own: the ${PLACEHOLDER}s of its properties files, and
+	 * grpc-client's variables and options.
 	 */
-	private static final Map<String, Map<Path, Pattern>> OWN_VARIABLES = Map.of("api-server",
+	private static final Map<String, Map<Path, Pattern>> OWN_SETTINGS = Map.of("api-server",
 			Map.of(CONSUL_PROFILE, PLACEHOLDER), "forwarder", Map.of(CONSUL_PROFILE, PLACEHOLDER), "remote-receiver",
 			Map.of(CONSUL_PROFILE, PLACEHOLDER), "demo-app",
 			Map.of(Repository.moduleFile("demo-app", "src/main/resources/application.properties"), PLACEHOLDER),
 			"grpc-client", Map.of(Repository.moduleFile("grpc-client",
-					"src/main/java/io/prometheusrelay/grpcclient/ClientOptions.java"), ENV_LOOKUP));
+					"src/main/java/io/prometheusrelay/grpcclient/ClientOptions.java"), CLIENT_OPTIONS));
 
 	private static volatile Set<String> metadataNames;
 
 	final String module;
 
 	private final Map<String, Object> environment;
+
+	private final List<String> args;
 
 	private final Binder binder;
 
@@ -84,16 +87,11 @@ final class ServiceSettings {
 		}
 		this.module = module;
 		this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+		this.args = List.copyOf(args);
 		MutablePropertySources sources = new MutablePropertySources();
 		sources.addLast(new SimpleCommandLinePropertySource(args.toArray(String[]::new)));
 		sources.addLast(new SystemEnvironmentPropertySource("environment", this.environment));
 		this.binder = new Binder(ConfigurationPropertySources.from(sources));
-	}
-
-	/** The module an image name is built from: prometheus-relay/api-server:0.1.0 is api-server. */
-	static String moduleOfImage(String image) {
-		String name = image.substring(image.lastIndexOf('/') + 1);
-		return name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
 	}
 
 	/** The ports the application listens on, by the names the descriptors give them. */
@@ -146,29 +144,31 @@ final class ServiceSettings {
 			.orElse(false);
 	}
 
-	String environment(String name) {
-		Object value = this.environment.get(name);
-		return (value != null) ? value.toString() : null;
-	}
-
 	/**
-	 * The environment variables the application would not read: neither a property it or Spring
-	 * knows (by Spring's relaxed binding), nor one it reads itself.
+	 * The environment variables and {@code --name=value} arguments the application would not read:
+	 * neither a property it or Spring knows (by Spring's relaxed binding), nor a variable it reads
+	 * itself.
 	 */
-	Set<String> ignoredEnvironment() {
+	Set<String> ignoredSettings() {
 		Set<String> ignored = new TreeSet<>();
-		Set<String> ownVariables = ownVariables();
+		Set<String> own = ownSettings();
 		for (String variable : this.environment.keySet()) {
-			if (!ownVariables.contains(variable) && !bindsToAKnownProperty(variable)) {
+			if (!own.contains(variable) && !bindsToAKnownProperty(ConfigurationPropertySource
+				.from(new SystemEnvironmentPropertySource("one", Map.of(variable, "value"))))) {
 				ignored.add(variable);
+			}
+		}
+		for (String argument : this.args) {
+			String option = argument.replaceFirst("^--", "").replaceFirst("=.*", "");
+			if (argument.startsWith("--") && !own.contains(option) && !bindsToAKnownProperty(ConfigurationPropertySource
+				.from(new SimpleCommandLinePropertySource(argument)))) {
+				ignored.add(argument);
 			}
 		}
 		return ignored;
 	}
 
-	private boolean bindsToAKnownProperty(String variable) {
-		ConfigurationPropertySource source = ConfigurationPropertySource
-			.from(new SystemEnvironmentPropertySource("one", Map.of(variable, "value")));
+	private boolean bindsToAKnownProperty(ConfigurationPropertySource source) {
 		String ownPrefix = OWN_PREFIX.get(this.module);
 		for (String name : metadataNames()) {
 			// Another module's relay.* properties are not this one's.
@@ -184,13 +184,17 @@ final class ServiceSettings {
 		return false;
 	}
 
-	private Set<String> ownVariables() {
+	private Set<String> ownSettings() {
 		Set<String> names = new HashSet<>();
-		OWN_VARIABLES.getOrDefault(this.module, Map.of()).forEach((file, pattern) -> {
+		OWN_SETTINGS.getOrDefault(this.module, Map.of()).forEach((file, pattern) -> {
 			try {
 				Matcher matcher = pattern.matcher(Files.readString(file));
 				while (matcher.find()) {
-					names.add(matcher.group(1));
+					for (int group = 1; group <= matcher.groupCount(); group++) {
+						if (matcher.group(group) != null) {
+							names.add(matcher.group(group));
+						}
+					}
 				}
 			}
 			catch (IOException ex) {

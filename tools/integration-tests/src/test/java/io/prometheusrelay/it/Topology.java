@@ -9,12 +9,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A deployment descriptor reduced to what can be held against the applications themselves: the
  * hosts it names, the ports each one listens on, and every address it tells anything to dial.
- * docker-compose.yml and the Kubernetes manifests each build one, so that one rule, "every address
- * reaches a port someone listens on", replaces a check per relationship.
+ * docker-compose.yml, the Kubernetes manifests and the local run each build one, so that one rule,
+ * "every address reaches a port someone listens on", replaces a check per relationship.
  */
 final class Topology {
 
@@ -36,6 +37,45 @@ final class Topology {
 			return this.from + " dials " + this.host + ":" + this.port;
 		}
 
+	}
+
+	/**
+	 * Every process listening where its settings say, and dialling every address in its environment,
+	 * arguments and texts, the ports the descriptor publishes on it, and the peers HAProxy checks:
+	 * {@code X_CHECK_PORT} on X's host, or on every api-server where there is no X.
+	 */
+	static Topology of(List<DeployedProcess> processes) {
+		Topology topology = new Topology();
+		for (DeployedProcess process : processes) {
+			topology.listens(process.host(), process.listening());
+			String from = process.host();
+			Map<String, String> environment = process.environment();
+			environment.forEach((variable, value) -> {
+				topology.dialsIn(from, value);
+				String portVariable = variable.replaceFirst("_HOST$", "_PORT");
+				if (!portVariable.equals(variable) && environment.containsKey(portVariable)) {
+					topology.dials(from, value, Integer.parseInt(environment.get(portVariable)));
+				}
+				if (variable.endsWith("_CHECK_PORT")) {
+					int port = Integer.parseInt(value);
+					String peer = environment.get(variable.substring(0, variable.length() - "_CHECK_PORT".length()));
+					if (peer != null) {
+						topology.dials(from, peer.substring(0, peer.lastIndexOf(':')), port);
+					}
+					else {
+						processes.stream()
+							.filter(apiServer -> apiServer.image().startsWith(DeployedProcess.OURS + "api-server"))
+							.forEach(apiServer -> topology.dials(from, apiServer.host(), port));
+					}
+				}
+			});
+			Stream.concat(process.args().stream(), process.texts().stream()).forEach(text -> topology.dialsIn(from, text));
+			process.published().forEach(port -> topology.dials(from, from, port));
+			if (process.declaredPorts() != null) {
+				process.declaredPorts().values().forEach(port -> topology.dials(from, from, port));
+			}
+		}
+		return topology;
 	}
 
 	/** {@code host} accepts connections on {@code ports}. */
