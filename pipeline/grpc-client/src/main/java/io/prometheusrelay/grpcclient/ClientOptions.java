@@ -14,10 +14,17 @@ import io.prometheusrelay.protocol.api.ReadMode;
 import io.prometheusrelay.protocol.remotewrite.LabelMatcher;
 import org.jspecify.annotations.Nullable;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * The command line, with the environment variables the original client read as fallbacks.
+ * The command line, read by picocli, with the environment variables the original client read as
+ * fallbacks.
  *
  * @param target gRPC target (host:port) of HAProxy or an api-server
  * @param matchers all must match
@@ -47,111 +54,118 @@ record ClientOptions(String target, List<LabelMatcher> matchers, ReadMode mode, 
 
 	}
 
-	static final String HELP = """
-			Usage: grpc-client [options]
+	/** The options whose default is an environment variable, as the original client read them. */
+	private static final Map<String, String> ENVIRONMENT = Map.of("--lb-addr", "LB_ADDR", "--metric", "SUBSCRIBED_METRIC",
+			"--token-file", "LB_TOKEN_FILE");
 
-			Reads metrics from the api-servers (through HAProxy) and prints them to stdout; logs go to stderr.
+	/** The command line as picocli reads it; {@link #parse} makes the options of it. */
+	@Command(name = "grpc-client", customSynopsis = "grpc-client [options]", sortOptions = false, usageHelpWidth = 110,
+			description = { "", "Reads metrics from the api-servers (through HAProxy) and prints them to stdout; logs go to stderr.", "" },
+			optionListHeading = "Options:%n",
+			footer = { "", "Exit codes: 0 done, 2 usage error, 3 request refused by the server, 4 server unreachable, "
+					+ "5 deadline exceeded, 1 any other failure." })
+	static final class CommandLineArguments {
 
-			Options:
-			  --lb-addr=HOST:PORT   gRPC address of HAProxy or an api-server (env LB_ADDR; default %s)
-			  --metric=NAME         only series of this metric (env SUBSCRIBED_METRIC)
-			  --match=SELECTOR      PromQL matchers, repeatable: job="node", code=~"5..", {a="b",c!="d"}
-			  --mode=MODE           latest (default): newest sample of each series; range: stored samples
-			                        between --since and --until; follow: latest, then new samples until stopped
-			  --since=TIME          range start: RFC 3339 (2026-11-21T09:00:00Z), epoch millis, or a duration ago (15m)
-			  --until=TIME          range end, same forms (default: now)
-			  --format=FORMAT       text (default): Prometheus exposition; json: one object per series per line
-			  --deadline=DURATION   give up after this long (default 60s; none with --mode=follow)
-			  --tls                 connect with TLS, trusting the JVM's CAs (implied by the next four)
-			  --ca=FILE             PEM file of the CA the server's certificate must come from
-			  --cert=FILE           PEM file of this client's certificate, for mutual TLS (with --key)
-			  --key=FILE            PEM file (PKCS#8) of its private key
-			  --server-name=NAME    the name the server's certificate must have, if not the host dialled
-			  --token-file=FILE     send the bearer token in FILE with every call (env LB_TOKEN_FILE)
-			  --help                print this help
+		@Option(names = "--lb-addr", paramLabel = "HOST:PORT", defaultValue = DEFAULT_TARGET,
+				description = "gRPC address of HAProxy or an api-server (env LB_ADDR; default ${DEFAULT-VALUE})")
+		String target;
 
-			Exit codes: 0 done, 2 usage error, 3 request refused by the server, 4 server unreachable,
-			5 deadline exceeded, 1 any other failure.
-			""".formatted(DEFAULT_TARGET);
+		@Option(names = "--metric", paramLabel = "NAME", description = "only series of this metric (env SUBSCRIBED_METRIC)")
+		@Nullable String metric;
 
+		@Option(names = "--match", paramLabel = "SELECTOR",
+				description = "PromQL matchers, repeatable: job=\"node\", code=~\"5..\", {a=\"b\",c!=\"d\"}")
+		List<String> matchers = new ArrayList<>();
+
+		@Option(names = "--mode", paramLabel = "MODE", defaultValue = "latest",
+				description = "latest (default): newest sample of each series; range: stored samples between --since "
+						+ "and --until; follow: latest, then new samples until stopped")
+		String mode;
+
+		@Option(names = "--since", paramLabel = "TIME",
+				description = "range start: RFC 3339 (2026-11-21T09:00:00Z), epoch millis, or a duration ago (15m)")
+		@Nullable String since;
+
+		@Option(names = "--until", paramLabel = "TIME", description = "range end, same forms (default: now)")
+		@Nullable String until;
+
+		@Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+				description = "text (default): Prometheus exposition; json: one object per series per line")
+		String format;
+
+		@Option(names = "--deadline", paramLabel = "DURATION",
+				description = "give up after this long (default 60s; none with --mode=follow)")
+		@Nullable String deadline;
+
+		@Option(names = "--tls", description = "connect with TLS, trusting the JVM's CAs (implied by the next four)")
+		boolean tls;
+
+		@Option(names = "--ca", paramLabel = "FILE", description = "PEM file of the CA the server's certificate must come from")
+		@Nullable String ca;
+
+		@Option(names = "--cert", paramLabel = "FILE",
+				description = "PEM file of this client's certificate, for mutual TLS (with --key)")
+		@Nullable String certificate;
+
+		@Option(names = "--key", paramLabel = "FILE", description = "PEM file (PKCS#8) of its private key")
+		@Nullable String key;
+
+		@Option(names = "--server-name", paramLabel = "NAME",
+				description = "the name the server's certificate must have, if not the host dialled")
+		@Nullable String serverName;
+
+		@Option(names = "--token-file", paramLabel = "FILE",
+				description = "send the bearer token in FILE with every call (env LB_TOKEN_FILE)")
+		@Nullable String tokenFile;
+
+		@Option(names = { "-h", "--help" }, usageHelp = true, description = "print this help")
+		boolean help;
+
+	}
+
+	/** The help text: picocli's, from the options above. */
+	static String usage() {
+		return new CommandLine(new CommandLineArguments()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+	}
+
+	/**
+	 * Reads the command line with picocli, taking {@code LB_ADDR}, {@code SUBSCRIBED_METRIC} and
+	 * {@code LB_TOKEN_FILE} from {@code env} for options not given.
+	 * @throws UsageException for a command line that cannot be run, saying why
+	 */
 	static ClientOptions parse(String[] args, Map<String, String> env) {
-		String target = env.getOrDefault("LB_ADDR", DEFAULT_TARGET);
+		CommandLineArguments arguments = new CommandLineArguments();
+		CommandLine commandLine = new CommandLine(arguments).setDefaultValueProvider(argument -> {
+			String variable = (argument instanceof OptionSpec option) ? ENVIRONMENT.get(option.longestName()) : null;
+			return (variable != null) ? env.get(variable) : null;
+		});
+		try {
+			commandLine.parseArgs(args);
+		}
+		catch (ParameterException ex) {
+			throw new UsageException(ex.getMessage() + "; see --help");
+		}
 		List<LabelMatcher> matchers = new ArrayList<>();
-		String metric = env.get("SUBSCRIBED_METRIC");
-		ReadMode mode = ReadMode.LATEST;
-		String since = null;
-		String until = null;
-		Format format = Format.TEXT;
-		String deadline = null;
-		boolean tls = false;
-		String ca = null;
-		String certificate = null;
-		String key = null;
-		String serverName = null;
-		String tokenFile = env.get("LB_TOKEN_FILE");
-		boolean help = false;
-		for (int i = 0; i < args.length; i++) {
-			String arg = args[i];
-			if (arg.equals("--help") || arg.equals("-h")) {
-				help = true;
-				continue;
-			}
-			if (arg.equals("--tls")) {
-				tls = true;
-				continue;
-			}
-			if (!arg.startsWith("--")) {
-				throw new UsageException("unexpected argument '" + arg + "'; see --help");
-			}
-			String name;
-			String value;
-			int equals = arg.indexOf('=');
-			if (equals > 0) {
-				name = arg.substring(2, equals);
-				value = arg.substring(equals + 1);
-			}
-			else {
-				name = arg.substring(2);
-				if (i + 1 >= args.length) {
-					throw new UsageException("--" + name + " needs a value; see --help");
-				}
-				value = args[++i];
-			}
-			switch (name) {
-				case "lb-addr" -> target = value;
-				case "metric" -> metric = value;
-				case "match" -> matchers.addAll(Selectors.parse(value));
-				case "mode" -> mode = mode(value);
-				case "since" -> since = value;
-				case "until" -> until = value;
-				case "format" -> format = format(value);
-				case "deadline" -> deadline = value;
-				case "ca" -> ca = value;
-				case "cert" -> certificate = value;
-				case "key" -> key = value;
-				case "server-name" -> serverName = value;
-				case "token-file" -> tokenFile = value;
-				default -> throw new UsageException("unknown option --" + name + "; see --help");
-			}
+		if (arguments.metric != null && !arguments.metric.isBlank()) {
+			matchers.add(Selectors.metricName(arguments.metric.strip()));
 		}
-		if (metric != null && !metric.isBlank()) {
-			matchers.add(0, Selectors.metricName(metric.strip()));
-		}
+		arguments.matchers.forEach(selector -> matchers.addAll(Selectors.parse(selector)));
+		ReadMode mode = mode(arguments.mode);
 		Instant now = Instant.now();
-		Instant sinceTime = (since != null) ? time("--since", since, now) : null;
-		Instant untilTime = (until != null) ? time("--until", until, now) : null;
-		if (mode == ReadMode.RANGE && sinceTime == null && !help) {
+		Instant since = (arguments.since != null) ? time("--since", arguments.since, now) : null;
+		Instant until = (arguments.until != null) ? time("--until", arguments.until, now) : null;
+		if (mode == ReadMode.RANGE && since == null && !arguments.help) {
 			throw new UsageException("--mode=range needs --since");
 		}
-		if (sinceTime != null && untilTime != null && untilTime.isBefore(sinceTime)) {
-			throw new UsageException("--until (" + untilTime + ") is before --since (" + sinceTime + ")");
+		if (since != null && until != null && until.isBefore(since)) {
+			throw new UsageException("--until (" + until + ") is before --since (" + since + ")");
 		}
-		Duration deadlineDuration = (deadline != null) ? duration("--deadline", deadline)
+		Duration deadline = (arguments.deadline != null) ? duration("--deadline", arguments.deadline)
 				: (mode == ReadMode.FOLLOW) ? null : DEFAULT_DEADLINE;
-		ChannelSecurity security = new ChannelSecurity(tls, path(ca), path(certificate), path(key), serverName,
-				path(tokenFile));
-		return new ClientOptions(target, List.copyOf(matchers), mode, sinceTime, untilTime, format, deadlineDuration,
-				security, help);
+		ChannelSecurity security = new ChannelSecurity(arguments.tls, path(arguments.ca), path(arguments.certificate),
+				path(arguments.key), arguments.serverName, path(arguments.tokenFile));
+		return new ClientOptions(arguments.target, List.copyOf(matchers), mode, since, until, format(arguments.format),
+				deadline, security, arguments.help);
 	}
 
 	GetMetricsRequest toRequest() {

@@ -45,7 +45,7 @@ public final class GrpcClientCommand {
 			return USAGE;
 		}
 		if (options.help()) {
-			out.print(ClientOptions.HELP);
+			out.print(ClientOptions.usage());
 			return OK;
 		}
 		ManagedChannel channel;

@@ -66,9 +66,9 @@ class ClientOptionsTests {
 		assertUsage(new String[] { "--since=1h", "--until=2h" }, "is before --since");
 		assertUsage(new String[] { "--deadline=soon" }, "cannot read --deadline 'soon'");
 		assertUsage(new String[] { "--match=job=node" }, "cannot parse matcher 'job=node'");
-		assertUsage(new String[] { "--colour=red" }, "unknown option --colour");
-		assertUsage(new String[] { "--metric" }, "--metric needs a value");
-		assertUsage(new String[] { "stray" }, "unexpected argument 'stray'");
+		assertUsage(new String[] { "--colour=red" }, "Unknown option: '--colour=red'");
+		assertUsage(new String[] { "--metric" }, "Missing required parameter for option '--metric'");
+		assertUsage(new String[] { "stray" }, "Unmatched argument at index 0: 'stray'");
 	}
 
 	@Test

@@ -53,9 +53,9 @@ final class ServiceSettings {
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
 
-	/** grpc-client's own command line: the variables it looks up, the options it reads a value of, its flags. */
-	private static final Pattern CLIENT_OPTIONS = Pattern.compile(
-			"env\\.get(?:OrDefault)?\\(\"([A-Z][A-Z0-9_]*)\"|case \"([a-z-]+)\" -> [^;]*\\bvalue\\b|arg\\.equals\\(\"--([a-z-]+)\"\\)");
+	/** grpc-client's own command line (picocli): the option names it declares, and the variables its defaults come from. */
+	private static final Pattern CLIENT_OPTIONS = Pattern
+		.compile("names = (?:\\{ \"-h\", )?\"--([a-z-]+)\"|\"--[a-z-]+\",\\s*\"([A-Z][A-Z0-9_]+)\"");
 
 	private static final Path CONSUL_PROFILE = Repository.moduleFile("pipeline-boot",
 			"src/main/resources/application-consul.properties");
