@@ -7,8 +7,8 @@
 # started, by PID. RUN_LOCAL_STATE moves the state directory; FOLLOW_METRIC picks the metric followed.
 #
 # --plan starts nothing: it prints each process it would start, its name and then its command, tab
-# separated, one per line (integration-tests' DeploymentAgreementTests holds them to the
-# applications' own settings, as it holds docker-compose.yml and the Kubernetes manifests).
+# separated, one per line. Integration-tests' LocalRunTests holds them to the applications' own
+# settings (DeploymentRules), as DockerComposeTests and KubernetesManifestsTests hold the others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,11 +26,15 @@ if ! $plan && [ -f "$state/pids" ]; then
   rm -f "$state/pids"
 fi
 
-# A module's exec jar, in whichever half it lives (pipeline/ or rsocket/); its name before it is built.
+# A module's exec jar, in whichever half it lives (pipeline/ or rsocket/); empty before it is built
+# (the --plan names it all the same).
 jar() {
   local found
   found=$(ls pipeline/"$1"/target/"$1"-*-exec.jar rsocket/"$1"/target/"$1"-*-exec.jar 2>/dev/null | head -n 1 || true)
-  echo "${found:-$1-exec.jar}"
+  if [ -z "$found" ] && $plan; then
+    found="$1-exec.jar"
+  fi
+  echo "$found"
 }
 $plan || for module in remote-receiver forwarder api-server grpc-client proxy-server demo-app; do
   if [ -z "$(jar $module)" ]; then

@@ -87,19 +87,8 @@ class LocalRunTests {
 	 * module; every file an argument names (Prometheus's and HAProxy's configuration) as a text.
 	 */
 	private List<DeployedProcess> plan() throws Exception {
-		ProcessBuilder script = new ProcessBuilder("bash", Repository.path("scripts/run-local.sh").toString(), "--plan")
-			.directory(Repository.root().toFile())
-			.redirectError(ProcessBuilder.Redirect.INHERIT)
-			.redirectOutput(this.state.resolve("plan").toFile());
-		script.environment().put("RUN_LOCAL_STATE", this.state.toString());
-		Process started = script.start();
-		try {
-			assertThat(started.waitFor(60, TimeUnit.SECONDS)).isTrue();
-			assertThat(started.exitValue()).isZero();
-		}
-		finally {
-			started.destroyForcibly();
-		}
+		assertThat(runScript(Repository.path("scripts/run-local.sh"), "--plan", this.state.resolve("plan"), this.state))
+			.isZero();
 		List<DeployedProcess> plan = new ArrayList<>();
 		for (String line : Files.readAllLines(this.state.resolve("plan"))) {
 			List<String> command = new ArrayList<>(List.of(line.split("\t")));
@@ -129,6 +118,37 @@ class LocalRunTests {
 			plan.add(new DeployedProcess(name, "127.0.0.1", image, environment, List.copyOf(args), null, List.of(), texts));
 		}
 		return plan;
+	}
+
+	/** The README's promise for a fresh checkout: the first run builds before it starts anything. */
+	@Test
+	void buildsFirstOnAFreshCheckout() throws Exception {
+		Path fresh = this.state.resolve("fresh");
+		Files.createDirectories(fresh.resolve("scripts"));
+		Path script = Files.copy(Repository.path("scripts/run-local.sh"), fresh.resolve("scripts/run-local.sh"));
+		// A Maven wrapper that says how it was called and fails, so that the script stops there.
+		Path mvnw = Files.writeString(fresh.resolve("mvnw"), "#!/bin/sh\necho \"mvnw $*\"\nexit 3\n");
+		assertThat(mvnw.toFile().setExecutable(true)).isTrue();
+		Path output = this.state.resolve("fresh.log");
+		assertThat(runScript(script, "", output, fresh.resolve("state"))).isEqualTo(3);
+		assertThat(Files.readString(output)).contains("Building (first run only)...", "mvnw -B -q -DskipTests install");
+	}
+
+	/** Runs the script to its end, within a minute: its standard output to {@code output}, its state in {@code stateDir}. */
+	private static int runScript(Path script, String argument, Path output, Path stateDir) throws Exception {
+		List<String> command = argument.isEmpty() ? List.of("bash", script.toString())
+				: List.of("bash", script.toString(), argument);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
+			.redirectOutput(output.toFile());
+		builder.environment().put("RUN_LOCAL_STATE", stateDir.toString());
+		Process started = builder.start();
+		try {
+			assertThat(started.waitFor(60, TimeUnit.SECONDS)).as("%s finished", script).isTrue();
+			return started.exitValue();
+		}
+		finally {
+			started.destroyForcibly();
+		}
 	}
 
 	private String query(String promql) throws Exception {
