@@ -1,5 +1,6 @@
 package io.prometheusrelay.it;
 
+import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,9 @@ class DockerComposeTests {
 			services = (Map<String, Map<String, Object>>) new Yaml().<Map<String, Object>>load(reader).get("services");
 		}
 		processes = new ArrayList<>();
-		services.forEach((name, service) -> processes.add(process(name, service)));
+		for (Map.Entry<String, Map<String, Object>> service : services.entrySet()) {
+			processes.add(process(service.getKey(), service.getValue()));
+		}
 	}
 
 	@Test
@@ -124,7 +127,7 @@ class DockerComposeTests {
 	 * command's arguments; its health check, command and mounted repository files as texts.
 	 */
 	@SuppressWarnings("unchecked")
-	private static DeployedProcess process(String name, Map<String, Object> service) {
+	private static DeployedProcess process(String name, Map<String, Object> service) throws IOException {
 		String image = (service.get("build") instanceof Map<?, ?> build)
 				? DeployedProcess.OURS + ((Map<String, Object>) build.get("args")).get("MODULE")
 				: String.valueOf(service.get("image"));
@@ -140,7 +143,7 @@ class DockerComposeTests {
 		for (Object volume : (List<Object>) service.getOrDefault("volumes", List.of())) {
 			Path mounted = Repository.path(volume.toString().split(":")[0]);
 			if (volume.toString().startsWith("./") && Files.isRegularFile(mounted)) {
-				texts.add(read(mounted));
+				texts.add(Files.readString(mounted));
 			}
 		}
 		List<Integer> published = ((List<Object>) service.getOrDefault("ports", List.of())).stream()
@@ -156,15 +159,6 @@ class DockerComposeTests {
 	@SuppressWarnings("unchecked")
 	private static List<String> list(String service, String key) {
 		return ((List<Object>) services.get(service).getOrDefault(key, List.of())).stream().map(Object::toString).toList();
-	}
-
-	private static String read(Path file) {
-		try {
-			return Files.readString(file);
-		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
 	}
 
 }
