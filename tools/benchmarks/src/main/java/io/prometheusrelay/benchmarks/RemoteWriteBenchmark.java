@@ -29,7 +29,9 @@ import io.prometheusrelay.harness.TestPki;
  * Prometheus v3.5.0's receiver (built by {@code scripts/build-go-peers.sh prometheus}), which takes
  * both versions and native histograms; {@code reference} (Debian's 2.42) takes only 1.0 and is left
  * out of 2.0 runs. Ratios are against the first system listed, in the same run, version and
- * concurrency. The systems {@code pipeline-tls} and {@code receiver-tls} are the same
+ * concurrency. The system {@code relay} is the pipeline with two api-servers (in this JVM) that ACK
+ * at once: what the receiver and the forwarder can take when storage costs nothing. The systems
+ * {@code pipeline-tls} and {@code receiver-tls} are the same
  * with mutual TLS on every hop; in service JVM arguments, {@code {name}} becomes the process's name (for
  * per-process profiling files). The system {@code baseline} is the pipeline built from another
  * checkout ({@code --baseline-repo}, e.g. the commit before a change), so a change's cost is a ratio
@@ -162,6 +164,7 @@ public final class RemoteWriteBenchmark {
 			case "pipeline" -> SystemUnderTest.pipeline(repo, workDir, jvmArgs);
 			case "baseline" -> SystemUnderTest.pipeline(baselineRepo, workDir, jvmArgs);
 			case "receiver" -> SystemUnderTest.receiverAlone(repo, workDir, jvmArgs);
+			case "relay" -> SystemUnderTest.relayOnly(repo, workDir, jvmArgs);
 			case "pipeline-tls" -> SystemUnderTest.pipeline(repo, workDir, jvmArgs, TestPki.create(workDir, "bench-ca"));
 			case "receiver-tls" -> SystemUnderTest.receiverAlone(repo, workDir, jvmArgs, TestPki.create(workDir, "bench-ca"));
 			default -> throw new IllegalArgumentException("Unknown system '" + system + "'");
@@ -175,6 +178,7 @@ public final class RemoteWriteBenchmark {
 			case "pipeline" -> "receiver → forwarder → 2 api-servers (fsync before ACK)";
 			case "baseline" -> "the same, built from --baseline-repo";
 			case "receiver" -> "receiver alone (forwarder ACKs at once)";
+			case "relay" -> "receiver → forwarder → 2 api-servers that ACK at once";
 			case "pipeline-tls" -> "the pipeline with mutual TLS on every hop (HTTPS in)";
 			case "receiver-tls" -> "receiver alone, mutual TLS in and out";
 			default -> system;

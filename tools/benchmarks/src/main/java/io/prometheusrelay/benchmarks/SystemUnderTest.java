@@ -21,6 +21,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.prometheusrelay.harness.FreePorts;
+import io.prometheusrelay.harness.GoPeer;
 import io.prometheusrelay.harness.ManagedProcess;
 import io.prometheusrelay.harness.TestPki;
 import io.prometheusrelay.transport.BatchOutcome;
@@ -78,15 +79,11 @@ final class SystemUnderTest implements AutoCloseable {
 	 * prometheus} (or {@code PROMETHEUS_BINARY}): both remote-write versions, and native histograms on.
 	 */
 	static SystemUnderTest prometheus3Receiver(Path workDir) throws IOException {
-		String configured = System.getenv("PROMETHEUS_BINARY");
-		Path binary = (configured != null && !configured.isBlank()) ? Path.of(configured)
-				: Path.of(System.getenv().getOrDefault("PROMETHEUS_RELAY_CACHE",
-						Path.of(System.getProperty("user.home"), ".cache", "prometheus-relay").toString()),
-						"prometheus-v0.305.0", "prometheus");
-		if (!Files.isExecutable(binary)) {
-			throw new IllegalStateException("No Prometheus 3 at " + binary + ": build it with scripts/build-go-peers.sh prometheus");
+		if (!GoPeer.PROMETHEUS.isBuilt()) {
+			throw new IllegalStateException(GoPeer.PROMETHEUS.howToBuild());
 		}
-		return prometheusReceiver(workDir, binary.toString(), List.of("--enable-feature=native-histograms"));
+		return prometheusReceiver(workDir, GoPeer.PROMETHEUS.binary().toString(),
+				List.of("--enable-feature=native-histograms"));
 	}
 
 	private static SystemUnderTest prometheusReceiver(Path workDir, String binary, List<String> flags)
@@ -118,7 +115,7 @@ final class SystemUnderTest implements AutoCloseable {
 	static SystemUnderTest pipeline(Path repo, Path workDir, List<String> jvmArgs, @Nullable TestPki pki)
 			throws IOException {
 		SystemUnderTest system = new SystemUnderTest(jvmArgs, pki);
-		List<String> targets = new ArrayList<>();
+		List<Integer> relayPorts = new ArrayList<>();
 		for (int i = 1; i <= 2; i++) {
 			int relayPort = FreePorts.next();
 			int httpPort = FreePorts.next();
@@ -130,22 +127,45 @@ final class SystemUnderTest implements AutoCloseable {
 			args.addAll(system.tls("api-server-" + i, "--relay.api-server.relay.ssl.bundle=relay",
 					"--relay.api-server.relay.ssl.client-auth=need"));
 			system.startJava("api-server-" + i, repo, "api-server", workDir, httpPort, args.toArray(String[]::new));
-			targets.add("--spring.cloud.discovery.client.simple.instances.api-server[" + (i - 1)
-					+ "].uri=http://127.0.0.1:" + relayPort);
+			relayPorts.add(relayPort);
 		}
-		int forwarderRelay = FreePorts.next();
-		List<String> forwarderArgs = new ArrayList<>(targets);
-		forwarderArgs.add("--relay.forwarder.relay.port=" + forwarderRelay);
-		forwarderArgs.add("--relay.forwarder.relay.host=127.0.0.1");
-		forwarderArgs.add("--relay.forwarder.handoff.dir=" + workDir.resolve("forwarder"));
-		forwarderArgs.addAll(system.tls("forwarder", "--relay.forwarder.relay.ssl.bundle=relay",
-				"--relay.forwarder.relay.ssl.client-auth=need", "--relay.forwarder.targets.client.ssl.bundle=relay"));
-		system.startJava("forwarder", repo, "forwarder", workDir, FreePorts.next(),
-				forwarderArgs.toArray(String[]::new));
-		system.startReceiver(repo, workDir, forwarderRelay);
+		system.startReceiver(repo, workDir, system.startForwarder(repo, workDir, relayPorts));
 		system.awaitAllHealthy();
 		system.storage = workDir.resolve("api-server-1");
 		return system;
+	}
+
+	/**
+	 * receiver -> forwarder (its hand-off on, as in the pipeline) -> two relay servers in this JVM
+	 * that ACK every batch at once: the pipeline with api-servers whose storage costs nothing, so
+	 * the most that any storage in the api-servers could let the pipeline take on this machine.
+	 */
+	static SystemUnderTest relayOnly(Path repo, Path workDir, List<String> jvmArgs) throws IOException {
+		SystemUnderTest system = new SystemUnderTest(jvmArgs);
+		List<Integer> relayPorts = new ArrayList<>();
+		for (int i = 1; i <= 2; i++) {
+			relayPorts.add(system.ackingRelayServer("acking-api-server-" + i, null).port());
+		}
+		system.startReceiver(repo, workDir, system.startForwarder(repo, workDir, relayPorts));
+		system.awaitAllHealthy();
+		return system;
+	}
+
+	/** Starts the forwarder, fanning out to the relay servers on {@code targetRelayPorts}; returns its relay port. */
+	private int startForwarder(Path repo, Path workDir, List<Integer> targetRelayPorts) throws IOException {
+		List<String> args = new ArrayList<>();
+		for (int i = 0; i < targetRelayPorts.size(); i++) {
+			args.add("--spring.cloud.discovery.client.simple.instances.api-server[" + i + "].uri=http://127.0.0.1:"
+					+ targetRelayPorts.get(i));
+		}
+		int relayPort = FreePorts.next();
+		args.add("--relay.forwarder.relay.port=" + relayPort);
+		args.add("--relay.forwarder.relay.host=127.0.0.1");
+		args.add("--relay.forwarder.handoff.dir=" + workDir.resolve("forwarder"));
+		args.addAll(tls("forwarder", "--relay.forwarder.relay.ssl.bundle=relay",
+				"--relay.forwarder.relay.ssl.client-auth=need", "--relay.forwarder.targets.client.ssl.bundle=relay"));
+		startJava("forwarder", repo, "forwarder", workDir, FreePorts.next(), args.toArray(String[]::new));
+		return relayPort;
 	}
 
 	/** Nothing started yet: the caller starts api-servers one by one ({@link #startApiServer}). */
@@ -176,21 +196,26 @@ final class SystemUnderTest implements AutoCloseable {
 	static SystemUnderTest receiverAlone(Path repo, Path workDir, List<String> jvmArgs, @Nullable TestPki pki)
 			throws IOException {
 		SystemUnderTest system = new SystemUnderTest(jvmArgs, pki);
+		system.startReceiver(repo, workDir, system.ackingRelayServer("acking-forwarder", pki).port());
+		system.awaitAllHealthy();
+		return system;
+	}
+
+	/** A relay server in this JVM that ACKs every batch at once (with {@code pki}, mutual TLS); stopped with the run. */
+	private RelayServer ackingRelayServer(String name, @Nullable TestPki pki) throws IOException {
 		SslContext tls = null;
 		if (pki != null) {
-			TestPki.Issued keys = pki.issue("acking-forwarder");
+			TestPki.Issued keys = pki.issue(name);
 			tls = SslContextBuilder.forServer(keys.certificate().toFile(), keys.privateKey().toFile())
 				.trustManager(pki.caCertificate().toFile())
 				.clientAuth(ClientAuth.REQUIRE)
 				.build();
 		}
-		RelayServer acking = RelayServer.start(new RelayServerOptions("acking-forwarder", "127.0.0.1", 0, 256 << 20,
-				1024, Duration.ofMinutes(5), Duration.ofSeconds(5), tls), batch -> Mono.just(BatchOutcome.ack()),
+		RelayServer acking = RelayServer.start(new RelayServerOptions(name, "127.0.0.1", 0, 256 << 20, 1024,
+				Duration.ofMinutes(5), Duration.ofSeconds(5), tls), batch -> Mono.just(BatchOutcome.ack()),
 				new SimpleMeterRegistry());
-		system.inProcess.add(acking);
-		system.startReceiver(repo, workDir, acking.port());
-		system.awaitAllHealthy();
-		return system;
+		this.inProcess.add(acking);
+		return acking;
 	}
 
 	private void startReceiver(Path repo, Path workDir, int forwarderPort) throws IOException {

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.List;
 
 import io.prometheusrelay.harness.FreePorts;
+import io.prometheusrelay.harness.GoPeer;
 import io.prometheusrelay.harness.ManagedProcess;
+import io.prometheusrelay.testsupport.RealPeers;
 
 import static org.awaitility.Awaitility.await;
 
@@ -34,7 +36,7 @@ final class ConsulAgent implements AutoCloseable {
 	}
 
 	static void assumeBuilt() {
-		GoPeer.CONSUL.assumeBuilt();
+		RealPeers.requireBuilt(GoPeer.CONSUL);
 	}
 
 	static ConsulAgent start(Path workDir) {

@@ -10,8 +10,10 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.jayway.jsonpath.JsonPath;
+import io.prometheusrelay.harness.GoPeer;
 import io.prometheusrelay.testsupport.Closeables;
 import io.prometheusrelay.testsupport.Promtool;
+import io.prometheusrelay.testsupport.RealPeers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +45,7 @@ class Prometheus3SenderEndToEndTests {
 
 	@Test
 	void whatEachPrometheusHoldsIsReadBackExactlyFromEachReplicaAndThroughHaproxy() throws Exception {
-		GoPeer.PROMETHEUS.assumeBuilt();
+		RealPeers.requireBuilt(GoPeer.PROMETHEUS);
 		HaproxyServer.assumeInstalled();
 		Pipeline pipeline = this.closeables.add(new Pipeline(this.workDir).start());
 		ClientJavaApplication application = this.closeables.add(new ClientJavaApplication());

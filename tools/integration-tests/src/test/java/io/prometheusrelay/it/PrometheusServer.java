@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
 import io.prometheusrelay.harness.FreePorts;
+import io.prometheusrelay.harness.GoPeer;
 import io.prometheusrelay.harness.ManagedProcess;
 import io.prometheusrelay.testsupport.RealPeers;
 
@@ -51,7 +52,7 @@ final class PrometheusServer implements AutoCloseable {
 	 * deploy/kubernetes run: fails, with promtool's report, on a config that Prometheus would refuse.
 	 */
 	static void checkConfig(Path config) throws Exception {
-		GoPeer.PROMTOOL.assumeBuilt();
+		RealPeers.requireBuilt(GoPeer.PROMTOOL);
 		Process process = new ProcessBuilder(GoPeer.PROMTOOL.binary().toString(), "check", "config", config.toString())
 			.redirectErrorStream(true)
 			.start();
@@ -92,7 +93,7 @@ final class PrometheusServer implements AutoCloseable {
 	 * scrapes native histograms (protobuf exposition first) and exemplars, and keeps metadata to send.
 	 */
 	static PrometheusServer version3(Path workDir, java.util.function.IntFunction<String> config) throws Exception {
-		GoPeer.PROMETHEUS.assumeBuilt();
+		RealPeers.requireBuilt(GoPeer.PROMETHEUS);
 		return start(GoPeer.PROMETHEUS.binary().toString(),
 				List.of("--enable-feature=native-histograms,exemplar-storage,metadata-wal-records"), workDir, config);
 	}

@@ -1,5 +1,6 @@
 package io.prometheusrelay.testsupport;
 
+import io.prometheusrelay.harness.GoPeer;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -22,6 +23,11 @@ public final class RealPeers {
 			throw new AssertionError("A real peer is missing under CI=true: " + howToGetIt);
 		}
 		Assumptions.abort(howToGetIt);
+	}
+
+	/** Carries on when the Go peer has been built; otherwise skips the test, or fails it under CI. */
+	public static void requireBuilt(GoPeer peer) {
+		require(peer.isBuilt(), peer.howToBuild());
 	}
 
 	static boolean isCi() {
