@@ -87,7 +87,7 @@ class LocalRunTests {
 	 * module; every file an argument names (Prometheus's and HAProxy's configuration) as a text.
 	 */
 	private List<DeployedProcess> plan() throws Exception {
-		assertThat(runScript(Repository.path("scripts/run-local.sh"), "--plan", this.state.resolve("plan"), this.state))
+		assertThat(runScript(Repository.path("scripts/run-local.sh"), this.state.resolve("plan"), this.state, "--plan"))
 			.isZero();
 		List<DeployedProcess> plan = new ArrayList<>();
 		for (String line : Files.readAllLines(this.state.resolve("plan"))) {
@@ -130,14 +130,14 @@ class LocalRunTests {
 		Path mvnw = Files.writeString(fresh.resolve("mvnw"), "#!/bin/sh\necho \"mvnw $*\"\nexit 3\n");
 		assertThat(mvnw.toFile().setExecutable(true)).isTrue();
 		Path output = this.state.resolve("fresh.log");
-		assertThat(runScript(script, "", output, fresh.resolve("state"))).isEqualTo(3);
+		assertThat(runScript(script, output, fresh.resolve("state"))).isEqualTo(3);
 		assertThat(Files.readString(output)).contains("Building (first run only)...", "mvnw -B -q -DskipTests install");
 	}
 
 	/** Runs the script to its end, within a minute: its standard output to {@code output}, its state in {@code stateDir}. */
-	private static int runScript(Path script, String argument, Path output, Path stateDir) throws Exception {
-		List<String> command = argument.isEmpty() ? List.of("bash", script.toString())
-				: List.of("bash", script.toString(), argument);
+	private static int runScript(Path script, Path output, Path stateDir, String... arguments) throws Exception {
+		List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+		command.addAll(List.of(arguments));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
 			.redirectOutput(output.toFile());
 		builder.environment().put("RUN_LOCAL_STATE", stateDir.toString());
