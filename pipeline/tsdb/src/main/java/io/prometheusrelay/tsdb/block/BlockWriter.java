@@ -1,0 +1,162 @@
+package io.prometheusrelay.tsdb.block;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.prometheusrelay.tsdb.chunks.ChunkMeta;
+import io.prometheusrelay.tsdb.chunks.ChunkWriter;
+import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
+import io.prometheusrelay.tsdb.index.IndexWriter;
+import io.prometheusrelay.tsdb.model.Labels;
+
+/**
+ * Writes one block: series are added in label order with their chunks, into
+ * {@code <ulid>.tmp-for-creation}; {@link #commit} writes the tombstones and meta.json, forces
+ * everything to disk and renames the directory to {@code <ulid>}, so that a block is either whole or
+ * not there. {@link #close()} without a commit removes the temporary directory.
+ */
+public final class BlockWriter implements AutoCloseable {
+
+	/** Suffix of a block being written; a directory with it after a crash is garbage. */
+	public static final String TEMPORARY_SUFFIX = ".tmp-for-creation";
+
+	private final Path dataDir;
+
+	private final Ulid id;
+
+	private final long minTime;
+
+	private final long maxTime;
+
+	private final Path temporary;
+
+	private final ChunkWriter chunks;
+
+	private final IndexWriter index;
+
+	private long numSeries;
+
+	private long numChunks;
+
+	private long numSamples;
+
+	private boolean committed;
+
+	private BlockWriter(Path dataDir, Ulid id, long minTime, long maxTime, Path temporary, ChunkWriter chunks,
+			IndexWriter index) {
+		this.dataDir = dataDir;
+		this.id = id;
+		this.minTime = minTime;
+		this.maxTime = maxTime;
+		this.temporary = temporary;
+		this.chunks = chunks;
+		this.index = index;
+	}
+
+	/**
+	 * Starts a block of the samples in [minTime, maxTime) under {@code dataDir}.
+	 * @param symbols every label name and value of the series to come
+	 */
+	public static BlockWriter create(Path dataDir, Ulid id, long minTime, long maxTime, Collection<String> symbols)
+			throws IOException {
+		Path temporary = dataDir.resolve(id + TEMPORARY_SUFFIX);
+		deleteRecursively(temporary);
+		Files.createDirectories(temporary);
+		try {
+			ChunkWriter chunks = new ChunkWriter(temporary.resolve("chunks"));
+			IndexWriter index = IndexWriter.create(temporary.resolve("index"), symbols);
+			return new BlockWriter(dataDir, id, minTime, maxTime, temporary, chunks, index);
+		}
+		catch (IOException | RuntimeException ex) {
+			deleteRecursively(temporary);
+			throw ex;
+		}
+	}
+
+	/** Adds a series after the previous one in label order; its chunks in time order, within the range. */
+	public void addSeries(Labels labels, List<TimedChunk> seriesChunks) throws IOException {
+		List<ChunkMeta> metas = new ArrayList<>(seriesChunks.size());
+		for (TimedChunk timed : seriesChunks) {
+			if (timed.minTime() < this.minTime || timed.maxTime() >= this.maxTime) {
+				throw new IllegalArgumentException("Chunk [" + timed.minTime() + ", " + timed.maxTime() + "] of "
+						+ labels + " is outside the block's [" + this.minTime + ", " + this.maxTime + ")");
+			}
+			metas.add(this.chunks.write(timed.chunk(), timed.minTime(), timed.maxTime()));
+			this.numSamples += timed.chunk().numSamples();
+		}
+		this.index.addSeries(labels, metas);
+		this.numSeries++;
+		this.numChunks += metas.size();
+	}
+
+	public long numSeries() {
+		return this.numSeries;
+	}
+
+	/** Finishes the block and moves it into place. */
+	public BlockMeta commit(BlockMeta.Compaction compaction) throws IOException {
+		this.chunks.close();
+		this.index.close();
+		Tombstones.writeEmpty(this.temporary);
+		BlockMeta meta = new BlockMeta(this.id.toString(), this.minTime, this.maxTime,
+				new BlockMeta.Stats(this.numSamples, this.numSeries, this.numChunks), compaction, BlockMeta.VERSION);
+		meta.write(this.temporary);
+		forceDirectory(this.temporary.resolve("chunks"));
+		forceDirectory(this.temporary);
+		Path target = this.dataDir.resolve(this.id.toString());
+		Files.move(this.temporary, target, StandardCopyOption.ATOMIC_MOVE);
+		forceDirectory(this.dataDir);
+		this.committed = true;
+		return meta;
+	}
+
+	@Override
+	public void close() throws IOException {
+		if (!this.committed) {
+			try {
+				this.chunks.close();
+				this.index.close();
+			}
+			finally {
+				deleteRecursively(this.temporary);
+			}
+		}
+	}
+
+	/** Forces a directory's entries (a created, renamed or deleted file) to disk. */
+	static void forceDirectory(Path directory) throws IOException {
+		try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+	}
+
+	static void deleteRecursively(Path path) throws IOException {
+		if (!Files.exists(path)) {
+			return;
+		}
+		try (Stream<Path> walk = Files.walk(path)) {
+			walk.sorted(Comparator.reverseOrder()).forEach(each -> {
+				try {
+					Files.deleteIfExists(each);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+		}
+		catch (UncheckedIOException ex) {
+			throw ex.getCause();
+		}
+	}
+
+}
