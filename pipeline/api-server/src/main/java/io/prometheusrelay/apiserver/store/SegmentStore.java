@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.prometheusrelay.pipeline.storage.DataDirectoryLock;
+import io.prometheusrelay.log.DataDirectoryLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.prometheusrelay.apiserver.StoreHealthIndicator;
-import io.prometheusrelay.pipeline.storage.DataDirectoryLock;
+import io.prometheusrelay.log.DataDirectoryLock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

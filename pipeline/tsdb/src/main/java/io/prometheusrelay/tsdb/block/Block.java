@@ -3,18 +3,30 @@ package io.prometheusrelay.tsdb.block;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.stream.Stream;
 
+import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
+import io.prometheusrelay.tsdb.chunks.ChunkMeta;
 import io.prometheusrelay.tsdb.chunks.ChunkReader;
 import io.prometheusrelay.tsdb.index.IndexReader;
+import io.prometheusrelay.tsdb.index.IndexSeries;
+import io.prometheusrelay.tsdb.index.Postings;
 import io.prometheusrelay.tsdb.model.CorruptionException;
+import io.prometheusrelay.tsdb.model.Matcher;
+import io.prometheusrelay.tsdb.query.ChunkSource;
+import io.prometheusrelay.tsdb.query.SeriesChunks;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A block opened for reading: its meta, its index and its chunks, each checked as far as opening can
  * (headers, tables of contents, the checksums of the tables read whole). What opening cannot check,
  * the series and chunks, is checked as it is read.
  */
-public final class Block {
+public final class Block implements ChunkSource {
 
 	private final Path directory;
 
@@ -59,6 +71,57 @@ public final class Block {
 
 	public ChunkReader chunks() {
 		return this.chunks;
+	}
+
+	@Override
+	public long minTime() {
+		return this.meta.minTime();
+	}
+
+	/** The newest timestamp the block can hold: its meta's maxTime is exclusive. */
+	@Override
+	public long maxTime() {
+		return this.meta.maxTime() - 1;
+	}
+
+	/** Reads each selected series' index entry and overlapping chunks as the iterator reaches it. */
+	@Override
+	public Iterator<SeriesChunks> select(List<Matcher> matchers, long mint, long maxt) {
+		Postings postings = this.index.select(matchers);
+		return new Iterator<>() {
+
+			private int position;
+
+			private @Nullable SeriesChunks next;
+
+			@Override
+			public boolean hasNext() {
+				while (this.next == null && this.position < postings.size()) {
+					IndexSeries series = Block.this.index.series(postings.get(this.position++));
+					List<TimedChunk> chunks = new ArrayList<>();
+					for (ChunkMeta meta : series.chunks()) {
+						if (meta.overlaps(mint, maxt)) {
+							chunks.add(new TimedChunk(Block.this.chunks.chunk(meta.ref()), meta.minTime(), meta.maxTime()));
+						}
+					}
+					if (!chunks.isEmpty()) {
+						this.next = new SeriesChunks(series.labels(), chunks);
+					}
+				}
+				return this.next != null;
+			}
+
+			@Override
+			public SeriesChunks next() {
+				if (!hasNext()) {
+					throw new NoSuchElementException();
+				}
+				SeriesChunks result = this.next;
+				this.next = null;
+				return result;
+			}
+
+		};
 	}
 
 	/** Bytes of every file of the block. */

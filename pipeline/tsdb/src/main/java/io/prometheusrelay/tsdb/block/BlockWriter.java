@@ -2,21 +2,22 @@ package io.prometheusrelay.tsdb.block;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import io.prometheusrelay.tsdb.chunks.ChunkMeta;
 import io.prometheusrelay.tsdb.chunks.ChunkWriter;
+import io.prometheusrelay.log.AtomicFile;
 import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
 import io.prometheusrelay.tsdb.index.IndexWriter;
+import io.prometheusrelay.tsdb.model.BatchId;
 import io.prometheusrelay.tsdb.model.Labels;
 
 /**
@@ -105,9 +106,17 @@ public final class BlockWriter implements AutoCloseable {
 
 	/** Finishes the block and moves it into place. */
 	public BlockMeta commit(BlockMeta.Compaction compaction) throws IOException {
+		return commit(compaction, Map.of());
+	}
+
+	/** Finishes the block, with the identities of the batches whose newest samples it holds. */
+	public BlockMeta commit(BlockMeta.Compaction compaction, Map<BatchId, Long> batches) throws IOException {
 		this.chunks.close();
 		this.index.close();
 		Tombstones.writeEmpty(this.temporary);
+		if (!batches.isEmpty()) {
+			BatchesFile.write(this.temporary, batches);
+		}
 		BlockMeta meta = new BlockMeta(this.id.toString(), this.minTime, this.maxTime,
 				new BlockMeta.Stats(this.numSamples, this.numSeries, this.numChunks), compaction, BlockMeta.VERSION);
 		meta.write(this.temporary);
@@ -133,14 +142,12 @@ public final class BlockWriter implements AutoCloseable {
 		}
 	}
 
-	/** Forces a directory's entries (a created, renamed or deleted file) to disk. */
-	static void forceDirectory(Path directory) throws IOException {
-		try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-			channel.force(true);
-		}
+	private static void forceDirectory(Path directory) throws IOException {
+		AtomicFile.forceDirectory(directory);
 	}
 
-	static void deleteRecursively(Path path) throws IOException {
+	/** Deletes a directory and everything in it (a block, a block left half-written). */
+	public static void deleteRecursively(Path path) throws IOException {
 		if (!Files.exists(path)) {
 			return;
 		}

@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.prometheusrelay.tsdb.model.FloatHistogram;
 import io.prometheusrelay.tsdb.model.Histogram;
-import io.prometheusrelay.tsdb.model.ValueType;
+import io.prometheusrelay.tsdb.model.Sample;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,12 +38,11 @@ public final class ChunkSequence {
 		((FloatHistogramChunkBuilder) cutTo(new FloatHistogramChunkBuilder())).tryAppend(t, h);
 	}
 
-	/** Appends the iterator's current sample. */
-	public void append(ValueType type, SampleIterator it) {
-		switch (type) {
-			case FLOAT -> appendFloat(it.timestamp(), it.value());
-			case HISTOGRAM -> appendHistogram(it.timestamp(), it.histogram());
-			case FLOAT_HISTOGRAM -> appendFloatHistogram(it.timestamp(), it.floatHistogram());
+	public void append(Sample sample) {
+		switch (sample.type()) {
+			case FLOAT -> appendFloat(sample.timestamp(), sample.value());
+			case HISTOGRAM -> appendHistogram(sample.timestamp(), sample.histogram());
+			case FLOAT_HISTOGRAM -> appendFloatHistogram(sample.timestamp(), sample.floatHistogram());
 			case NONE -> throw new IllegalArgumentException("No sample to append");
 		}
 	}

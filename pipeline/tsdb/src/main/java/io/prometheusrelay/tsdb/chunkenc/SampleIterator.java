@@ -2,6 +2,7 @@ package io.prometheusrelay.tsdb.chunkenc;
 
 import io.prometheusrelay.tsdb.model.FloatHistogram;
 import io.prometheusrelay.tsdb.model.Histogram;
+import io.prometheusrelay.tsdb.model.Sample;
 import io.prometheusrelay.tsdb.model.ValueType;
 
 /**
@@ -24,6 +25,16 @@ public interface SampleIterator {
 
 	/** The current float histogram sample. */
 	FloatHistogram floatHistogram();
+
+	/** The current sample, of the kind {@link #next()} returned. */
+	default Sample sample(ValueType type) {
+		return switch (type) {
+			case FLOAT -> Sample.of(timestamp(), value());
+			case HISTOGRAM -> Sample.of(timestamp(), histogram());
+			case FLOAT_HISTOGRAM -> Sample.of(timestamp(), floatHistogram());
+			case NONE -> throw new IllegalStateException("No sample");
+		};
+	}
 
 	/** An iterator with no samples. */
 	SampleIterator EMPTY = new SampleIterator() {

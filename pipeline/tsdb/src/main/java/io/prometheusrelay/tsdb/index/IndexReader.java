@@ -23,7 +23,7 @@ import io.prometheusrelay.tsdb.model.Labels;
  * table and the postings offset table against their checksums and keeps, per label name, where each
  * value's postings are (12 bytes a pair); series and postings lists are checked as they are read.
  */
-public final class IndexReader {
+public final class IndexReader implements PostingsIndex {
 
 	private final ByteBuffer file;
 
@@ -108,11 +108,13 @@ public final class IndexReader {
 	}
 
 	/** Every series, in label order. */
+	@Override
 	public Postings allPostings() {
 		return postings("", "");
 	}
 
 	/** The series that have label {@code name} with {@code value}. */
+	@Override
 	public Postings postings(String name, String value) {
 		NameEntries entries = this.postingsTable.get(name);
 		if (entries == null) {
@@ -123,18 +125,19 @@ public final class IndexReader {
 	}
 
 	/** The series that have label {@code name} with a value {@code matches} accepts. */
+	@Override
 	public Postings postingsMatching(String name, Predicate<String> matches) {
 		NameEntries entries = this.postingsTable.get(name);
 		if (entries == null) {
 			return Postings.EMPTY;
 		}
-		Postings result = Postings.EMPTY;
+		List<Postings> selected = new ArrayList<>();
 		for (int i = 0; i < entries.size(); i++) {
 			if (matches.test(entries.value(i))) {
-				result = result.union(readPostings(entries.postingsOffsets[i]));
+				selected.add(readPostings(entries.postingsOffsets[i]));
 			}
 		}
-		return result;
+		return selected.isEmpty() ? Postings.EMPTY : Postings.unionAll(selected);
 	}
 
 	/** The series at {@code ref}: its labels and chunks, its checksum verified. */

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import io.prometheusrelay.tsdb.block.TestBlocks.TestSeries;
 import io.prometheusrelay.tsdb.model.Labels;
-import io.prometheusrelay.tsdb.model.TestSample;
+import io.prometheusrelay.tsdb.model.Sample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,11 +26,11 @@ class BlockRoundTripTests {
 		BlockMeta meta = TestBlocks.write(this.dataDir, START, START + 86_400_000L, series);
 
 		Block block = Block.open(this.dataDir.resolve(meta.ulid()));
-		Map<Labels, List<TestSample>> read = TestBlocks.readAll(block);
+		Map<Labels, List<Sample>> read = TestBlocks.readAll(block);
 
 		assertThat(read.keySet()).containsExactlyElementsOf(series.stream().map(TestSeries::labels).sorted().toList());
 		for (TestSeries each : series) {
-			List<TestSample> back = read.get(each.labels());
+			List<Sample> back = read.get(each.labels());
 			assertThat(back).as("%s", each.labels()).isEqualTo(TestBlocks.asRead(each.samples(), back));
 		}
 		assertThat(block.meta().stats().numSeries()).isEqualTo(series.size());

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.prometheusrelay.tsdb.block.TestBlocks.TestSeries;
-import io.prometheusrelay.tsdb.model.TestSample;
+import io.prometheusrelay.tsdb.model.Sample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +55,7 @@ class PromtoolReadsOurBlocksTests {
 			String labels = GoFormat.labels(each.labels());
 			assertThat(dumped).as("series %s", labels).containsKey(labels);
 			List<PromtoolDump.Line> lines = dumped.get(labels);
-			List<TestSample> expected = asPromtoolDumpsThem(each.samples());
+			List<Sample> expected = asPromtoolDumpsThem(each.samples());
 			assertThat(lines).as("samples of %s", labels).hasSameSizeAs(expected);
 			for (int i = 0; i < lines.size(); i++) {
 				assertSameSample(lines.get(i), expected.get(i), labels);
@@ -70,7 +70,7 @@ class PromtoolReadsOurBlocksTests {
 	 * switch on the kind). A float histogram series loses its first sample, an integer one its first two.
 	 * The Prometheus server test reads them all.
 	 */
-	private static List<TestSample> asPromtoolDumpsThem(List<TestSample> samples) {
+	private static List<Sample> asPromtoolDumpsThem(List<Sample> samples) {
 		int lost = switch (samples.get(0).type()) {
 			case FLOAT -> 0;
 			case FLOAT_HISTOGRAM -> 1;
@@ -80,7 +80,7 @@ class PromtoolReadsOurBlocksTests {
 		return samples.subList(lost, samples.size());
 	}
 
-	private static void assertSameSample(PromtoolDump.Line line, TestSample written, String labels) {
+	private static void assertSameSample(PromtoolDump.Line line, Sample written, String labels) {
 		assertThat(line.timestamp()).as("timestamp of %s", labels).isEqualTo(written.timestamp());
 		switch (written.type()) {
 			case FLOAT -> {

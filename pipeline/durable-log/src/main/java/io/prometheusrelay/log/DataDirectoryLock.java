@@ -1,4 +1,4 @@
-package io.prometheusrelay.pipeline.storage;
+package io.prometheusrelay.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,0 +1,249 @@
+package io.prometheusrelay.tsdb;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import io.prometheusrelay.log.GroupCommitter;
+import io.prometheusrelay.log.SegmentedLog;
+import io.prometheusrelay.tsdb.head.AppendOutcome;
+import io.prometheusrelay.tsdb.head.Head;
+import io.prometheusrelay.tsdb.head.HeadSeries;
+import io.prometheusrelay.tsdb.model.BatchId;
+import io.prometheusrelay.tsdb.model.Sample;
+import io.prometheusrelay.tsdb.model.SeriesWrite;
+import io.prometheusrelay.tsdb.model.WriteBatch;
+import io.prometheusrelay.tsdb.wal.WalRecord;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's writer, on the group committer's thread: for each group of batches, leaves out those
+ * held already, finds or creates their series, writes one log record per batch with one write, forces
+ * it per the fsync policy, applies the samples to the head, and only then completes the batches. A
+ * series created by a batch whose write failed is written again, labels and all, by the next batch
+ * that brings it. Work other threads need done on this thread (removing series, rolling the log for a
+ * checkpoint) is queued here as tasks, so that the head's series and the log have one owner.
+ */
+final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
+
+	private static final Logger logger = LoggerFactory.getLogger(HeadWriter.class);
+
+	private final TsdbOptions options;
+
+	private final Head head;
+
+	private final SegmentedLog wal;
+
+	private final BatchIndex batches;
+
+	private final TsdbMetrics metrics;
+
+	/** Series whose labels are in no log record yet. */
+	private final Set<Integer> unlogged = new HashSet<>();
+
+	private final WalRecord record = new WalRecord();
+
+	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+	private final List<Consumer<WriteBatch>> listeners = new CopyOnWriteArrayList<>();
+
+	private long lastFsyncNanos = System.nanoTime();
+
+	private volatile @Nullable String lastWriteFailure;
+
+	HeadWriter(TsdbOptions options, Head head, SegmentedLog wal, BatchIndex batches, TsdbMetrics metrics) {
+		this.options = options;
+		this.head = head;
+		this.wal = wal;
+		this.batches = batches;
+		this.metrics = metrics;
+	}
+
+	/** A batch waiting for the writer; {@code relayed} ones (not copies from a peer) are told to listeners. */
+	record Pending(WriteBatch batch, boolean relayed, CompletableFuture<AppendResult> done) {
+	}
+
+	/** Runs {@code task} on the writer's thread, between groups. */
+	void submit(Runnable task) {
+		this.tasks.add(task);
+	}
+
+	AutoCloseable onCommit(Consumer<WriteBatch> listener) {
+		this.listeners.add(listener);
+		return () -> this.listeners.remove(listener);
+	}
+
+	@Nullable String lastWriteFailure() {
+		return this.lastWriteFailure;
+	}
+
+	@Override
+	public void commit(List<Pending> group) {
+		List<Pending> fresh = new ArrayList<>(group.size());
+		Set<BatchId> inGroup = new HashSet<>();
+		for (Pending pending : group) {
+			BatchId id = pending.batch().id();
+			if (this.options.deduplicate() && (this.batches.holds(id) || !inGroup.add(id))) {
+				this.metrics.batchesDuplicate.increment();
+				pending.done().complete(AppendResult.DUPLICATE);
+			}
+			else {
+				fresh.add(pending);
+			}
+		}
+		if (!fresh.isEmpty()) {
+			List<HeadSeries[]> series = new ArrayList<>(fresh.size());
+			if (log(fresh, series)) {
+				apply(fresh, series);
+			}
+		}
+		runTasks();
+	}
+
+	/** Writes the batches' records; false, with every batch failed, if the log refused them. */
+	private boolean log(List<Pending> fresh, List<HeadSeries[]> seriesOf) {
+		List<ByteBuffer> payloads = new ArrayList<>(fresh.size());
+		Set<Integer> loggedNow = new HashSet<>();
+		for (Pending pending : fresh) {
+			WriteBatch batch = pending.batch();
+			HeadSeries[] series = new HeadSeries[batch.series().size()];
+			this.record.reset(baseTime(batch));
+			for (int i = 0; i < series.length; i++) {
+				SeriesWrite write = batch.series().get(i);
+				HeadSeries each = this.head.series(write.labels());
+				if (each == null) {
+					each = this.head.create(write.labels());
+					this.unlogged.add(each.ref());
+				}
+				if (this.unlogged.contains(each.ref()) && loggedNow.add(each.ref())) {
+					this.record.series(each.ref(), each.labels());
+				}
+				series[i] = each;
+				for (Sample sample : write.samples()) {
+					switch (sample.type()) {
+						case FLOAT -> this.record.floatSample(each.ref(), sample.timestamp(), sample.value());
+						case HISTOGRAM -> this.record.histogram(each.ref(), sample.timestamp(), sample.histogram());
+						case FLOAT_HISTOGRAM -> this.record.floatHistogram(each.ref(), sample.timestamp(),
+								sample.floatHistogram());
+						case NONE -> throw new IllegalArgumentException("A sample without a value");
+					}
+				}
+			}
+			seriesOf.add(series);
+			ByteBuffer payload = this.record.encode(batch.id(), batch.maxTime());
+			this.metrics.walBytesWritten.add(payload.remaining());
+			payloads.add(payload);
+		}
+		try {
+			this.wal.append(payloads);
+			if (this.options.fsync() == FsyncPolicy.BATCH) {
+				fsync();
+			}
+		}
+		catch (IOException ex) {
+			this.metrics.walWriteErrors.increment();
+			this.lastWriteFailure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+			logger.warn("Write-ahead log {}: write of {} batches failed: {}", this.options.dataDir(), fresh.size(),
+					ex.getMessage());
+			fresh.forEach(pending -> pending.done().completeExceptionally(ex));
+			return false;
+		}
+		this.unlogged.removeAll(loggedNow);
+		this.lastWriteFailure = null;
+		return true;
+	}
+
+	private void apply(List<Pending> fresh, List<HeadSeries[]> seriesOf) {
+		for (int b = 0; b < fresh.size(); b++) {
+			Pending pending = fresh.get(b);
+			WriteBatch batch = pending.batch();
+			HeadSeries[] series = seriesOf.get(b);
+			int samples = 0;
+			for (int i = 0; i < series.length; i++) {
+				for (Sample sample : batch.series().get(i).samples()) {
+					count(series[i].append(sample));
+					this.head.appended(sample.timestamp());
+					samples++;
+				}
+			}
+			this.batches.addToHead(batch.id(), batch.maxTime());
+			this.metrics.batchesCommitted.increment();
+			pending.done().complete(new AppendResult(false, samples));
+			if (pending.relayed()) {
+				for (Consumer<WriteBatch> listener : this.listeners) {
+					listener.accept(batch);
+				}
+			}
+		}
+	}
+
+	private void count(AppendOutcome outcome) {
+		switch (outcome) {
+			case IN_ORDER -> this.metrics.samplesInOrder.increment();
+			case OUT_OF_ORDER -> this.metrics.samplesOutOfOrder.increment();
+			case DUPLICATE -> this.metrics.samplesDuplicate.increment();
+		}
+	}
+
+	private static long baseTime(WriteBatch batch) {
+		for (SeriesWrite write : batch.series()) {
+			if (!write.samples().isEmpty()) {
+				return write.samples().get(0).timestamp();
+			}
+		}
+		return 0;
+	}
+
+	private void fsync() throws IOException {
+		long start = System.nanoTime();
+		this.wal.force();
+		this.metrics.walFsyncs.increment();
+		this.metrics.walFsyncNanos.add(System.nanoTime() - start);
+		this.lastFsyncNanos = System.nanoTime();
+	}
+
+	@Override
+	public void idle() {
+		if (this.options.fsync() == FsyncPolicy.INTERVAL
+				&& System.nanoTime() - this.lastFsyncNanos >= this.options.fsyncInterval().toNanos()) {
+			try {
+				fsync();
+			}
+			catch (IOException ex) {
+				// What was acknowledged may or may not be on disk; the log starts a new segment.
+				this.metrics.walWriteErrors.increment();
+				this.lastWriteFailure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+				logger.warn("Write-ahead log {}: interval fsync failed: {}", this.options.dataDir(), ex.getMessage());
+			}
+		}
+		runTasks();
+	}
+
+	@Override
+	public void refuse(Pending pending) {
+		pending.done().completeExceptionally(new StoreBusyException("the store is closing"));
+	}
+
+	private void runTasks() {
+		Runnable task;
+		while ((task = this.tasks.poll()) != null) {
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Writer task failed", ex);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,198 @@
+package io.prometheusrelay.tsdb.head;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
+import io.prometheusrelay.tsdb.index.Postings;
+import io.prometheusrelay.tsdb.model.Labels;
+import io.prometheusrelay.tsdb.model.Matcher;
+import io.prometheusrelay.tsdb.query.ChunkSource;
+import io.prometheusrelay.tsdb.query.SeriesChunks;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The series in memory: found by their labels when samples arrive, by their reference when the
+ * write-ahead log is replayed, and by postings when they are read. Series are created and removed by
+ * one thread, the engine's writer; readers and the compactor work on snapshots of each series.
+ */
+public final class Head implements ChunkSource {
+
+	private final long blockRange;
+
+	private final Map<Labels, HeadSeries> byLabels = new ConcurrentHashMap<>();
+
+	private final Map<Integer, HeadSeries> byRef = new ConcurrentHashMap<>();
+
+	private final MemPostings postings = new MemPostings();
+
+	private int nextRef = 1;
+
+	private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
+
+	private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
+
+	public Head(long blockRange) {
+		this.blockRange = blockRange;
+	}
+
+	public long blockRange() {
+		return this.blockRange;
+	}
+
+	/** The series with these labels, or null. */
+	public @Nullable HeadSeries series(Labels labels) {
+		return this.byLabels.get(labels);
+	}
+
+	public @Nullable HeadSeries series(int ref) {
+		return this.byRef.get(ref);
+	}
+
+	/** Creates a series under the next reference. Writer thread only. */
+	public HeadSeries create(Labels labels) {
+		return create(this.nextRef, labels);
+	}
+
+	/**
+	 * Creates a series under a reference from the write-ahead log. Writer thread only.
+	 * @throws IllegalStateException if the labels or the reference are taken
+	 */
+	public HeadSeries create(int ref, Labels labels) {
+		HeadSeries series = new HeadSeries(ref, labels, this.blockRange);
+		if (this.byRef.putIfAbsent(ref, series) != null) {
+			throw new IllegalStateException("Series reference " + ref + " is taken");
+		}
+		if (this.byLabels.putIfAbsent(labels, series) != null) {
+			this.byRef.remove(ref);
+			throw new IllegalStateException("Series " + labels + " exists");
+		}
+		this.postings.add(ref, labels);
+		this.nextRef = Math.max(this.nextRef, ref + 1);
+		return series;
+	}
+
+	/** Creates a series from a checkpoint, with what it held. Writer thread only, before any append. */
+	public HeadSeries restore(SeriesState state) {
+		HeadSeries series = create(state.ref(), state.labels());
+		series.restore(state);
+		long min = series.minTime();
+		if (min != Long.MAX_VALUE) {
+			appended(min);
+			appended(series.maxTime());
+		}
+		return series;
+	}
+
+	/** Notes that a sample at {@code t} was appended, for the head's time range. */
+	public void appended(long t) {
+		this.minTime.accumulateAndGet(t, Math::min);
+		this.maxTime.accumulateAndGet(t, Math::max);
+	}
+
+	public int seriesCount() {
+		return this.byRef.size();
+	}
+
+	public Collection<HeadSeries> allSeries() {
+		return this.byRef.values();
+	}
+
+	/** The reference the next new series will get. */
+	public int nextRef() {
+		return this.nextRef;
+	}
+
+	@Override
+	public long minTime() {
+		return this.minTime.get();
+	}
+
+	@Override
+	public long maxTime() {
+		return this.maxTime.get();
+	}
+
+	@Override
+	public Iterator<SeriesChunks> select(List<Matcher> matchers, long mint, long maxt) {
+		Postings refs = this.postings.select(matchers);
+		List<SeriesChunks> selected = new ArrayList<>(refs.size());
+		for (int i = 0; i < refs.size(); i++) {
+			HeadSeries series = this.byRef.get(refs.get(i));
+			if (series == null) {
+				continue;
+			}
+			List<TimedChunk> chunks = series.chunks(mint, maxt);
+			if (!chunks.isEmpty()) {
+				selected.add(new SeriesChunks(series.labels(), chunks));
+			}
+		}
+		selected.sort(Comparator.comparing(SeriesChunks::labels));
+		return selected.iterator();
+	}
+
+	/** The series every matcher selects, whatever they hold, in label order. */
+	public List<HeadSeries> select(List<Matcher> matchers) {
+		Postings refs = this.postings.select(matchers);
+		List<HeadSeries> selected = new ArrayList<>(refs.size());
+		for (int i = 0; i < refs.size(); i++) {
+			HeadSeries series = this.byRef.get(refs.get(i));
+			if (series != null) {
+				selected.add(series);
+			}
+		}
+		selected.sort(Comparator.comparing(HeadSeries::labels));
+		return selected;
+	}
+
+	/** What every series gives the block [mint, maxt), in label order, series without any left out. */
+	public List<CompactionSnapshot> snapshotForBlock(long mint, long maxt) {
+		List<CompactionSnapshot> snapshots = new ArrayList<>();
+		for (HeadSeries series : this.byRef.values()) {
+			CompactionSnapshot snapshot = series.snapshotForBlock(mint, maxt);
+			if (!snapshot.isEmpty()) {
+				snapshots.add(snapshot);
+			}
+		}
+		snapshots.sort(Comparator.comparing(CompactionSnapshot::labels));
+		return snapshots;
+	}
+
+	/**
+	 * Removes the series that hold nothing any more (all compacted) and recomputes the time range.
+	 * Writer thread only: a series is never removed while a sample is being appended to it.
+	 * @return the number of series removed
+	 */
+	public int removeEmptySeries() {
+		List<HeadSeries> empty = new ArrayList<>();
+		long min = Long.MAX_VALUE;
+		for (HeadSeries series : this.byRef.values()) {
+			if (series.isEmpty()) {
+				empty.add(series);
+			}
+			else {
+				min = Math.min(min, series.minTime());
+			}
+		}
+		for (HeadSeries series : empty) {
+			this.byRef.remove(series.ref());
+			this.byLabels.remove(series.labels());
+		}
+		if (!empty.isEmpty()) {
+			Set<Integer> removed = new HashSet<>();
+			empty.forEach(series -> removed.add(series.ref()));
+			this.postings.removeIf(removed::contains);
+		}
+		this.minTime.set(min);
+		return empty.size();
+	}
+
+}

@@ -1,0 +1,167 @@
+package io.prometheusrelay.tsdb.query;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+import java.util.function.BiConsumer;
+
+import io.prometheusrelay.tsdb.chunkenc.SampleIterator;
+import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
+import io.prometheusrelay.tsdb.model.CorruptionException;
+import io.prometheusrelay.tsdb.model.Matcher;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads series from several sources at once (blocks, which may overlap, and the head) for the time
+ * range [mint, maxt]: each source's series come in label order, so they are merged as they are read,
+ * a series that several sources hold becoming one with all their chunks. Only the sources whose time
+ * range overlaps the query are asked. A source found corrupt while it is read is reported and left
+ * out from there on: the others are still read.
+ */
+public final class Querier {
+
+	private final List<ChunkSource> sources;
+
+	private final long mint;
+
+	private final long maxt;
+
+	private final BiConsumer<ChunkSource, CorruptionException> onCorruption;
+
+	public Querier(List<? extends ChunkSource> sources, long mint, long maxt,
+			BiConsumer<ChunkSource, CorruptionException> onCorruption) {
+		this.sources = sources.stream()
+			.filter(source -> source.minTime() <= maxt && mint <= source.maxTime())
+			.map(ChunkSource.class::cast)
+			.toList();
+		this.mint = mint;
+		this.maxt = maxt;
+		this.onCorruption = onCorruption;
+	}
+
+	public long mint() {
+		return this.mint;
+	}
+
+	public long maxt() {
+		return this.maxt;
+	}
+
+	/** The selected series, in label order, each once, with the chunks of every source that has it. */
+	public Iterator<SeriesChunks> select(List<Matcher> matchers) {
+		PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> a.current.labels().compareTo(b.current.labels()));
+		for (ChunkSource source : this.sources) {
+			Head head = new Head(guarded(source, matchers));
+			if (head.advance()) {
+				heads.add(head);
+			}
+		}
+		return new Iterator<>() {
+
+			@Override
+			public boolean hasNext() {
+				return !heads.isEmpty();
+			}
+
+			@Override
+			public SeriesChunks next() {
+				Head first = heads.poll();
+				if (first == null) {
+					throw new NoSuchElementException();
+				}
+				SeriesChunks series = first.current;
+				List<TimedChunk> chunks = null;
+				while (!heads.isEmpty() && heads.peek().current.labels().equals(series.labels())) {
+					Head same = heads.poll();
+					if (chunks == null) {
+						chunks = new ArrayList<>(series.chunks());
+					}
+					chunks.addAll(same.current.chunks());
+					if (same.advance()) {
+						heads.add(same);
+					}
+				}
+				if (first.advance()) {
+					heads.add(first);
+				}
+				return (chunks == null) ? series : new SeriesChunks(series.labels(), chunks);
+			}
+
+		};
+	}
+
+	/** A series' samples in the query's range, merged across its chunks. */
+	public SampleIterator samples(SeriesChunks series) {
+		return new MergedSamples(series.chunks(), this.mint, this.maxt);
+	}
+
+	/** The source's series, ending early, after a report, if the source turns out to be corrupt. */
+	private Iterator<SeriesChunks> guarded(ChunkSource source, List<Matcher> matchers) {
+		Iterator<SeriesChunks> series;
+		try {
+			series = source.select(matchers, this.mint, this.maxt);
+		}
+		catch (CorruptionException ex) {
+			this.onCorruption.accept(source, ex);
+			return List.<SeriesChunks>of().iterator();
+		}
+		return new Iterator<>() {
+
+			private @Nullable SeriesChunks next;
+
+			private boolean failed;
+
+			@Override
+			public boolean hasNext() {
+				if (this.next == null && !this.failed) {
+					try {
+						if (series.hasNext()) {
+							this.next = series.next();
+						}
+					}
+					catch (CorruptionException ex) {
+						this.failed = true;
+						Querier.this.onCorruption.accept(source, ex);
+					}
+				}
+				return this.next != null;
+			}
+
+			@Override
+			public SeriesChunks next() {
+				if (!hasNext()) {
+					throw new NoSuchElementException();
+				}
+				SeriesChunks result = this.next;
+				this.next = null;
+				return result;
+			}
+
+		};
+	}
+
+	/** One source's iterator at its current series. */
+	private static final class Head {
+
+		private final Iterator<SeriesChunks> series;
+
+		private SeriesChunks current;
+
+		Head(Iterator<SeriesChunks> series) {
+			this.series = series;
+		}
+
+		boolean advance() {
+			if (!this.series.hasNext()) {
+				return false;
+			}
+			this.current = this.series.next();
+			return true;
+		}
+
+	}
+
+
+}

@@ -1,0 +1,170 @@
+package io.prometheusrelay.tsdb;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.prometheusrelay.tsdb.block.Block;
+import io.prometheusrelay.tsdb.block.LatestLink;
+import io.prometheusrelay.tsdb.model.Histogram;
+import io.prometheusrelay.tsdb.model.Labels;
+import io.prometheusrelay.tsdb.model.Matcher;
+import io.prometheusrelay.tsdb.model.ResetHint;
+import io.prometheusrelay.tsdb.model.Sample;
+import io.prometheusrelay.tsdb.model.StaleNaN;
+import io.prometheusrelay.tsdb.model.TestHistograms;
+import io.prometheusrelay.tsdb.model.WriteBatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TsdbTests {
+
+	private static final long HOUR = 3_600_000L;
+
+	private static final long START = 1_767_225_600_000L;
+
+	@TempDir
+	Path dataDir;
+
+	private Tsdb open() throws Exception {
+		return Tsdb.open(TsdbOptions.defaults(this.dataDir), Clock.systemUTC());
+	}
+
+	@Test
+	void readsBackWhatWasAppended() throws Exception {
+		try (Tsdb tsdb = open()) {
+			Labels counter = Labels.of("__name__", "requests_total", "job", "a");
+			Labels latency = Labels.of("__name__", "latency_seconds", "job", "a");
+			Histogram h = TestHistograms.exponential(3, ResetHint.UNKNOWN);
+			tsdb.append(TestBatches.of(counter, Sample.of(START, 1), Sample.of(START + 15_000, StaleNaN.VALUE))).get();
+			tsdb.append(TestBatches.of(latency, Sample.of(START, h))).get();
+
+			Map<Labels, List<Sample>> read = TestBatches.readAll(tsdb);
+			assertThat(read).containsOnlyKeys(latency, counter);
+			assertThat(read.get(counter)).containsExactly(Sample.of(START, 1), Sample.of(START + 15_000, StaleNaN.VALUE));
+			assertThat(read.get(latency)).containsExactly(Sample.of(START, h));
+			assertThat(TestBatches.read(tsdb.querier(START, START), List.of(Matcher.equal("__name__", "requests_total"))))
+				.containsExactly(Map.entry(counter, List.of(Sample.of(START, 1))));
+		}
+	}
+
+	@Test
+	void aBatchHeldAlreadyIsNotStoredAgainEvenAfterARestart() throws Exception {
+		WriteBatch batch = TestBatches.gauges("up", 3, START, 1);
+		try (Tsdb tsdb = open()) {
+			assertThat(tsdb.append(batch).get().duplicate()).isFalse();
+			assertThat(tsdb.append(batch).get().duplicate()).isTrue();
+		}
+		try (Tsdb tsdb = open()) {
+			assertThat(tsdb.holds(batch.id())).isTrue();
+			assertThat(tsdb.append(batch).get().duplicate()).isTrue();
+			assertThat(tsdb.metrics().samplesInOrder.sum()).isZero();
+		}
+	}
+
+	@Test
+	void replaysTheLogAndTheCheckpointOnRestart() throws Exception {
+		List<WriteBatch> batches = new ArrayList<>();
+		try (Tsdb tsdb = open()) {
+			for (int i = 0; i < 50; i++) {
+				WriteBatch batch = TestBatches.gauges("temperature", 20, START + 15_000L * i, i);
+				batches.add(batch);
+				tsdb.append(batch).get();
+				if (i == 25) {
+					tsdb.checkpointNow();
+				}
+			}
+		}
+		try (Tsdb tsdb = open()) {
+			Map<Labels, List<Sample>> read = TestBatches.readAll(tsdb);
+			assertThat(read).hasSize(20);
+			assertThat(read.values()).allSatisfy(samples -> assertThat(samples).hasSize(50));
+			assertThat(batches).allMatch(batch -> tsdb.holds(batch.id()));
+			// The appends after the restart continue the series.
+			tsdb.append(TestBatches.gauges("temperature", 20, START + 15_000L * 50, 50)).get();
+			assertThat(TestBatches.readAll(tsdb).values()).allSatisfy(samples -> assertThat(samples).hasSize(51));
+		}
+	}
+
+	@Test
+	void cutsBlocksFromTheHeadAndStillReadsEverything() throws Exception {
+		List<WriteBatch> batches = new ArrayList<>();
+		try (Tsdb tsdb = open()) {
+			// Seven hours at a 60 s step: the head cuts the first 2 h ranges into blocks.
+			for (int i = 0; i < 7 * 60; i++) {
+				WriteBatch batch = TestBatches.gauges("cpu", 10, START + 60_000L * i, i);
+				batches.add(batch);
+				tsdb.append(batch).get();
+			}
+			tsdb.compactNow();
+			assertThat(tsdb.blocks()).hasSizeGreaterThanOrEqualTo(2);
+			assertThat(tsdb.head().minTime()).isGreaterThanOrEqualTo(START + 4 * HOUR);
+			Map<Labels, List<Sample>> read = TestBatches.readAll(tsdb);
+			assertThat(read.values()).allSatisfy(samples -> assertThat(samples).hasSize(7 * 60));
+			Path latest = this.dataDir.resolve(LatestLink.NAME);
+			assertThat(Files.isSymbolicLink(latest)).isTrue();
+			assertThat(Files.readSymbolicLink(latest).toString())
+				.isEqualTo(tsdb.blocks().stream().map(b -> b.meta().ulid()).max(String::compareTo).orElseThrow());
+		}
+		try (Tsdb tsdb = open()) {
+			assertThat(TestBatches.readAll(tsdb).values()).allSatisfy(samples -> assertThat(samples).hasSize(7 * 60));
+			assertThat(batches).allMatch(batch -> tsdb.holds(batch.id()));
+			assertThat(tsdb.walBytes()).as("the log after the last checkpoint only").isLessThan(200_000);
+		}
+	}
+
+	@Test
+	void takesSamplesOlderThanItsBlocksAndMergesTheOverlap() throws Exception {
+		Labels late = Labels.of("__name__", "cpu", "instance", "late");
+		try (Tsdb tsdb = open()) {
+			for (int i = 0; i < 7 * 60; i++) {
+				tsdb.append(TestBatches.gauges("cpu", 2, START + 60_000L * i, i)).get();
+			}
+			tsdb.compactNow();
+			int blocksBefore = tsdb.blocks().size();
+			// A replica catching up receives samples from a range already in a block.
+			List<Sample> old = new ArrayList<>();
+			for (int i = 0; i < 30; i++) {
+				old.add(Sample.of(START + 60_000L * i + 30_000, 1000 + i));
+			}
+			tsdb.append(TestBatches.of(Labels.of("__name__", "cpu", "instance", "i0"), old.toArray(Sample[]::new))).get();
+			tsdb.append(TestBatches.of(late, old.toArray(Sample[]::new))).get();
+			tsdb.compactNow();
+
+			Map<Labels, List<Sample>> read = TestBatches.readAll(tsdb);
+			assertThat(read.get(late)).containsExactlyElementsOf(old);
+			assertThat(read.get(Labels.of("__name__", "cpu", "instance", "i0"))).hasSize(7 * 60 + 30);
+			assertThat(read.get(Labels.of("__name__", "cpu", "instance", "i1"))).hasSize(7 * 60);
+			noOverlap(tsdb.blocks());
+			assertThat(tsdb.blocks().size()).isLessThanOrEqualTo(blocksBefore);
+		}
+	}
+
+	@Test
+	void retentionDeletesTheOldestBlocksByAge() throws Exception {
+		TsdbOptions options = TsdbOptions.defaults(this.dataDir).withRetention(Duration.ofHours(5), Long.MAX_VALUE);
+		try (Tsdb tsdb = Tsdb.open(options, Clock.systemUTC())) {
+			for (int i = 0; i < 12 * 60; i += 5) {
+				tsdb.append(TestBatches.gauges("mem", 3, START + 60_000L * i, i)).get();
+			}
+			tsdb.compactNow();
+			long newest = START + 60_000L * (12 * 60 - 5);
+			assertThat(tsdb.blocks()).allSatisfy(block -> assertThat(block.meta().maxTime()).isGreaterThan(newest - 5 * HOUR));
+			assertThat(tsdb.metrics().retentionDeletionsAge.sum()).isPositive();
+			assertThat(tsdb.retentionFloor()).isGreaterThan(START);
+		}
+	}
+
+	private static void noOverlap(List<Block> blocks) {
+		for (int i = 1; i < blocks.size(); i++) {
+			assertThat(blocks.get(i).minTime()).isGreaterThanOrEqualTo(blocks.get(i - 1).meta().maxTime());
+		}
+	}
+
+}
