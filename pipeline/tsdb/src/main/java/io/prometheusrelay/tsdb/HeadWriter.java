@@ -2,6 +2,7 @@ package io.prometheusrelay.tsdb;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,8 +19,10 @@ import io.prometheusrelay.tsdb.head.AppendOutcome;
 import io.prometheusrelay.tsdb.head.Head;
 import io.prometheusrelay.tsdb.head.HeadSeries;
 import io.prometheusrelay.tsdb.model.BatchId;
+import io.prometheusrelay.tsdb.model.Exemplar;
 import io.prometheusrelay.tsdb.model.Sample;
 import io.prometheusrelay.tsdb.model.SeriesWrite;
+import io.prometheusrelay.tsdb.model.StoredBatch;
 import io.prometheusrelay.tsdb.model.WriteBatch;
 import io.prometheusrelay.tsdb.wal.WalRecord;
 import org.jspecify.annotations.Nullable;
@@ -61,8 +64,12 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 
 	private volatile @Nullable String lastWriteFailure;
 
-	HeadWriter(TsdbOptions options, Head head, SegmentedLog wal, BatchIndex batches, TsdbMetrics metrics) {
+	private final Clock clock;
+
+	HeadWriter(TsdbOptions options, Head head, SegmentedLog wal, BatchIndex batches, TsdbMetrics metrics,
+			Clock clock) {
 		this.options = options;
+		this.clock = clock;
 		this.head = head;
 		this.wal = wal;
 		this.batches = batches;
@@ -103,15 +110,16 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 		}
 		if (!fresh.isEmpty()) {
 			List<HeadSeries[]> series = new ArrayList<>(fresh.size());
-			if (log(fresh, series)) {
-				apply(fresh, series);
+			List<StoredBatch> stored = new ArrayList<>(fresh.size());
+			if (log(fresh, series, stored)) {
+				apply(fresh, series, stored);
 			}
 		}
 		runTasks();
 	}
 
 	/** Writes the batches' records; false, with every batch failed, if the log refused them. */
-	private boolean log(List<Pending> fresh, List<HeadSeries[]> seriesOf) {
+	private boolean log(List<Pending> fresh, List<HeadSeries[]> seriesOf, List<StoredBatch> stored) {
 		List<ByteBuffer> payloads = new ArrayList<>(fresh.size());
 		Set<Integer> loggedNow = new HashSet<>();
 		for (Pending pending : fresh) {
@@ -138,9 +146,18 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 						case NONE -> throw new IllegalArgumentException("A sample without a value");
 					}
 				}
+				for (Exemplar exemplar : write.exemplars()) {
+					this.record.exemplar(each.ref(), exemplar);
+				}
+				if (write.createdTimestamp() != 0 && !write.samples().isEmpty()) {
+					this.record.created(each.ref(), write.createdTimestamp(), minTime(write), maxTime(write));
+				}
 			}
+			batch.metadata().forEach(this.record::metadata);
 			seriesOf.add(series);
-			ByteBuffer payload = this.record.encode(batch.id(), batch.maxTime());
+			StoredBatch entry = new StoredBatch(batch.id(), batch.minTime(), batch.maxTime(), this.clock.millis());
+			stored.add(entry);
+			ByteBuffer payload = this.record.encode(entry);
 			this.metrics.walBytesWritten.add(payload.remaining());
 			payloads.add(payload);
 		}
@@ -163,20 +180,29 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 		return true;
 	}
 
-	private void apply(List<Pending> fresh, List<HeadSeries[]> seriesOf) {
+	private void apply(List<Pending> fresh, List<HeadSeries[]> seriesOf, List<StoredBatch> stored) {
 		for (int b = 0; b < fresh.size(); b++) {
 			Pending pending = fresh.get(b);
 			WriteBatch batch = pending.batch();
 			HeadSeries[] series = seriesOf.get(b);
 			int samples = 0;
 			for (int i = 0; i < series.length; i++) {
-				for (Sample sample : batch.series().get(i).samples()) {
+				SeriesWrite write = batch.series().get(i);
+				for (Sample sample : write.samples()) {
 					count(series[i].append(sample));
 					this.head.appended(sample.timestamp());
 					samples++;
 				}
+				for (Exemplar exemplar : write.exemplars()) {
+					series[i].addExemplar(exemplar);
+					this.head.appended(exemplar.timestamp());
+				}
+				if (write.createdTimestamp() != 0 && !write.samples().isEmpty()) {
+					series[i].addCreated(write.createdTimestamp(), minTime(write), maxTime(write));
+				}
 			}
-			this.batches.addToHead(batch.id(), batch.maxTime());
+			batch.metadata().forEach(this.head::putMetadata);
+			this.batches.addToHead(stored.get(b));
 			this.metrics.batchesCommitted.increment();
 			pending.done().complete(new AppendResult(false, samples));
 			if (pending.relayed()) {
@@ -193,6 +219,22 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 			case OUT_OF_ORDER -> this.metrics.samplesOutOfOrder.increment();
 			case DUPLICATE -> this.metrics.samplesDuplicate.increment();
 		}
+	}
+
+	private static long minTime(SeriesWrite write) {
+		long min = Long.MAX_VALUE;
+		for (Sample sample : write.samples()) {
+			min = Math.min(min, sample.timestamp());
+		}
+		return min;
+	}
+
+	private static long maxTime(SeriesWrite write) {
+		long max = Long.MIN_VALUE;
+		for (Sample sample : write.samples()) {
+			max = Math.max(max, sample.timestamp());
+		}
+		return max;
 	}
 
 	private static long baseTime(WriteBatch batch) {

@@ -22,6 +22,8 @@ import io.prometheusrelay.tsdb.head.Head;
 import io.prometheusrelay.tsdb.head.HeadSeries;
 import io.prometheusrelay.tsdb.head.SeriesState;
 import io.prometheusrelay.tsdb.model.BatchId;
+import io.prometheusrelay.tsdb.model.MetricMetadata;
+import io.prometheusrelay.tsdb.model.StoredBatch;
 import io.prometheusrelay.tsdb.wal.Checkpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,8 +96,12 @@ final class Maintenance {
 			mergeBlocks();
 			applyRetention();
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException ex) {
 			logger.error("Storage maintenance of {} failed: {}", this.options.dataDir(), ex.toString());
+		}
+		catch (RuntimeException ex) {
+			// A bug rather than a fault of the disk: with its stack trace.
+			logger.error("Storage maintenance of {} failed", this.options.dataDir(), ex);
 		}
 	}
 
@@ -123,10 +129,10 @@ final class Maintenance {
 	private void cutBlock(long mint, long maxt) throws IOException {
 		long start = System.nanoTime();
 		List<CompactionSnapshot> snapshots = this.head.snapshotForBlock(mint, maxt);
-		Map<BatchId, Long> moving = this.batches.headBatchesBefore(maxt);
+		Map<BatchId, StoredBatch> moving = this.batches.headBatchesBefore(maxt);
 		BlockMeta meta;
 		try {
-			meta = this.compactor.writeHeadBlock(snapshots, mint, maxt, moving);
+			meta = this.compactor.writeHeadBlock(snapshots, mint, maxt, moving, this.head.metadata());
 		}
 		catch (IOException | RuntimeException ex) {
 			this.metrics.compactionFailures.increment();
@@ -159,7 +165,8 @@ final class Maintenance {
 	 * checkpoints before it.
 	 */
 	void checkpoint() throws IOException {
-		record Input(long sequence, List<SeriesState> series, Map<BatchId, Long> batches) {
+		record Input(long sequence, List<SeriesState> series, Map<BatchId, StoredBatch> batches,
+				Map<String, MetricMetadata> metadata) {
 		}
 		Input input = onWriter(() -> {
 			try {
@@ -168,14 +175,15 @@ final class Maintenance {
 				for (HeadSeries each : this.head.allSeries()) {
 					series.add(each.state());
 				}
-				return new Input(sequence, series, this.batches.headBatches());
+				return new Input(sequence, series, this.batches.headBatches(), this.head.metadata());
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
 		});
 		try {
-			Checkpoint.write(this.walDir, input.sequence(), input.series(), input.series().size(), input.batches());
+			Checkpoint.write(this.walDir, new Checkpoint.Contents(input.sequence(), input.series(), input.batches(),
+					input.metadata()));
 		}
 		catch (IOException | RuntimeException ex) {
 			this.metrics.checkpointFailures.increment();

@@ -4,19 +4,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.Map;
 
 import io.prometheusrelay.log.LogRecord;
 import io.prometheusrelay.log.SegmentedLog;
 import io.prometheusrelay.tsdb.head.Head;
 import io.prometheusrelay.tsdb.head.HeadSeries;
 import io.prometheusrelay.tsdb.head.SeriesState;
-import io.prometheusrelay.tsdb.model.BatchId;
 import io.prometheusrelay.tsdb.model.CorruptionException;
+import io.prometheusrelay.tsdb.model.Exemplar;
 import io.prometheusrelay.tsdb.model.FloatHistogram;
 import io.prometheusrelay.tsdb.model.Histogram;
 import io.prometheusrelay.tsdb.model.Labels;
+import io.prometheusrelay.tsdb.model.MetricMetadata;
 import io.prometheusrelay.tsdb.model.Sample;
+import io.prometheusrelay.tsdb.model.StoredBatch;
 import io.prometheusrelay.tsdb.wal.Checkpoint;
 import io.prometheusrelay.tsdb.wal.WalRecord;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +57,8 @@ final class Replay implements WalRecord.Visitor {
 			for (SeriesState state : contents.series()) {
 				this.head.restore(state);
 			}
-			contents.batches().forEach(this::batch);
+			contents.batches().values().forEach(this::batch);
+			contents.metadata().values().forEach(this.head::putMetadata);
 			from = contents.sequence();
 			logger.info("Checkpoint {}: {} series, {} batches", checkpoint.getFileName(), contents.series().size(),
 					contents.batches().size());
@@ -87,9 +89,9 @@ final class Replay implements WalRecord.Visitor {
 	}
 
 	@Override
-	public void batch(BatchId id, long maxTime) {
-		if (!this.batches.holds(id)) {
-			this.batches.addToHead(id, maxTime);
+	public void batch(StoredBatch batch) {
+		if (!this.batches.holds(batch.id())) {
+			this.batches.addToHead(batch);
 		}
 	}
 
@@ -119,10 +121,39 @@ final class Replay implements WalRecord.Visitor {
 		append(ref, Sample.of(t, h));
 	}
 
-	private void append(int ref, Sample sample) {
-		@Nullable HeadSeries series = this.head.series(ref);
+	@Override
+	public void exemplar(int ref, Exemplar exemplar) {
+		HeadSeries series = known(ref);
+		if (series != null) {
+			series.addExemplar(exemplar);
+			this.head.appended(exemplar.timestamp());
+		}
+	}
+
+	@Override
+	public void created(int ref, long createdTimestamp, long minTime, long maxTime) {
+		HeadSeries series = known(ref);
+		if (series != null) {
+			series.addCreated(createdTimestamp, minTime, maxTime);
+		}
+	}
+
+	@Override
+	public void metadata(MetricMetadata metadata) {
+		this.head.putMetadata(metadata);
+	}
+
+	private @Nullable HeadSeries known(int ref) {
+		HeadSeries series = this.head.series(ref);
 		if (series == null) {
 			this.unknownSeries++;
+		}
+		return series;
+	}
+
+	private void append(int ref, Sample sample) {
+		HeadSeries series = known(ref);
+		if (series == null) {
 			return;
 		}
 		series.append(sample);

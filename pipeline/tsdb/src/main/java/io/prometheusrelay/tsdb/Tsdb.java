@@ -94,7 +94,7 @@ public final class Tsdb implements AutoCloseable {
 			logger.info("Store {}: {} blocks, {} series in the head, {} log records replayed in {} ms; {} batches held",
 					dataDir, this.blocks.blocks().size(), this.head.seriesCount(), records,
 					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), this.batches.size());
-			this.writer = new HeadWriter(options, this.head, this.wal, this.batches, this.metrics);
+			this.writer = new HeadWriter(options, this.head, this.wal, this.batches, this.metrics, clock);
 			this.committer = new GroupCommitter<>("tsdb-writer", options.maxQueuedAppends(), 512,
 					Duration.ofMillis(100), this.writer);
 			this.maintenance = new Maintenance(options, this.head, this.wal, walDir, this.blocks, this.batches,

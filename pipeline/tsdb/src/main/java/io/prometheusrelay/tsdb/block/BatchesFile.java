@@ -13,15 +13,16 @@ import io.prometheusrelay.tsdb.encoding.Decoder;
 import io.prometheusrelay.tsdb.encoding.Encoder;
 import io.prometheusrelay.tsdb.model.BatchId;
 import io.prometheusrelay.tsdb.model.CorruptionException;
+import io.prometheusrelay.tsdb.model.StoredBatch;
 
 /**
- * {@code relay-batches}, a file of this project's beside a block's own: the identities of the batches
- * whose newest sample lies in the block, each with that sample's timestamp, so that a batch delivered
+ * {@code relay-batches}, a file of this project's beside a block's own: the batches whose newest
+ * sample lies in the block, with their extent and when they were stored, so that a batch delivered
  * again after its samples were compacted is still recognised, for as long as retention keeps them.
  * Prometheus's tools ignore it.
  *
  * <pre>
- * magic:u32 version:u8 count:uvarint (id:16 bytes maxTime:varint)... crc32c:u32
+ * magic:u32 version:u8 count:uvarint (id:16 bytes minTime:varint maxTime:varint storedAt:varint)... crc32c:u32
  * </pre>
  */
 public final class BatchesFile {
@@ -35,16 +36,21 @@ public final class BatchesFile {
 	private BatchesFile() {
 	}
 
-	static void write(Path block, Map<BatchId, Long> batches) throws IOException {
-		Encoder out = new Encoder(16 + batches.size() * 20);
+	static void write(Path block, Map<BatchId, StoredBatch> batches) throws IOException {
+		Encoder out = new Encoder(16 + batches.size() * 40);
 		out.putBE32(MAGIC).putByte(VERSION).putUvarint(batches.size());
-		batches.forEach((id, maxTime) -> out.putBE64(id.high()).putBE64(id.low()).putVarint(maxTime));
+		batches.values()
+			.forEach(batch -> out.putBE64(batch.id().high())
+				.putBE64(batch.id().low())
+				.putVarint(batch.minTime())
+				.putVarint(batch.maxTime())
+				.putVarint(batch.storedAt()));
 		out.putCrc32cOfRange(0);
 		AtomicFile.write(block.resolve(NAME), out.toByteArray());
 	}
 
 	/** The batches of {@code block}; none when it has no such file (a block Prometheus wrote). */
-	public static Map<BatchId, Long> read(Path block) throws IOException {
+	public static Map<BatchId, StoredBatch> read(Path block) throws IOException {
 		byte[] bytes;
 		try {
 			bytes = Files.readAllBytes(block.resolve(NAME));
@@ -65,9 +71,10 @@ public final class BatchesFile {
 		if (count > in.remaining()) {
 			throw new CorruptionException(block.resolve(NAME) + " claims " + count + " batches");
 		}
-		Map<BatchId, Long> batches = new HashMap<>(count * 2);
+		Map<BatchId, StoredBatch> batches = new HashMap<>(count * 2);
 		for (int i = 0; i < count; i++) {
-			batches.put(new BatchId(in.readBE64(), in.readBE64()), in.readVarint());
+			BatchId id = new BatchId(in.readBE64(), in.readBE64());
+			batches.put(id, new StoredBatch(id, in.readVarint(), in.readVarint(), in.readVarint()));
 		}
 		return batches;
 	}

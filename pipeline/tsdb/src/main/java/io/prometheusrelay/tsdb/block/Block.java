@@ -16,6 +16,8 @@ import io.prometheusrelay.tsdb.index.IndexReader;
 import io.prometheusrelay.tsdb.index.IndexSeries;
 import io.prometheusrelay.tsdb.index.Postings;
 import io.prometheusrelay.tsdb.model.CorruptionException;
+import io.prometheusrelay.tsdb.model.CreatedRange;
+import io.prometheusrelay.tsdb.model.Exemplar;
 import io.prometheusrelay.tsdb.model.Matcher;
 import io.prometheusrelay.tsdb.query.ChunkSource;
 import io.prometheusrelay.tsdb.query.SeriesChunks;
@@ -37,6 +39,9 @@ public final class Block implements ChunkSource {
 	private final ChunkReader chunks;
 
 	private final long sizeBytes;
+
+	/** Read when first asked for: most reads need no exemplars. */
+	private volatile AnnotationsFile.@Nullable Contents annotations;
 
 	private Block(Path directory, BlockMeta meta, IndexReader index, ChunkReader chunks, long sizeBytes) {
 		this.directory = directory;
@@ -97,15 +102,17 @@ public final class Block implements ChunkSource {
 			@Override
 			public boolean hasNext() {
 				while (this.next == null && this.position < postings.size()) {
-					IndexSeries series = Block.this.index.series(postings.get(this.position++));
+					int ref = postings.get(this.position++);
+					IndexSeries series = Block.this.index.series(ref);
 					List<TimedChunk> chunks = new ArrayList<>();
 					for (ChunkMeta meta : series.chunks()) {
 						if (meta.overlaps(mint, maxt)) {
 							chunks.add(new TimedChunk(Block.this.chunks.chunk(meta.ref()), meta.minTime(), meta.maxTime()));
 						}
 					}
-					if (!chunks.isEmpty()) {
-						this.next = new SeriesChunks(series.labels(), chunks);
+					SeriesChunks read = withAnnotations(new SeriesChunks(series.labels(), chunks), ref, mint, maxt);
+					if (!read.isEmpty()) {
+						this.next = read;
 					}
 				}
 				return this.next != null;
@@ -122,6 +129,38 @@ public final class Block implements ChunkSource {
 			}
 
 		};
+	}
+
+	/**
+	 * The block's exemplars, created ranges and metadata, read from {@code relay-annotations} the
+	 * first time they are asked for.
+	 * @throws CorruptionException if the file is damaged
+	 */
+	public AnnotationsFile.Contents annotations() {
+		AnnotationsFile.Contents contents = this.annotations;
+		if (contents == null) {
+			try {
+				contents = AnnotationsFile.read(this.directory);
+			}
+			catch (IOException ex) {
+				throw new CorruptionException(this.directory + ": " + ex.getMessage(), ex);
+			}
+			this.annotations = contents;
+		}
+		return contents;
+	}
+
+	private SeriesChunks withAnnotations(SeriesChunks series, int ref, long mint, long maxt) {
+		AnnotationsFile.SeriesAnnotations held = annotations().series().get(ref);
+		if (held == null) {
+			return series;
+		}
+		List<Exemplar> exemplars = held.exemplars()
+			.stream()
+			.filter(exemplar -> exemplar.timestamp() >= mint && exemplar.timestamp() <= maxt)
+			.toList();
+		List<CreatedRange> created = held.created().stream().filter(range -> range.overlaps(mint, maxt)).toList();
+		return new SeriesChunks(series.labels(), series.chunks(), exemplars, created);
 	}
 
 	/** Bytes of every file of the block. */

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -18,7 +19,11 @@ import io.prometheusrelay.log.AtomicFile;
 import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
 import io.prometheusrelay.tsdb.index.IndexWriter;
 import io.prometheusrelay.tsdb.model.BatchId;
+import io.prometheusrelay.tsdb.model.CreatedRange;
+import io.prometheusrelay.tsdb.model.Exemplar;
+import io.prometheusrelay.tsdb.model.StoredBatch;
 import io.prometheusrelay.tsdb.model.Labels;
+import io.prometheusrelay.tsdb.model.MetricMetadata;
 
 /**
  * Writes one block: series are added in label order with their chunks, into
@@ -44,6 +49,8 @@ public final class BlockWriter implements AutoCloseable {
 	private final ChunkWriter chunks;
 
 	private final IndexWriter index;
+
+	private final Map<Integer, AnnotationsFile.SeriesAnnotations> annotations = new HashMap<>();
 
 	private long numSeries;
 
@@ -86,6 +93,12 @@ public final class BlockWriter implements AutoCloseable {
 
 	/** Adds a series after the previous one in label order; its chunks in time order, within the range. */
 	public void addSeries(Labels labels, List<TimedChunk> seriesChunks) throws IOException {
+		addSeries(labels, seriesChunks, List.of(), List.of());
+	}
+
+	/** Adds a series with its chunks, and the exemplars and created ranges it has in the block. */
+	public void addSeries(Labels labels, List<TimedChunk> seriesChunks, List<Exemplar> exemplars,
+			List<CreatedRange> created) throws IOException {
 		List<ChunkMeta> metas = new ArrayList<>(seriesChunks.size());
 		for (TimedChunk timed : seriesChunks) {
 			if (timed.minTime() < this.minTime || timed.maxTime() >= this.maxTime) {
@@ -95,7 +108,10 @@ public final class BlockWriter implements AutoCloseable {
 			metas.add(this.chunks.write(timed.chunk(), timed.minTime(), timed.maxTime()));
 			this.numSamples += timed.chunk().numSamples();
 		}
-		this.index.addSeries(labels, metas);
+		int ref = this.index.addSeries(labels, metas);
+		if (!exemplars.isEmpty() || !created.isEmpty()) {
+			this.annotations.put(ref, new AnnotationsFile.SeriesAnnotations(exemplars, created));
+		}
 		this.numSeries++;
 		this.numChunks += metas.size();
 	}
@@ -106,16 +122,23 @@ public final class BlockWriter implements AutoCloseable {
 
 	/** Finishes the block and moves it into place. */
 	public BlockMeta commit(BlockMeta.Compaction compaction) throws IOException {
-		return commit(compaction, Map.of());
+		return commit(compaction, Map.of(), Map.of());
 	}
 
-	/** Finishes the block, with the identities of the batches whose newest samples it holds. */
-	public BlockMeta commit(BlockMeta.Compaction compaction, Map<BatchId, Long> batches) throws IOException {
+	/**
+	 * Finishes the block, with the batches whose newest samples it holds and the metric families'
+	 * metadata, and moves it into place.
+	 */
+	public BlockMeta commit(BlockMeta.Compaction compaction, Map<BatchId, StoredBatch> batches,
+			Map<String, MetricMetadata> metadata) throws IOException {
 		this.chunks.close();
 		this.index.close();
 		Tombstones.writeEmpty(this.temporary);
 		if (!batches.isEmpty()) {
 			BatchesFile.write(this.temporary, batches);
+		}
+		if (!this.annotations.isEmpty() || !metadata.isEmpty()) {
+			AnnotationsFile.write(this.temporary, new AnnotationsFile.Contents(this.annotations, metadata));
 		}
 		BlockMeta meta = new BlockMeta(this.id.toString(), this.minTime, this.maxTime,
 				new BlockMeta.Stats(this.numSamples, this.numSeries, this.numChunks), compaction, BlockMeta.VERSION);

@@ -23,8 +23,10 @@ import io.prometheusrelay.tsdb.chunkenc.SampleIterator;
 import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
 import io.prometheusrelay.tsdb.head.CompactionSnapshot;
 import io.prometheusrelay.tsdb.model.BatchId;
+import io.prometheusrelay.tsdb.model.StoredBatch;
 import io.prometheusrelay.tsdb.model.CorruptionException;
 import io.prometheusrelay.tsdb.model.Labels;
+import io.prometheusrelay.tsdb.model.MetricMetadata;
 import io.prometheusrelay.tsdb.model.ValueType;
 import io.prometheusrelay.tsdb.query.Querier;
 import io.prometheusrelay.tsdb.query.SeriesChunks;
@@ -47,7 +49,7 @@ public final class Compactor {
 	 * @return its meta, or null when there was nothing to write
 	 */
 	public @Nullable BlockMeta writeHeadBlock(List<CompactionSnapshot> snapshots, long mint, long maxt,
-			Map<BatchId, Long> batches) throws IOException {
+			Map<BatchId, StoredBatch> batches, Map<String, MetricMetadata> metadata) throws IOException {
 		if (snapshots.isEmpty()) {
 			return null;
 		}
@@ -58,9 +60,9 @@ public final class Compactor {
 		Ulid id = Ulid.at(this.clock.millis());
 		try (BlockWriter writer = BlockWriter.create(this.dataDir, id, mint, maxt, symbols)) {
 			for (CompactionSnapshot snapshot : snapshots) {
-				writer.addSeries(snapshot.labels(), snapshot.blockChunks());
+				writer.addSeries(snapshot.labels(), snapshot.blockChunks(), snapshot.exemplars(), snapshot.created());
 			}
-			return writer.commit(new BlockMeta.Compaction(1, List.of(id.toString()), List.of()), batches);
+			return writer.commit(new BlockMeta.Compaction(1, List.of(id.toString()), List.of()), batches, metadata);
 		}
 	}
 
@@ -73,7 +75,8 @@ public final class Compactor {
 		long mint = parents.stream().mapToLong(Block::minTime).min().orElseThrow();
 		long maxt = parents.stream().mapToLong(block -> block.meta().maxTime()).max().orElseThrow();
 		Set<String> symbols = new TreeSet<>();
-		Map<BatchId, Long> batches = new HashMap<>();
+		Map<BatchId, StoredBatch> batches = new HashMap<>();
+		Map<String, MetricMetadata> metadata = new HashMap<>();
 		Set<String> sources = new TreeSet<>();
 		List<BlockMeta.Parent> parentDescriptions = new ArrayList<>();
 		int level = 0;
@@ -82,6 +85,8 @@ public final class Compactor {
 				symbols.add(parent.index().symbol(i));
 			}
 			batches.putAll(BatchesFile.read(parent.directory()));
+			// Parents are in time order: a newer block's metadata replaces an older one's.
+			metadata.putAll(parent.annotations().metadata());
 			sources.addAll(parent.meta().compaction().sources());
 			parentDescriptions.add(new BlockMeta.Parent(parent.meta().ulid(), parent.meta().minTime(),
 					parent.meta().maxTime()));
@@ -95,9 +100,11 @@ public final class Compactor {
 			Iterator<SeriesChunks> series = querier.select(List.of());
 			while (series.hasNext()) {
 				SeriesChunks each = series.next();
-				writer.addSeries(each.labels(), overlapping(each.chunks()) ? merged(querier, each) : sorted(each.chunks()));
+				writer.addSeries(each.labels(), overlapping(each.chunks()) ? merged(querier, each) : sorted(each.chunks()),
+						each.exemplars(), each.created());
 			}
-			return writer.commit(new BlockMeta.Compaction(level + 1, List.copyOf(sources), parentDescriptions), batches);
+			return writer.commit(new BlockMeta.Compaction(level + 1, List.copyOf(sources), parentDescriptions), batches,
+					metadata);
 		}
 		catch (CorruptionException ex) {
 			throw new IOException("A block to merge is corrupt: " + ex.getMessage(), ex);

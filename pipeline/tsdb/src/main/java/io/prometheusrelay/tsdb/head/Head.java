@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
 import io.prometheusrelay.tsdb.index.Postings;
 import io.prometheusrelay.tsdb.model.Labels;
 import io.prometheusrelay.tsdb.model.Matcher;
+import io.prometheusrelay.tsdb.model.MetricMetadata;
 import io.prometheusrelay.tsdb.query.ChunkSource;
 import io.prometheusrelay.tsdb.query.SeriesChunks;
 import org.jspecify.annotations.Nullable;
@@ -35,6 +35,9 @@ public final class Head implements ChunkSource {
 	private final MemPostings postings = new MemPostings();
 
 	private int nextRef = 1;
+
+	/** Each metric family's newest metadata. */
+	private final Map<String, MetricMetadata> metadata = new ConcurrentHashMap<>();
 
 	private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
 
@@ -87,7 +90,10 @@ public final class Head implements ChunkSource {
 		long min = series.minTime();
 		if (min != Long.MAX_VALUE) {
 			appended(min);
-			appended(series.maxTime());
+		}
+		long max = series.maxTime();
+		if (max != Long.MIN_VALUE) {
+			appended(max);
 		}
 		return series;
 	}
@@ -96,6 +102,20 @@ public final class Head implements ChunkSource {
 	public void appended(long t) {
 		this.minTime.accumulateAndGet(t, Math::min);
 		this.maxTime.accumulateAndGet(t, Math::max);
+	}
+
+	/** Keeps a family's metadata, replacing what it had. */
+	public void putMetadata(MetricMetadata metadata) {
+		this.metadata.put(metadata.family(), metadata);
+	}
+
+	/** Every family's metadata. */
+	public Map<String, MetricMetadata> metadata() {
+		return Map.copyOf(this.metadata);
+	}
+
+	public @Nullable MetricMetadata metadata(String family) {
+		return this.metadata.get(family);
 	}
 
 	public int seriesCount() {
@@ -130,9 +150,9 @@ public final class Head implements ChunkSource {
 			if (series == null) {
 				continue;
 			}
-			List<TimedChunk> chunks = series.chunks(mint, maxt);
-			if (!chunks.isEmpty()) {
-				selected.add(new SeriesChunks(series.labels(), chunks));
+			SeriesChunks read = series.read(mint, maxt);
+			if (!read.isEmpty()) {
+				selected.add(read);
 			}
 		}
 		selected.sort(Comparator.comparing(SeriesChunks::labels));

@@ -12,11 +12,14 @@ import io.prometheusrelay.tsdb.chunkenc.HistogramChunkBuilder;
 import io.prometheusrelay.tsdb.chunkenc.SampleIterator;
 import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
 import io.prometheusrelay.tsdb.chunkenc.XorChunkBuilder;
+import io.prometheusrelay.tsdb.model.CreatedRange;
+import io.prometheusrelay.tsdb.model.Exemplar;
 import io.prometheusrelay.tsdb.model.FloatHistogram;
 import io.prometheusrelay.tsdb.model.Histogram;
 import io.prometheusrelay.tsdb.model.Labels;
 import io.prometheusrelay.tsdb.model.Sample;
 import io.prometheusrelay.tsdb.model.ValueType;
+import io.prometheusrelay.tsdb.query.SeriesChunks;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +51,8 @@ public final class HeadSeries {
 
 	/** Samples that arrived older than the newest, by timestamp. */
 	private @Nullable TreeMap<Long, Sample> outOfOrder;
+
+	private final SeriesAnnotations annotations = new SeriesAnnotations();
 
 	HeadSeries(int ref, Labels labels, long blockRange) {
 		this.ref = ref;
@@ -144,6 +149,29 @@ public final class HeadSeries {
 		this.open = null;
 	}
 
+	/** Adds an exemplar; false when the series holds it already. */
+	public synchronized boolean addExemplar(Exemplar exemplar) {
+		return this.annotations.addExemplar(exemplar);
+	}
+
+	/** Notes the created timestamp of the series' samples from {@code minTime} to {@code maxTime}. */
+	public synchronized void addCreated(long createdTimestamp, long minTime, long maxTime) {
+		this.annotations.addCreated(new CreatedRange(createdTimestamp, minTime, maxTime));
+	}
+
+	/** The newest exemplar, or null. */
+	public synchronized @Nullable Exemplar newestExemplar() {
+		return this.annotations.newestExemplar();
+	}
+
+	/** The created timestamp of the sample at {@code t}, 0 if none was sent. */
+	public synchronized long createdTimestampAt(long t) {
+		for (CreatedRange range : this.annotations.created(t, t)) {
+			return range.createdTimestamp();
+		}
+		return 0;
+	}
+
 	/** The newest sample in time order (out-of-order samples are older by definition), or null if none. */
 	public synchronized @Nullable Sample newestSample() {
 		if (this.maxTime == Long.MIN_VALUE) {
@@ -169,19 +197,26 @@ public final class HeadSeries {
 		if (this.outOfOrder != null && !this.outOfOrder.isEmpty()) {
 			min = Math.min(min, this.outOfOrder.firstKey());
 		}
-		return min;
+		return Math.min(min, this.annotations.minTime());
 	}
 
+	/** Whether the series holds nothing at all: no sample, no exemplar. */
 	public synchronized boolean isEmpty() {
 		return this.closed.isEmpty() && (this.open == null || this.open.isEmpty())
-				&& (this.outOfOrder == null || this.outOfOrder.isEmpty());
+				&& (this.outOfOrder == null || this.outOfOrder.isEmpty()) && this.annotations.isEmpty();
 	}
 
 	/**
-	 * A copy of the chunks that overlap [mint, maxt]: the closed ones, the open one as it is now, and the
-	 * out-of-order samples in the range, cut into chunks of their own.
+	 * What the series holds in [mint, maxt]: copies of the chunks that overlap it (the closed ones, the
+	 * open one as it is now, the out-of-order samples cut into chunks of their own), its exemplars and
+	 * created ranges there.
 	 */
-	public synchronized List<TimedChunk> chunks(long mint, long maxt) {
+	public synchronized SeriesChunks read(long mint, long maxt) {
+		return new SeriesChunks(this.labels, chunks(mint, maxt), this.annotations.exemplars(mint, maxt),
+				this.annotations.created(mint, maxt));
+	}
+
+	private List<TimedChunk> chunks(long mint, long maxt) {
 		List<TimedChunk> chunks = new ArrayList<>();
 		for (TimedChunk chunk : this.closed) {
 			if (chunk.minTime() <= maxt && mint <= chunk.maxTime()) {
@@ -219,7 +254,8 @@ public final class HeadSeries {
 		}
 		List<Sample> late = (this.outOfOrder == null) ? List.of()
 				: List.copyOf(this.outOfOrder.subMap(mint, true, maxt, false).values());
-		return new CompactionSnapshot(this, chunks, late);
+		return new CompactionSnapshot(this, maxt, chunks, late, this.annotations.exemplars(mint, maxt - 1),
+				this.annotations.created(mint, maxt - 1));
 	}
 
 	/** Everything the series holds, for a checkpoint: its chunks (the open one as it is now) and late samples. */
@@ -229,7 +265,8 @@ public final class HeadSeries {
 			chunks.add(this.open.toTimedChunk());
 		}
 		List<Sample> late = (this.outOfOrder == null) ? List.of() : List.copyOf(this.outOfOrder.values());
-		return new SeriesState(this.ref, this.labels, chunks, late);
+		return new SeriesState(this.ref, this.labels, chunks, late,
+				this.annotations.exemplars(Long.MIN_VALUE, Long.MAX_VALUE), this.annotations.allCreated());
 	}
 
 	/**
@@ -242,6 +279,8 @@ public final class HeadSeries {
 		this.open = null;
 		this.outOfOrder = state.outOfOrder().isEmpty() ? null : new TreeMap<>();
 		state.outOfOrder().forEach(sample -> this.outOfOrder.put(sample.timestamp(), sample));
+		state.exemplars().forEach(this.annotations::addExemplar);
+		state.created().forEach(this.annotations::addCreated);
 		if (!state.chunks().isEmpty()) {
 			TimedChunk last = state.chunks().get(state.chunks().size() - 1);
 			SampleIterator it = last.chunk().iterator();
@@ -260,6 +299,7 @@ public final class HeadSeries {
 	/** Drops what a snapshot holds, now that it is in a block; samples that replaced it stay. */
 	synchronized void release(CompactionSnapshot snapshot) {
 		this.closed.removeAll(snapshot.chunks());
+		this.annotations.releaseBefore(snapshot.maxTime(), snapshot.exemplars());
 		if (this.outOfOrder != null) {
 			for (Sample sample : snapshot.outOfOrder()) {
 				this.outOfOrder.remove(sample.timestamp(), sample);

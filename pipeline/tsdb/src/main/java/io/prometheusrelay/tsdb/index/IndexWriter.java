@@ -87,8 +87,9 @@ public final class IndexWriter implements AutoCloseable {
 	/**
 	 * Adds a series after the one added before it in label order, with its chunks in time order (their
 	 * references increasing, across series too).
+	 * @return the series' reference in the index
 	 */
-	public void addSeries(Labels labels, List<ChunkMeta> chunks) throws IOException {
+	public int addSeries(Labels labels, List<ChunkMeta> chunks) throws IOException {
 		if (this.lastLabels != null && labels.compareTo(this.lastLabels) <= 0) {
 			throw new IllegalArgumentException("Series out of order: " + labels + " after " + this.lastLabels);
 		}
@@ -130,6 +131,7 @@ public final class IndexWriter implements AutoCloseable {
 		this.out.write(body);
 		this.allSeries.add(ref);
 		this.lastLabels = labels;
+		return ref;
 	}
 
 	private void checkChunks(Labels labels, List<ChunkMeta> chunks) {

@@ -1,15 +1,20 @@
 package io.prometheusrelay.tsdb.query;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 import io.prometheusrelay.tsdb.chunkenc.SampleIterator;
 import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
 import io.prometheusrelay.tsdb.model.CorruptionException;
+import io.prometheusrelay.tsdb.model.CreatedRange;
+import io.prometheusrelay.tsdb.model.Exemplar;
 import io.prometheusrelay.tsdb.model.Matcher;
 import org.jspecify.annotations.Nullable;
 
@@ -72,24 +77,41 @@ public final class Querier {
 					throw new NoSuchElementException();
 				}
 				SeriesChunks series = first.current;
-				List<TimedChunk> chunks = null;
+				List<SeriesChunks> same = null;
 				while (!heads.isEmpty() && heads.peek().current.labels().equals(series.labels())) {
-					Head same = heads.poll();
-					if (chunks == null) {
-						chunks = new ArrayList<>(series.chunks());
+					Head next = heads.poll();
+					if (same == null) {
+						same = new ArrayList<>(List.of(series));
 					}
-					chunks.addAll(same.current.chunks());
-					if (same.advance()) {
-						heads.add(same);
+					same.add(next.current);
+					if (next.advance()) {
+						heads.add(next);
 					}
 				}
 				if (first.advance()) {
 					heads.add(first);
 				}
-				return (chunks == null) ? series : new SeriesChunks(series.labels(), chunks);
+				return (same == null) ? series : combined(same);
 			}
 
 		};
+	}
+
+	/** One series from several sources: all their chunks, and their exemplars and created ranges once each. */
+	private static SeriesChunks combined(List<SeriesChunks> sources) {
+		List<TimedChunk> chunks = new ArrayList<>();
+		Set<Exemplar> exemplars = new LinkedHashSet<>();
+		Set<CreatedRange> created = new LinkedHashSet<>();
+		for (SeriesChunks source : sources) {
+			chunks.addAll(source.chunks());
+			exemplars.addAll(source.exemplars());
+			created.addAll(source.created());
+		}
+		List<Exemplar> sortedExemplars = new ArrayList<>(exemplars);
+		sortedExemplars.sort(Comparator.comparingLong(Exemplar::timestamp));
+		List<CreatedRange> sortedCreated = new ArrayList<>(created);
+		sortedCreated.sort(Comparator.comparingLong(CreatedRange::minTime));
+		return new SeriesChunks(sources.get(0).labels(), chunks, sortedExemplars, sortedCreated);
 	}
 
 	/** A series' samples in the query's range, merged across its chunks. */

@@ -21,11 +21,16 @@ import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
 import io.prometheusrelay.tsdb.encoding.Decoder;
 import io.prometheusrelay.tsdb.encoding.Encoder;
 import io.prometheusrelay.tsdb.encoding.FileOutput;
+import io.prometheusrelay.tsdb.encoding.ModelCodec;
 import io.prometheusrelay.tsdb.head.SeriesState;
 import io.prometheusrelay.tsdb.model.BatchId;
 import io.prometheusrelay.tsdb.model.CorruptionException;
+import io.prometheusrelay.tsdb.model.CreatedRange;
+import io.prometheusrelay.tsdb.model.Exemplar;
 import io.prometheusrelay.tsdb.model.Labels;
+import io.prometheusrelay.tsdb.model.MetricMetadata;
 import io.prometheusrelay.tsdb.model.Sample;
+import io.prometheusrelay.tsdb.model.StoredBatch;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,9 +41,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * magic:u32 version:u32 sequence:u64
- * series: count:uvarint, then ref:uvarint labels chunks:(count, then encoding:u8 minTime:varint
- *         maxTime:varint length:uvarint data) late:(count, then the sample)
- * batches: count:uvarint, then id:16 bytes maxTime:varint
+ * series:   count, then ref:uvarint labels chunks:(count, then encoding:u8 minTime:varint
+ *           maxTime:varint length:uvarint data) late:(count, then the sample)
+ *           exemplars:(count, then t:varint value:u64 labels) created:(count, then created minTime maxTime)
+ * batches:  count, then id:16 bytes minTime:varint maxTime:varint storedAt:varint
+ * metadata: count, then family:string type:u8 help:string unit:string
  * crc32c:u32 of everything before it
  * </pre>
  *
@@ -55,38 +62,40 @@ public final class Checkpoint {
 	private Checkpoint() {
 	}
 
-	/** What a checkpoint holds. */
-	public record Contents(long sequence, List<SeriesState> series, Map<BatchId, Long> batches) {
+	/** What a checkpoint holds: the head before log record {@code sequence}. */
+	public record Contents(long sequence, List<SeriesState> series, Map<BatchId, StoredBatch> batches,
+			Map<String, MetricMetadata> metadata) {
 	}
 
-	/** Writes the checkpoint of the head before record {@code sequence} into {@code dir}. */
-	public static Path write(Path dir, long sequence, Iterable<SeriesState> series, int seriesCount,
-			Map<BatchId, Long> batches) throws IOException {
+	/** Writes a checkpoint into {@code dir}. */
+	public static Path write(Path dir, Contents contents) throws IOException {
+		long sequence = contents.sequence();
 		Path file = dir.resolve(name(sequence));
 		Path temporary = dir.resolve(name(sequence) + ".tmp");
 		Files.deleteIfExists(temporary);
 		CRC32C crc = new CRC32C();
 		try (FileOutput out = FileOutput.create(temporary)) {
 			Encoder buffer = new Encoder(1 << 16);
-			buffer.putBE32(MAGIC).putBE32(VERSION).putBE64(sequence).putUvarint(seriesCount);
-			int written = 0;
-			for (SeriesState state : series) {
+			buffer.putBE32(MAGIC).putBE32(VERSION).putBE64(sequence).putUvarint(contents.series().size());
+			for (SeriesState state : contents.series()) {
 				writeSeries(buffer, state);
-				written++;
 				if (buffer.length() > (1 << 16)) {
 					flush(out, buffer, crc);
 				}
 			}
-			if (written != seriesCount) {
-				throw new IllegalStateException("Checkpoint of " + seriesCount + " series got " + written);
-			}
-			buffer.putUvarint(batches.size());
-			for (Map.Entry<BatchId, Long> batch : batches.entrySet()) {
-				buffer.putBE64(batch.getKey().high()).putBE64(batch.getKey().low()).putVarint(batch.getValue());
+			buffer.putUvarint(contents.batches().size());
+			for (StoredBatch batch : contents.batches().values()) {
+				buffer.putBE64(batch.id().high())
+					.putBE64(batch.id().low())
+					.putVarint(batch.minTime())
+					.putVarint(batch.maxTime())
+					.putVarint(batch.storedAt());
 				if (buffer.length() > (1 << 16)) {
 					flush(out, buffer, crc);
 				}
 			}
+			buffer.putUvarint(contents.metadata().size());
+			contents.metadata().values().forEach(metadata -> ModelCodec.putMetadata(buffer, metadata));
 			flush(out, buffer, crc);
 			buffer.putBE32((int) crc.getValue());
 			out.write(buffer);
@@ -108,10 +117,8 @@ public final class Checkpoint {
 	}
 
 	private static void writeSeries(Encoder out, SeriesState state) {
-		out.putUvarint(state.ref()).putUvarint(state.labels().size());
-		for (int i = 0; i < state.labels().size(); i++) {
-			out.putUvarintString(state.labels().name(i)).putUvarintString(state.labels().value(i));
-		}
+		out.putUvarint(state.ref());
+		ModelCodec.putLabels(out, state.labels());
 		out.putUvarint(state.chunks().size());
 		for (TimedChunk chunk : state.chunks()) {
 			out.putByte(chunk.chunk().encoding().code()).putVarint(chunk.minTime()).putVarint(chunk.maxTime());
@@ -121,6 +128,10 @@ public final class Checkpoint {
 		for (Sample sample : state.outOfOrder()) {
 			SampleCodec.write(out, sample);
 		}
+		out.putUvarint(state.exemplars().size());
+		state.exemplars().forEach(exemplar -> ModelCodec.putExemplar(out, exemplar));
+		out.putUvarint(state.created().size());
+		state.created().forEach(range -> ModelCodec.putCreated(out, range));
 	}
 
 	/** The newest checkpoint in {@code dir}, or null; older ones and unfinished ones are ignored. */
@@ -166,17 +177,24 @@ public final class Checkpoint {
 				throw new CorruptionException(file + ": not a checkpoint of this version");
 			}
 			long sequence = in.readBE64();
-			int seriesCount = HistogramCodec.boundedCount(in);
+			int seriesCount = ModelCodec.boundedCount(in);
 			List<SeriesState> series = new ArrayList<>(seriesCount);
 			for (int i = 0; i < seriesCount; i++) {
 				series.add(readSeries(in));
 			}
-			int batchCount = HistogramCodec.boundedCount(in);
-			Map<BatchId, Long> batches = new HashMap<>(batchCount * 2);
+			int batchCount = ModelCodec.boundedCount(in);
+			Map<BatchId, StoredBatch> batches = new HashMap<>(batchCount * 2);
 			for (int i = 0; i < batchCount; i++) {
-				batches.put(new BatchId(in.readBE64(), in.readBE64()), in.readVarint());
+				BatchId id = new BatchId(in.readBE64(), in.readBE64());
+				batches.put(id, new StoredBatch(id, in.readVarint(), in.readVarint(), in.readVarint()));
 			}
-			return new Contents(sequence, series, batches);
+			int metadataCount = ModelCodec.boundedCount(in);
+			Map<String, MetricMetadata> metadata = new HashMap<>();
+			for (int i = 0; i < metadataCount; i++) {
+				MetricMetadata entry = ModelCodec.readMetadata(in);
+				metadata.put(entry.family(), entry);
+			}
+			return new Contents(sequence, series, batches, metadata);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new CorruptionException(file + ": " + ex.getMessage(), ex);
@@ -185,11 +203,8 @@ public final class Checkpoint {
 
 	private static SeriesState readSeries(Decoder in) {
 		int ref = in.readUvarintInt();
-		String[] pairs = new String[2 * HistogramCodec.boundedCount(in)];
-		for (int i = 0; i < pairs.length; i++) {
-			pairs[i] = in.readUvarintString();
-		}
-		int chunkCount = HistogramCodec.boundedCount(in);
+		Labels labels = ModelCodec.readLabels(in);
+		int chunkCount = ModelCodec.boundedCount(in);
 		List<TimedChunk> chunks = new ArrayList<>(chunkCount);
 		for (int i = 0; i < chunkCount; i++) {
 			ChunkEncoding encoding = ChunkEncoding.of(in.readByte());
@@ -198,12 +213,22 @@ public final class Checkpoint {
 			byte[] data = in.readBytes(in.readUvarintInt());
 			chunks.add(new TimedChunk(new Chunk(encoding, data), minTime, maxTime));
 		}
-		int lateCount = HistogramCodec.boundedCount(in);
+		int lateCount = ModelCodec.boundedCount(in);
 		List<Sample> late = new ArrayList<>(lateCount);
 		for (int i = 0; i < lateCount; i++) {
 			late.add(SampleCodec.read(in));
 		}
-		return new SeriesState(ref, Labels.ofSortedPairs(pairs), chunks, late);
+		int exemplarCount = ModelCodec.boundedCount(in);
+		List<Exemplar> exemplars = new ArrayList<>(exemplarCount);
+		for (int i = 0; i < exemplarCount; i++) {
+			exemplars.add(ModelCodec.readExemplar(in));
+		}
+		int createdCount = ModelCodec.boundedCount(in);
+		List<CreatedRange> created = new ArrayList<>(createdCount);
+		for (int i = 0; i < createdCount; i++) {
+			created.add(ModelCodec.readCreated(in));
+		}
+		return new SeriesState(ref, labels, chunks, late, exemplars, created);
 	}
 
 	private static String name(long sequence) {

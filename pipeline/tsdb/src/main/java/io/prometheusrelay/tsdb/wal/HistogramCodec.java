@@ -2,6 +2,7 @@ package io.prometheusrelay.tsdb.wal;
 
 import io.prometheusrelay.tsdb.encoding.Decoder;
 import io.prometheusrelay.tsdb.encoding.Encoder;
+import io.prometheusrelay.tsdb.encoding.ModelCodec;
 import io.prometheusrelay.tsdb.model.CorruptionException;
 import io.prometheusrelay.tsdb.model.FloatHistogram;
 import io.prometheusrelay.tsdb.model.Histogram;
@@ -105,7 +106,7 @@ final class HistogramCodec {
 	}
 
 	private static Span[] readSpans(Decoder in) {
-		Span[] spans = new Span[boundedCount(in)];
+		Span[] spans = new Span[ModelCodec.boundedCount(in)];
 		for (int i = 0; i < spans.length; i++) {
 			spans[i] = new Span((int) in.readVarint(), (int) in.readUvarint());
 		}
@@ -113,21 +114,11 @@ final class HistogramCodec {
 	}
 
 	private static double[] readFloats(Decoder in) {
-		double[] values = new double[boundedCount(in)];
+		double[] values = new double[ModelCodec.boundedCount(in)];
 		for (int i = 0; i < values.length; i++) {
 			values[i] = Double.longBitsToDouble(in.readBE64());
 		}
 		return values;
-	}
-
-	/** A count that cannot be more than the bytes left: a corrupt count fails here, not in an allocation. */
-	static int boundedCount(Decoder in) {
-		int count = in.readUvarintInt();
-		if (count > in.remaining()) {
-			throw new CorruptionException(
-					"Count " + count + " exceeds the " + in.remaining() + " bytes left");
-		}
-		return count;
 	}
 
 	private static ResetHint hint(int ordinal) {
