@@ -17,8 +17,9 @@ import io.prometheusrelay.apiserver.grpc.GrpcReadServer;
 import io.prometheusrelay.apiserver.grpc.GrpcTls;
 import io.prometheusrelay.apiserver.grpc.PrometheusGrpcService;
 import io.prometheusrelay.apiserver.intake.StoreBatchHandler;
-import io.prometheusrelay.apiserver.store.SegmentStore;
+import io.prometheusrelay.apiserver.store.StoreMetrics;
 import io.prometheusrelay.pipeline.auth.Credentials;
+import io.prometheusrelay.tsdb.Tsdb;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The store, the handler that feeds it relayed batches, the gRPC read API with the service peers
+ * The store (the storage engine, {@link Tsdb}), the handler that feeds it relayed batches, the gRPC read API with the service peers
  * catch up from, and this replica's own catch-up. The relay server (relay.api-server.relay) is the
  * pipeline's auto-configuration's, from {@link ApiServerProperties}; it depends on the handler, so
  * it drains before the store closes.
@@ -45,13 +46,18 @@ class ApiServerConfiguration {
 	private static final int REPLICA_READS_QUEUED = 16;
 
 	@Bean(destroyMethod = "close")
-	SegmentStore segmentStore(ApiServerProperties properties, MeterRegistry registry) throws IOException {
-		return SegmentStore.open(properties.getStore().toOptions(), Clock.systemUTC(), registry);
+	Tsdb tsdb(ApiServerProperties properties) throws IOException {
+		return Tsdb.open(properties.getStore().toOptions(), Clock.systemUTC());
 	}
 
 	@Bean
-	StoreHealthIndicator storeHealthIndicator(SegmentStore store) {
-		return new StoreHealthIndicator(store);
+	StoreMetrics storeMetrics(Tsdb tsdb) {
+		return new StoreMetrics(tsdb);
+	}
+
+	@Bean
+	StoreHealthIndicator storeHealthIndicator(Tsdb tsdb) {
+		return new StoreHealthIndicator(tsdb);
 	}
 
 	@Bean
@@ -64,21 +70,21 @@ class ApiServerConfiguration {
 	 * back off its application task executor.
 	 */
 	@Bean(destroyMethod = "close")
-	ReplicaService replicaService(SegmentStore store, ReplicaIdentity identity, MeterRegistry registry) {
+	ReplicaService replicaService(Tsdb tsdb, ReplicaIdentity identity, MeterRegistry registry) {
 		ThreadPoolExecutor reads = new ThreadPoolExecutor(REPLICA_READ_THREADS, REPLICA_READ_THREADS, 0,
 				TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(REPLICA_READS_QUEUED), runnable -> {
 					Thread thread = new Thread(runnable, "replica-read");
 					thread.setDaemon(true);
 					return thread;
 				});
-		return new ReplicaService(store, identity, reads, registry);
+		return new ReplicaService(tsdb, identity, reads, registry);
 	}
 
 	@Bean(destroyMethod = "close")
-	GrpcReadServer grpcReadServer(ApiServerProperties properties, SegmentStore store, ReplicaService replicaService,
+	GrpcReadServer grpcReadServer(ApiServerProperties properties, Tsdb tsdb, ReplicaService replicaService,
 			MeterRegistry registry, SslBundles bundles) {
 		ApiServerProperties.Grpc grpc = properties.getGrpc();
-		PrometheusGrpcService service = new PrometheusGrpcService(store, grpc.toLimits(), registry);
+		PrometheusGrpcService service = new PrometheusGrpcService(tsdb, grpc.toLimits(), registry);
 		return GrpcReadServer.start(endpoint(grpc, bundles, registry), service, grpc.getPermitKeepAliveTime(),
 				grpc.getShutdownGracePeriod(), replicaService);
 	}
@@ -98,8 +104,8 @@ class ApiServerConfiguration {
 	}
 
 	@Bean
-	StoreBatchHandler storeBatchHandler(SegmentStore store) {
-		return new StoreBatchHandler(store);
+	StoreBatchHandler storeBatchHandler(Tsdb tsdb) {
+		return new StoreBatchHandler(tsdb);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -107,10 +113,9 @@ class ApiServerConfiguration {
 	static class CatchUpConfiguration {
 
 		@Bean(destroyMethod = "close")
-		PeerCatchUp peerCatchUp(SegmentStore store, DiscoveryClient discovery, ReplicaIdentity identity,
+		PeerCatchUp peerCatchUp(Tsdb tsdb, DiscoveryClient discovery, ReplicaIdentity identity,
 				ApiServerProperties properties, MeterRegistry registry, SslBundles bundles) {
-			return new PeerCatchUp(store, discovery, identity,
-					properties.getCatchUp().toOptions(properties.getRelay().getMaxFrameSize(), bundles),
+			return new PeerCatchUp(tsdb, discovery, identity, properties.getCatchUp().toOptions(bundles),
 					Clock.systemUTC(), registry);
 		}
 

@@ -5,8 +5,8 @@ import java.time.Duration;
 
 import io.prometheusrelay.apiserver.catchup.CatchUpOptions;
 import io.prometheusrelay.apiserver.grpc.GrpcTls;
-import io.prometheusrelay.apiserver.store.FsyncPolicy;
-import io.prometheusrelay.apiserver.store.StoreOptions;
+import io.prometheusrelay.tsdb.FsyncPolicy;
+import io.prometheusrelay.tsdb.TsdbOptions;
 import io.prometheusrelay.pipeline.auth.AuthProperties;
 import io.prometheusrelay.pipeline.auth.Secrets;
 import io.prometheusrelay.pipeline.settings.PipelinePorts;
@@ -257,6 +257,9 @@ public class ApiServerProperties implements RelayServerSettings {
 		/** The discovery service name api-servers register under, and find their peers by. */
 		public static final String DEFAULT_SERVICE_ID = "prometheus-api-server";
 
+		/** A peer's messages are about 1 MB (the replica service's); this leaves room for one larger series. */
+		private static final int MAX_FETCHED_MESSAGE_SIZE = 64 << 20;
+
 		/** Whether to compare with peers and copy what this replica lacks. */
 		private boolean enabled = true;
 
@@ -272,7 +275,7 @@ public class ApiServerProperties implements RelayServerSettings {
 		/** Batches a peer stored less than this long ago are left to the forwarder to deliver. */
 		private Duration settle = Duration.ofMinutes(1);
 
-		/** Deadline of each call to a peer, and of storing one copied batch. */
+		/** Deadline of each call to a peer (an inventory, or 15 minutes of its samples), and of storing what one message brings. */
 		private Duration callTimeout = Duration.ofSeconds(30);
 
 		/** TLS to the peers' gRPC ports: the bundle's CA must have signed their certificates; its key store holds this one's. */
@@ -285,11 +288,11 @@ public class ApiServerProperties implements RelayServerSettings {
 		/** A file holding the bearer token sent to the peers. */
 		private @Nullable Path tokenFile;
 
-		public CatchUpOptions toOptions(DataSize maxBatchSize, SslBundles bundles) {
+		public CatchUpOptions toOptions(SslBundles bundles) {
 			String bearer = (this.token != null || this.tokenFile != null)
 					? Secrets.read("relay.api-server.catch-up.token", this.token, this.tokenFile) : null;
 			return new CatchUpOptions(this.serviceId, this.interval, this.settle, this.callTimeout,
-					Math.toIntExact(maxBatchSize.toBytes()), GrpcTls.client(this.ssl.getBundle(), bundles), bearer);
+					MAX_FETCHED_MESSAGE_SIZE, GrpcTls.client(this.ssl.getBundle(), bundles), bearer);
 		}
 
 		public ClientTlsProperties getSsl() {
@@ -357,41 +360,53 @@ public class ApiServerProperties implements RelayServerSettings {
 	/** Segment store. */
 	public static class Store {
 
-		/** Directory of the segment files; owned by one instance, which locks it. */
+		/**
+		 * Data directory: Prometheus blocks, this store's write-ahead log ({@code wal-relay/}) and
+		 * {@code latest}; owned by one instance, which locks it.
+		 */
 		private Path dataDir = Path.of("data", "api-server");
 
-		/** When appends are forced to disk: batch (before every ACK), interval, or never. */
+		/** When the write-ahead log is forced to disk: batch (before every ACK), interval, or never. */
 		private FsyncPolicy fsync = FsyncPolicy.BATCH;
 
 		/** With fsync=interval, the longest time between two fsyncs. */
 		private Duration fsyncInterval = Duration.ofSeconds(1);
 
-		/** A segment is rolled once it holds this much. */
-		private DataSize segmentMaxSize = DataSize.ofMegabytes(64);
+		/** Time range of a block cut from the head (Prometheus's 2h); blocks are merged into longer ones. */
+		private Duration blockRange = Duration.ofHours(2);
 
-		/** A segment is rolled once it is this old. */
-		private Duration segmentMaxAge = Duration.ofHours(1);
+		/** The longest block merging makes. */
+		private Duration maxBlockDuration = Duration.ofHours(18);
 
-		/** Segments whose newest record is older than this are deleted. */
+		/** A write-ahead log segment is closed once it holds this much. */
+		private DataSize walSegmentSize = DataSize.ofMegabytes(64);
+
+		/**
+		 * How often the head is checkpointed (and after every block cut): a restart replays at most about
+		 * this much of the write-ahead log.
+		 */
+		private Duration checkpointInterval = Duration.ofMinutes(10);
+
+		/** Blocks whose newest sample is older than this, counted from the newest sample stored, are deleted. */
 		private Duration retentionMaxAge = Duration.ofDays(7);
 
-		/** Oldest segments are deleted while all of them together exceed this. */
+		/** The oldest blocks are deleted while blocks and write-ahead log together exceed this. */
 		private DataSize retentionMaxSize = DataSize.ofGigabytes(10);
 
-		/** Appends waiting for the writer; past it, batches are NACKed as retryable. */
+		/** Batches waiting for the writer; past it, batches are NACKed as retryable. */
 		private int maxQueuedAppends = 1024;
 
 		/**
-		 * Whether a batch delivered again (a sender's retry, the forwarder's replay, a copy from a
-		 * peer) is acknowledged without a second copy while the store holds the first. The identity
-		 * of every stored batch is kept in memory for it, 110 to 124 bytes each.
+		 * Whether a batch delivered again (a sender's retry, the forwarder's replay) is acknowledged
+		 * without being stored again while the store holds it. The store keeps a sample once either way;
+		 * the identity of every batch held is kept in memory for it, about 150 bytes each.
 		 */
 		private boolean deduplicate = true;
 
-		public StoreOptions toOptions() {
-			return new StoreOptions(this.dataDir, this.fsync, this.fsyncInterval, this.segmentMaxSize.toBytes(),
-					this.segmentMaxAge, this.retentionMaxAge, this.retentionMaxSize.toBytes(), this.maxQueuedAppends,
-					this.deduplicate);
+		public TsdbOptions toOptions() {
+			return new TsdbOptions(this.dataDir, this.blockRange, this.fsync, this.fsyncInterval,
+					this.walSegmentSize.toBytes(), this.checkpointInterval, this.retentionMaxAge,
+					this.retentionMaxSize.toBytes(), this.maxBlockDuration, this.maxQueuedAppends, this.deduplicate);
 		}
 
 		public boolean isDeduplicate() {
@@ -426,20 +441,36 @@ public class ApiServerProperties implements RelayServerSettings {
 			this.fsyncInterval = fsyncInterval;
 		}
 
-		public DataSize getSegmentMaxSize() {
-			return this.segmentMaxSize;
+		public Duration getBlockRange() {
+			return this.blockRange;
 		}
 
-		public void setSegmentMaxSize(DataSize segmentMaxSize) {
-			this.segmentMaxSize = segmentMaxSize;
+		public void setBlockRange(Duration blockRange) {
+			this.blockRange = blockRange;
 		}
 
-		public Duration getSegmentMaxAge() {
-			return this.segmentMaxAge;
+		public Duration getMaxBlockDuration() {
+			return this.maxBlockDuration;
 		}
 
-		public void setSegmentMaxAge(Duration segmentMaxAge) {
-			this.segmentMaxAge = segmentMaxAge;
+		public void setMaxBlockDuration(Duration maxBlockDuration) {
+			this.maxBlockDuration = maxBlockDuration;
+		}
+
+		public DataSize getWalSegmentSize() {
+			return this.walSegmentSize;
+		}
+
+		public void setWalSegmentSize(DataSize walSegmentSize) {
+			this.walSegmentSize = walSegmentSize;
+		}
+
+		public Duration getCheckpointInterval() {
+			return this.checkpointInterval;
+		}
+
+		public void setCheckpointInterval(Duration checkpointInterval) {
+			this.checkpointInterval = checkpointInterval;
 		}
 
 		public Duration getRetentionMaxAge() {

@@ -100,7 +100,7 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 		Set<BatchId> inGroup = new HashSet<>();
 		for (Pending pending : group) {
 			BatchId id = pending.batch().id();
-			if (this.options.deduplicate() && (this.batches.holds(id) || !inGroup.add(id))) {
+			if (this.options.deduplicate() && !id.isNone() && (this.batches.holds(id) || !inGroup.add(id))) {
 				this.metrics.batchesDuplicate.increment();
 				pending.done().complete(AppendResult.DUPLICATE);
 			}
@@ -202,14 +202,17 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 				}
 			}
 			batch.metadata().forEach(this.head::putMetadata);
-			this.batches.addToHead(stored.get(b));
+			if (!batch.id().isNone()) {
+				this.batches.addToHead(stored.get(b));
+			}
 			this.metrics.batchesCommitted.increment();
-			pending.done().complete(new AppendResult(false, samples));
+			// Durable already: followers hear of it no later than the sender gets its answer.
 			if (pending.relayed()) {
 				for (Consumer<WriteBatch> listener : this.listeners) {
 					listener.accept(batch);
 				}
 			}
+			pending.done().complete(new AppendResult(false, samples));
 		}
 	}
 

@@ -90,7 +90,7 @@ final class Replay implements WalRecord.Visitor {
 
 	@Override
 	public void batch(StoredBatch batch) {
-		if (!this.batches.holds(batch.id())) {
+		if (!batch.id().isNone() && !this.batches.holds(batch.id())) {
 			this.batches.addToHead(batch);
 		}
 	}

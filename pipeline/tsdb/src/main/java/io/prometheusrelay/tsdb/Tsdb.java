@@ -24,6 +24,7 @@ import io.prometheusrelay.tsdb.block.Block;
 import io.prometheusrelay.tsdb.compact.Compactor;
 import io.prometheusrelay.tsdb.head.Head;
 import io.prometheusrelay.tsdb.model.BatchId;
+import io.prometheusrelay.tsdb.model.StoredBatch;
 import io.prometheusrelay.tsdb.model.WriteBatch;
 import io.prometheusrelay.tsdb.query.ChunkSource;
 import io.prometheusrelay.tsdb.query.Querier;
@@ -156,6 +157,11 @@ public final class Tsdb implements AutoCloseable {
 		return this.batches.holds(id);
 	}
 
+	/** Every batch held, in no particular order; concurrent appends may or may not be seen. */
+	public Iterable<StoredBatch> batches() {
+		return this.batches.all();
+	}
+
 	/** Batch identities held. */
 	public int batchCount() {
 		return this.batches.size();
@@ -187,6 +193,11 @@ public final class Tsdb implements AutoCloseable {
 
 	public Head head() {
 		return this.head;
+	}
+
+	/** Series in the head. */
+	public int headSeries() {
+		return this.head.seriesCount();
 	}
 
 	/** The blocks served, oldest first. */

@@ -10,14 +10,17 @@ import java.util.Map;
 
 import io.prometheusrelay.tsdb.block.Block;
 import io.prometheusrelay.tsdb.block.LatestLink;
+import io.prometheusrelay.tsdb.model.Exemplar;
 import io.prometheusrelay.tsdb.model.Histogram;
 import io.prometheusrelay.tsdb.model.Labels;
 import io.prometheusrelay.tsdb.model.Matcher;
 import io.prometheusrelay.tsdb.model.ResetHint;
 import io.prometheusrelay.tsdb.model.Sample;
+import io.prometheusrelay.tsdb.model.SeriesWrite;
 import io.prometheusrelay.tsdb.model.StaleNaN;
 import io.prometheusrelay.tsdb.model.TestHistograms;
 import io.prometheusrelay.tsdb.model.WriteBatch;
+import io.prometheusrelay.tsdb.query.LatestSeries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -158,6 +161,35 @@ class TsdbTests {
 			assertThat(tsdb.blocks()).allSatisfy(block -> assertThat(block.meta().maxTime()).isGreaterThan(newest - 5 * HOUR));
 			assertThat(tsdb.metrics().retentionDeletionsAge.sum()).isPositive();
 			assertThat(tsdb.retentionFloor()).isGreaterThan(START);
+		}
+	}
+
+	@Test
+	void latestIsTheNewestSampleOfEverySeriesWhetherInTheHeadOrOnlyInBlocks() throws Exception {
+		Labels gone = Labels.of("__name__", "gone", "job", "a");
+		Labels traced = Labels.of("__name__", "traced", "job", "a");
+		Exemplar trace = new Exemplar(Labels.of("trace_id", "abc"), 2.5, START + 10);
+		try (Tsdb tsdb = open()) {
+			tsdb.append(TestBatches.of(gone, Sample.of(START, 1), Sample.of(START + 60_000, 2))).get();
+			for (int i = 0; i < 6 * 60; i++) {
+				tsdb.append(TestBatches.gauges("live", 2, START + 60_000L * i, i)).get();
+			}
+			tsdb.append(new WriteBatch(TestBatches.newId(),
+					List.of(new SeriesWrite(traced, List.of(), List.of(trace), 0)))).get();
+			tsdb.compactNow();
+			assertThat(tsdb.head().series(gone)).as("left the head once compacted").isNull();
+
+			Map<Labels, LatestSeries> latest = new java.util.LinkedHashMap<>();
+			tsdb.querier(START + 5 * HOUR, Long.MAX_VALUE).selectLatest(List.of(Matcher.equal("job", "a")))
+				.forEachRemaining(series -> latest.put(series.labels(), series));
+			assertThat(latest).containsOnlyKeys(gone, traced);
+			assertThat(latest.get(gone).sample()).isEqualTo(Sample.of(START + 60_000, 2));
+			assertThat(latest.get(traced).sample()).isNull();
+			assertThat(latest.get(traced).exemplar()).isEqualTo(trace);
+			List<LatestSeries> live = new ArrayList<>();
+			tsdb.querier(0, 0).selectLatest(List.of(Matcher.equal("__name__", "live"))).forEachRemaining(live::add);
+			assertThat(live).extracting(series -> series.sample().timestamp())
+				.containsOnly(START + 60_000L * (6 * 60 - 1));
 		}
 	}
 

@@ -13,18 +13,18 @@ import org.jspecify.annotations.Nullable;
  * @param serviceId the discovery service whose instances are the peers (their gRPC ports)
  * @param interval time between two comparisons with each peer
  * @param settle batches a peer stored less than this long ago are left to the forwarder
- * @param callTimeout deadline of each call to a peer, and of storing one copied batch
- * @param maxBatchSize the largest batch accepted from a peer, in bytes
+ * @param callTimeout deadline of each call to a peer, and of storing what one message brings
+ * @param maxMessageSize the largest message accepted from a peer, in bytes
  * @param credentials how to reach the peers: TLS (with this one's certificate) or plain
  * @param token the bearer token sent with every call to a peer, or {@code null}
  */
 public record CatchUpOptions(String serviceId, Duration interval, Duration settle, Duration callTimeout,
-		int maxBatchSize, ChannelCredentials credentials, @Nullable String token) {
+		int maxMessageSize, ChannelCredentials credentials, @Nullable String token) {
 
 	/** Plain, without a token. */
 	public CatchUpOptions(String serviceId, Duration interval, Duration settle, Duration callTimeout,
-			int maxBatchSize) {
-		this(serviceId, interval, settle, callTimeout, maxBatchSize, InsecureChannelCredentials.create(), null);
+			int maxMessageSize) {
+		this(serviceId, interval, settle, callTimeout, maxMessageSize, InsecureChannelCredentials.create(), null);
 	}
 
 	public CatchUpOptions {

@@ -3,7 +3,6 @@ package io.prometheusrelay.apiserver.catchup;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /** The meters of one peer, tagged {@code peer}: bound when it is first discovered, removed when it is gone. */
@@ -24,19 +23,13 @@ final class PeerMeters implements MeterBinder {
 			.tag("peer", peer.address)
 			.description("Batches this peer holds that this replica lacks, as of the last comparison, less those copied since")
 			.register(registry);
-		Gauge.builder(PREFIX + "lacking", peer, status -> status.lackingBytes.get())
-			.tag("peer", peer.address)
-			.baseUnit(BaseUnits.BYTES)
-			.description("Payload bytes of the batches this replica lacks from this peer")
-			.register(registry);
 		FunctionCounter.builder(PREFIX + "copied.batches", peer, status -> status.copiedBatches.get())
 			.tag("peer", peer.address)
-			.description("Batches copied from this peer")
+			.description("Batches whose samples were copied from this peer")
 			.register(registry);
-		FunctionCounter.builder(PREFIX + "copied", peer, status -> status.copiedBytes.get())
+		FunctionCounter.builder(PREFIX + "copied.samples", peer, status -> status.copiedSamples.get())
 			.tag("peer", peer.address)
-			.baseUnit(BaseUnits.BYTES)
-			.description("Payload bytes copied from this peer")
+			.description("Samples and histograms copied from this peer, in the lacking batches' time ranges")
 			.register(registry);
 		FunctionCounter.builder(PREFIX + "failures", peer, status -> status.failures.get())
 			.tag("peer", peer.address)

@@ -11,18 +11,19 @@ import org.jspecify.annotations.Nullable;
  * @param address host:port of its gRPC API
  * @param self whether it is this replica
  * @param lackingBatches batches it holds that this replica lacks
- * @param lackingBytes their payload bytes
- * @param copiedBatches batches copied from it since start
+ * @param copiedBatches batches whose samples were copied from it since start
+ * @param copiedSamples samples and histograms copied from it since start (a range copied holds the
+ * lacking batches' samples and others this replica had, which it stores once)
  * @param lastCompared when the inventory of the last comparison was asked for (it holds what the peer
  * stored until then), null if never
  * @param lastError why the last comparison or copy failed, null if it did not
  */
-public record PeerReport(String address, boolean self, long lackingBatches, long lackingBytes,
-		long copiedBatches, @Nullable Instant lastCompared, @Nullable String lastError) {
+public record PeerReport(String address, boolean self, long lackingBatches, long copiedBatches, long copiedSamples,
+		@Nullable Instant lastCompared, @Nullable String lastError) {
 
 	static PeerReport of(PeerStatus status) {
-		return new PeerReport(status.address, status.self, status.lackingBatches.get(), status.lackingBytes.get(),
-				status.copiedBatches.get(), status.lastCompared, status.lastError);
+		return new PeerReport(status.address, status.self, status.lackingBatches.get(), status.copiedBatches.get(),
+				status.copiedSamples.get(), status.lastCompared, status.lastError);
 	}
 
 	/** The report as health details. */
@@ -33,8 +34,8 @@ public record PeerReport(String address, boolean self, long lackingBatches, long
 			return details;
 		}
 		details.put("lackingBatches", this.lackingBatches);
-		details.put("lackingBytes", this.lackingBytes);
 		details.put("copiedBatches", this.copiedBatches);
+		details.put("copiedSamples", this.copiedSamples);
 		details.put("lastCompared", (this.lastCompared != null) ? this.lastCompared.toString() : "never");
 		if (this.lastError != null) {
 			details.put("lastError", this.lastError);

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What this replica knows it lacks from one peer: set by each comparison, counted down as batches
- * are copied. Written by the catch-up thread, read by health and meters.
+ * What this replica knows it lacks from one peer: set by each comparison, counted down as the lacking
+ * batches' ranges are copied. Written by the catch-up thread, read by health and meters.
  */
 final class PeerStatus {
 
@@ -15,11 +15,9 @@ final class PeerStatus {
 
 	final AtomicLong lackingBatches = new AtomicLong();
 
-	final AtomicLong lackingBytes = new AtomicLong();
-
 	final AtomicLong copiedBatches = new AtomicLong();
 
-	final AtomicLong copiedBytes = new AtomicLong();
+	final AtomicLong copiedSamples = new AtomicLong();
 
 	final AtomicLong failures = new AtomicLong();
 
@@ -39,21 +37,15 @@ final class PeerStatus {
 		return this.self || (this.lastCompared != null && this.lastError == null && this.lackingBatches.get() == 0);
 	}
 
-	void lacks(long batches, long bytes) {
+	void lacks(long batches) {
 		this.lackingBatches.set(batches);
-		this.lackingBytes.set(bytes);
 	}
 
-	/**
-	 * One lacking batch is no longer lacking: copied, delivered meanwhile by the forwarder, or gone
-	 * from the peer (its retention).
-	 */
-	void resolved(int bytes, boolean copied) {
-		this.lackingBatches.decrementAndGet();
-		this.lackingBytes.addAndGet(-bytes);
+	/** Lacking batches no longer lacking: copied, or delivered meanwhile by the forwarder. */
+	void resolved(long batches, boolean copied) {
+		this.lackingBatches.addAndGet(-batches);
 		if (copied) {
-			this.copiedBatches.incrementAndGet();
-			this.copiedBytes.addAndGet(bytes);
+			this.copiedBatches.addAndGet(batches);
 		}
 	}
 

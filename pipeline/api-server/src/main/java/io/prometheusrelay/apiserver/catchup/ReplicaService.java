@@ -1,33 +1,41 @@
 package io.prometheusrelay.apiserver.catchup;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.Optional;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.prometheusrelay.apiserver.store.BatchId;
-import io.prometheusrelay.apiserver.store.BatchIndex;
-import io.prometheusrelay.apiserver.store.SegmentStore;
+import io.prometheusrelay.apiserver.wire.BatchIdentity;
+import io.prometheusrelay.apiserver.wire.ProtoModel;
+import io.prometheusrelay.apiserver.wire.TimeSeriesEncoder;
+import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.protocol.replica.BatchEntry;
+import io.prometheusrelay.protocol.replica.BatchInventory;
 import io.prometheusrelay.protocol.replica.FetchRequest;
+import io.prometheusrelay.protocol.replica.FetchedSeries;
 import io.prometheusrelay.protocol.replica.InventoryRequest;
 import io.prometheusrelay.protocol.replica.ReplicaGrpc;
-import io.prometheusrelay.protocol.replica.SegmentInventory;
-import io.prometheusrelay.protocol.replica.StoredBatch;
+import io.prometheusrelay.tsdb.Tsdb;
+import io.prometheusrelay.tsdb.model.StoredBatch;
+import io.prometheusrelay.tsdb.query.Querier;
+import io.prometheusrelay.tsdb.query.SeriesChunks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves this replica's store to peers that catch up from it: the inventory of its batches, and
- * single batches by segment, offset and identity. Files are read on {@code reads}, never on the
- * transport's threads (the gRPC server runs handlers on them directly); a full queue refuses the
- * call with RESOURCE_EXHAUSTED, so a peer catching up cannot crowd out reads.
+ * everything it stores in a time range. The store is read on {@code reads}, never on the transport's
+ * threads (the gRPC server runs handlers on them directly), and a range is sent only as fast as the
+ * peer reads it; a full queue refuses the call with RESOURCE_EXHAUSTED, so a peer catching up cannot
+ * crowd out reads.
  */
 public final class ReplicaService extends ReplicaGrpc.ReplicaImplBase implements AutoCloseable {
 
@@ -36,74 +44,110 @@ public final class ReplicaService extends ReplicaGrpc.ReplicaImplBase implements
 	/** Batches per inventory message: about 400 KB, far below any client's message limit. */
 	static final int ENTRIES_PER_MESSAGE = 8192;
 
-	private final SegmentStore store;
+	/** A fetched message grows to about this size, far below the asker's message limit. */
+	static final int FETCH_MESSAGE_BYTES = 1 << 20;
+
+	private final Tsdb tsdb;
 
 	private final ReplicaIdentity identity;
 
 	private final ExecutorService reads;
 
-	private final LongAdder servedBatches = new LongAdder();
+	private final LongAdder servedSeries = new LongAdder();
 
-	private final LongAdder servedBytes = new LongAdder();
+	private final LongAdder servedSamples = new LongAdder();
 
-	/** Serves {@code store}, reading files on {@code reads}, which it owns from now on and shuts down on close. */
-	public ReplicaService(SegmentStore store, ReplicaIdentity identity, ExecutorService reads, MeterRegistry registry) {
-		this.store = store;
+	/** Serves {@code tsdb}, reading it on {@code reads}, which it owns from now on and shuts down on close. */
+	public ReplicaService(Tsdb tsdb, ReplicaIdentity identity, ExecutorService reads, MeterRegistry registry) {
+		this.tsdb = tsdb;
 		this.identity = identity;
 		this.reads = reads;
-		new ServedMetrics(this.servedBatches, this.servedBytes).bindTo(registry);
+		new ServedMetrics(this.servedSeries, this.servedSamples).bindTo(registry);
 	}
 
 	@Override
-	public void inventory(InventoryRequest request, StreamObserver<SegmentInventory> responses) {
+	public void inventory(InventoryRequest request, StreamObserver<BatchInventory> responses) {
 		// Unset (0): no limit.
 		long storedBefore = (request.getStoredBeforeMs() != 0) ? request.getStoredBeforeMs() : Long.MAX_VALUE;
 		offload(responses, () -> {
-			for (BatchIndex.Segment segment : this.store.inventory()) {
-				SegmentInventory.Builder message = newMessage(segment);
-				for (BatchIndex.Entry entry : segment.entries()) {
-					if (entry.newestSample() <= request.getNewestSampleAfterMs() || entry.stored() >= storedBefore) {
-						continue;
-					}
-					message.addBatches(toProto(entry));
-					if (message.getBatchesCount() == ENTRIES_PER_MESSAGE) {
-						responses.onNext(message.build());
-						message = newMessage(segment);
-					}
+			BatchInventory.Builder message = newInventory();
+			for (StoredBatch batch : this.tsdb.batches()) {
+				if (batch.maxTime() <= request.getNewestSampleAfterMs() || batch.storedAt() >= storedBefore) {
+					continue;
 				}
-				if (message.getBatchesCount() > 0) {
+				message.addBatches(BatchEntry.newBuilder()
+					.setId(ByteString.copyFrom(BatchIdentity.bytes(batch.id())))
+					.setOldestSampleMs(batch.minTime())
+					.setNewestSampleMs(batch.maxTime())
+					.setStoredMs(batch.storedAt()));
+				if (message.getBatchesCount() == ENTRIES_PER_MESSAGE) {
 					responses.onNext(message.build());
+					message = newInventory();
 				}
 			}
 			// A store with nothing to offer still says who it is.
-			responses.onNext(SegmentInventory.newBuilder().setReplicaId(this.identity.id()).build());
+			responses.onNext(message.build());
 			responses.onCompleted();
 		});
 	}
 
+	private BatchInventory.Builder newInventory() {
+		return BatchInventory.newBuilder().setReplicaId(this.identity.id());
+	}
+
 	@Override
-	public void fetch(FetchRequest request, StreamObserver<StoredBatch> response) {
-		if (request.getId().size() != 16 || !isSegmentName(request.getSegment())) {
-			response.onError(Status.INVALID_ARGUMENT
-				.withDescription("a fetch names a segment file and a 16-byte batch identity")
+	public void fetch(FetchRequest request, StreamObserver<FetchedSeries> responses) {
+		if (request.getEndMs() < request.getStartMs()) {
+			responses.onError(Status.INVALID_ARGUMENT
+				.withDescription("inverted range: end " + request.getEndMs() + " is before start " + request.getStartMs())
 				.asRuntimeException());
 			return;
 		}
-		ByteBuffer id = request.getId().asReadOnlyByteBuffer();
-		BatchId batchId = new BatchId(id.getLong(), id.getLong());
-		offload(response, () -> {
-			Optional<byte[]> payload = this.store.read(request.getSegment(), request.getOffset(), batchId);
-			if (payload.isEmpty()) {
-				response.onError(Status.NOT_FOUND
-					.withDescription("no batch " + batchId + " at " + request.getSegment() + ":" + request.getOffset())
-					.asRuntimeException());
-				return;
+		ServerCallStreamObserver<FetchedSeries> call = (ServerCallStreamObserver<FetchedSeries>) responses;
+		Semaphore ready = new Semaphore(0);
+		call.setOnReadyHandler(ready::release);
+		call.setOnCancelHandler(ready::release);
+		offload(responses, () -> sendRange(call, ready, request.getStartMs(), request.getEndMs()));
+	}
+
+	/** Sends the range in messages of about a megabyte, each only once the peer can take it. */
+	private void sendRange(ServerCallStreamObserver<FetchedSeries> call, Semaphore ready, long start, long end)
+			throws InterruptedException {
+		Querier querier = this.tsdb.querier(start, end);
+		FetchedSeries.Builder message = FetchedSeries.newBuilder();
+		this.tsdb.head().metadata().values().forEach(metadata -> message.addMetadata(ProtoModel.metadata(metadata)));
+		int[] size = { message.build().getSerializedSize() };
+		Iterator<SeriesChunks> series = querier.select(List.of());
+		while (series.hasNext() && !call.isCancelled()) {
+			SeriesChunks each = series.next();
+			TimeSeriesEncoder.encode(each, querier.samples(each), 10_000, (TimeSeries timeSeries) -> {
+				message.addTimeseries(timeSeries);
+				size[0] += timeSeries.getSerializedSize() + 5;
+				this.servedSamples.add(timeSeries.getSamplesCount() + timeSeries.getHistogramsCount());
+			});
+			this.servedSeries.increment();
+			if (size[0] >= FETCH_MESSAGE_BYTES) {
+				send(call, ready, message.build());
+				message.clear();
+				size[0] = 0;
 			}
-			this.servedBatches.increment();
-			this.servedBytes.add(payload.get().length);
-			response.onNext(StoredBatch.newBuilder().setPayload(ByteString.copyFrom(payload.get())).build());
-			response.onCompleted();
-		});
+		}
+		if (message.getTimeseriesCount() > 0 || message.getMetadataCount() > 0) {
+			send(call, ready, message.build());
+		}
+		if (!call.isCancelled()) {
+			call.onCompleted();
+		}
+	}
+
+	private static void send(ServerCallStreamObserver<FetchedSeries> call, Semaphore ready, FetchedSeries message)
+			throws InterruptedException {
+		while (!call.isReady() && !call.isCancelled()) {
+			ready.tryAcquire(100, TimeUnit.MILLISECONDS);
+		}
+		if (!call.isCancelled()) {
+			call.onNext(message);
+		}
 	}
 
 	/** Stops reading for peers; calls still reading are cut short. */
@@ -112,37 +156,19 @@ public final class ReplicaService extends ReplicaGrpc.ReplicaImplBase implements
 		this.reads.shutdownNow();
 	}
 
-	private SegmentInventory.Builder newMessage(BatchIndex.Segment segment) {
-		return SegmentInventory.newBuilder().setReplicaId(this.identity.id()).setSegment(segment.name());
-	}
-
-	private static BatchEntry toProto(BatchIndex.Entry entry) {
-		return BatchEntry.newBuilder()
-			.setId(ByteString.copyFrom(ByteBuffer.allocate(16).putLong(entry.id().high()).putLong(entry.id().low()).flip()))
-			.setOffset(entry.offset())
-			.setSize(entry.size())
-			.setNewestSampleMs(entry.newestSample())
-			.setStoredMs(entry.stored())
-			.build();
-	}
-
-	/** A segment file name, nothing that could point elsewhere. */
-	private static boolean isSegmentName(String name) {
-		return name.endsWith(".seg") && !name.contains("/") && !name.contains("\\") && !name.startsWith(".");
-	}
-
-	private void offload(StreamObserver<?> observer, IoTask task) {
+	private void offload(StreamObserver<?> observer, Task task) {
 		try {
 			this.reads.execute(() -> {
 				try {
 					task.run();
 				}
-				catch (IOException ex) {
-					logger.warn("Serving a peer failed: {}", ex.getMessage());
-					fail(observer, Status.INTERNAL.withDescription(ex.getMessage()));
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					fail(observer, Status.UNAVAILABLE.withDescription("shutting down"));
 				}
 				catch (RuntimeException ex) {
-					// The peer cancelled (onNext throws), or a bug: either way this call is over.
+					// The peer cancelled (onNext throws), a corrupt block, or a bug: this call is over.
+					logger.warn("Serving a peer failed: {}", ex.toString());
 					fail(observer, Status.fromThrowable(ex));
 				}
 			});
@@ -163,9 +189,9 @@ public final class ReplicaService extends ReplicaGrpc.ReplicaImplBase implements
 	}
 
 	@FunctionalInterface
-	private interface IoTask {
+	private interface Task {
 
-		void run() throws IOException;
+		void run() throws InterruptedException;
 
 	}
 

@@ -6,31 +6,28 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
-import io.prometheusrelay.apiserver.query.SeriesSelector;
-import io.prometheusrelay.apiserver.store.IndexedSeries;
-import io.prometheusrelay.apiserver.store.SegmentStore;
-import io.prometheusrelay.apiserver.store.SeriesKey;
-import io.prometheusrelay.protocol.remotewrite.EncodedSeries;
-import io.prometheusrelay.protocol.remotewrite.WriteRequestReader;
+import io.prometheusrelay.apiserver.query.Selector;
+import io.prometheusrelay.apiserver.wire.TimeSeriesEncoder;
+import io.prometheusrelay.protocol.remotewrite.TimeSeries;
+import io.prometheusrelay.tsdb.Tsdb;
+import io.prometheusrelay.tsdb.model.Matcher;
+import io.prometheusrelay.tsdb.model.SeriesWrite;
+import io.prometheusrelay.tsdb.model.WriteBatch;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * FOLLOW: LATEST, then every new sample of a matching series as batches are stored, until the call
- * ends. It subscribes to the store before walking the index, so a sample stored meanwhile is sent
- * (possibly twice) rather than missed. Stored batches wait in a bounded queue; a follower so slow
- * that the queue overflows is ended with RESOURCE_EXHAUSTED rather than allowed to grow memory.
+ * FOLLOW: LATEST, then what every new batch brings a matching series, as batches are stored, until
+ * the call ends. It subscribes to the store before reading the newest samples, so a sample stored
+ * meanwhile is sent (possibly twice) rather than missed. Stored batches wait in a bounded queue; a
+ * follower so slow that the queue overflows is ended with RESOURCE_EXHAUSTED rather than allowed to
+ * grow memory.
  */
 final class FollowSource implements SeriesSource {
 
-	private static final Logger logger = LoggerFactory.getLogger(FollowSource.class);
+	private final Selector selector;
 
-	private final SeriesSelector selector;
-
-	private final BlockingQueue<byte[]> batches;
+	private final BlockingQueue<WriteBatch> batches;
 
 	private final int maxQueuedBatches;
 
@@ -38,22 +35,22 @@ final class FollowSource implements SeriesSource {
 
 	private final LatestSource latest;
 
-	private final Deque<IndexedSeries> pending = new ArrayDeque<>();
+	private final Deque<TimeSeries> pending = new ArrayDeque<>();
 
 	private volatile @Nullable Runnable wakeUp;
 
 	private volatile @Nullable Status failure;
 
-	FollowSource(SegmentStore store, SeriesSelector selector, int maxQueuedBatches) {
+	FollowSource(Tsdb tsdb, Selector selector, int maxQueuedBatches) {
 		this.selector = selector;
 		this.batches = new ArrayBlockingQueue<>(maxQueuedBatches);
 		this.maxQueuedBatches = maxQueuedBatches;
-		this.subscription = store.onCommit(this::stored);
-		this.latest = new LatestSource(store.index(), selector);
+		this.subscription = tsdb.onCommit(this::stored);
+		this.latest = new LatestSource(tsdb, selector);
 	}
 
 	/** On the store's writer thread: hand off and wake the call, nothing more. */
-	private void stored(byte[] batch) {
+	private void stored(WriteBatch batch) {
 		if (this.failure != null) {
 			return;
 		}
@@ -73,52 +70,34 @@ final class FollowSource implements SeriesSource {
 	}
 
 	@Override
-	public @Nullable IndexedSeries next() {
+	public @Nullable TimeSeries next() {
 		if (!this.latest.isExhausted()) {
-			IndexedSeries series = this.latest.next();
+			TimeSeries series = this.latest.next();
 			if (series != null) {
 				return series;
 			}
 		}
 		while (this.pending.isEmpty()) {
-			byte[] batch = this.batches.poll();
+			WriteBatch batch = this.batches.poll();
 			if (batch == null) {
 				return null;
 			}
-			select(batch);
+			for (SeriesWrite write : batch.series()) {
+				if (matches(write)) {
+					TimeSeriesEncoder.encode(write, this.pending::add);
+				}
+			}
 		}
 		return this.pending.poll();
 	}
 
-	private void select(byte[] batch) {
-		try {
-			WriteRequestReader.read(batch, this::select);
+	private boolean matches(SeriesWrite write) {
+		for (Matcher matcher : this.selector.matchers()) {
+			if (!matcher.matches(write.labels())) {
+				return false;
+			}
 		}
-		catch (InvalidProtocolBufferException ex) {
-			logger.warn("FOLLOW: a stored batch is not a valid WriteRequest ({}); skipped", ex.getMessage());
-		}
-	}
-
-	private void select(EncodedSeries series) {
-		if (series.sampleCount() == 0 && series.histogramCount() == 0 && series.exemplarCount() == 0) {
-			return;
-		}
-		byte[] labels = series.canonicalLabels();
-		if (!this.selector.matches(labels)) {
-			return;
-		}
-		SeriesKey key = SeriesKey.fromEncoded(labels);
-		for (int i = 0; i < series.sampleCount(); i++) {
-			this.pending.add(new IndexedSeries(key, series.sampleValue(i), series.sampleTimestamp(i))
-				.created(series.createdTimestamp()));
-		}
-		for (int i = 0; i < series.histogramCount(); i++) {
-			this.pending.add(IndexedSeries.histogram(key, series.histogramTimestamp(i), series.histogram(i))
-				.created(series.createdTimestamp()));
-		}
-		for (int i = 0; i < series.exemplarCount(); i++) {
-			this.pending.add(IndexedSeries.exemplar(key, series.exemplarTimestamp(i), series.exemplar(i)));
-		}
+		return true;
 	}
 
 	@Override

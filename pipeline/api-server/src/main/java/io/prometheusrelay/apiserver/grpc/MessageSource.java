@@ -1,12 +1,18 @@
 package io.prometheusrelay.apiserver.grpc;
 
-import java.util.Arrays;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
-import io.prometheusrelay.apiserver.store.IndexedSeries;
+import com.google.protobuf.CodedOutputStream;
+import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import org.jspecify.annotations.Nullable;
 
-/** Turns series into response messages: one TimeSeries each, or MetricsBatches of many. */
+/** Turns series messages into response messages: one TimeSeries each, or MetricsBatches of many. */
 abstract class MessageSource {
+
+	/** MetricsBatch.timeSeries, field 1. */
+	private static final int BATCH_SERIES_FIELD = 1;
 
 	final SeriesSource series;
 
@@ -21,13 +27,12 @@ abstract class MessageSource {
 		return new MessageSource(series) {
 			@Override
 			@Nullable EncodedMessage build() {
-				IndexedSeries next = this.series.next();
+				TimeSeries next = this.series.next();
 				if (next == null) {
 					return null;
 				}
 				counted(1);
-				return new EncodedMessage(
-						SeriesEncoding.timeSeries(next));
+				return new EncodedMessage(next.toByteArray());
 			}
 		};
 	}
@@ -35,35 +40,30 @@ abstract class MessageSource {
 	/** MetricsBatches of at most {@code maxSeries} series and about {@code maxBytes} ({@code GetMetricsBatches}). */
 	static MessageSource batched(SeriesSource series, int maxSeries, int maxBytes) {
 		return new MessageSource(series) {
-
-			private byte[] buffer = new byte[Math.min(maxBytes, 64 * 1024)];
-
 			@Override
 			@Nullable EncodedMessage build() {
-				int pos = 0;
+				ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.min(maxBytes, 64 * 1024));
+				CodedOutputStream out = CodedOutputStream.newInstance(bytes);
 				int count = 0;
-				while (count < maxSeries) {
-					IndexedSeries next = this.series.next();
-					if (next == null) {
-						break;
+				try {
+					while (count < maxSeries && out.getTotalBytesWritten() < maxBytes) {
+						TimeSeries next = this.series.next();
+						if (next == null) {
+							break;
+						}
+						out.writeMessage(BATCH_SERIES_FIELD, next);
+						count++;
 					}
-					int size = SeriesEncoding.timeSeriesSize(next);
-					int element = SeriesEncoding.batchElementSize(size);
-					if (pos + element > this.buffer.length) {
-						this.buffer = Arrays.copyOf(this.buffer, Math.max(pos + element, this.buffer.length * 2));
-					}
-					pos = SeriesEncoding.writeBatchElementPrefix(this.buffer, pos, size);
-					pos = SeriesEncoding.writeTimeSeries(this.buffer, pos, next);
-					count++;
-					if (pos >= maxBytes) {
-						break;
-					}
+					out.flush();
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
 				}
 				if (count == 0) {
 					return null;
 				}
 				counted(count);
-				return new EncodedMessage(Arrays.copyOf(this.buffer, pos));
+				return new EncodedMessage(bytes.toByteArray());
 			}
 		};
 	}

@@ -2,15 +2,15 @@ package io.prometheusrelay.apiserver.grpc;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import io.grpc.Status;
-import io.prometheusrelay.apiserver.query.EncodedLabels;
-import io.prometheusrelay.apiserver.store.LatestIndex;
-import io.prometheusrelay.apiserver.store.IndexedSeries;
-import io.prometheusrelay.apiserver.store.SeriesKey;
+import io.prometheusrelay.apiserver.wire.ProtoModel;
+import io.prometheusrelay.protocol.remotewrite.Label;
+import io.prometheusrelay.protocol.remotewrite.TimeSeries;
+import io.prometheusrelay.tsdb.head.Head;
+import io.prometheusrelay.tsdb.model.MetricMetadata;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +27,7 @@ final class MetadataSource implements SeriesSource {
 
 	private final SeriesSource series;
 
-	private final LatestIndex index;
+	private final Head head;
 
 	/** Metric names of this call's series so far. */
 	private final Set<String> names = new HashSet<>();
@@ -35,47 +35,59 @@ final class MetadataSource implements SeriesSource {
 	/** Families whose metadata this call has sent. */
 	private final Set<String> families = new HashSet<>();
 
-	private @Nullable IndexedSeries held;
+	private @Nullable TimeSeries held;
 
-	MetadataSource(SeriesSource series, LatestIndex index) {
+	MetadataSource(SeriesSource series, Head head) {
 		this.series = series;
-		this.index = index;
+		this.head = head;
 	}
 
 	@Override
-	public @Nullable IndexedSeries next() {
-		IndexedSeries held = this.held;
+	public @Nullable TimeSeries next() {
+		TimeSeries held = this.held;
 		if (held != null) {
 			this.held = null;
 			return held;
 		}
-		IndexedSeries next = this.series.next();
-		if (next == null || !this.index.hasMetadata()) {
+		TimeSeries next = this.series.next();
+		if (next == null) {
+			return null;
+		}
+		String name = metricName(next);
+		if (name == null || !this.names.add(name)) {
 			return next;
 		}
-		String name = EncodedLabels.metricName(next.key().encodedLabels());
-		if (!this.names.add(name)) {
-			return next;
-		}
-		String family = familyOf(name);
-		byte[] metadata = (family != null) ? this.index.metadata(family) : null;
-		if (metadata == null || !this.families.add(family)) {
+		MetricMetadata metadata = familyOf(name);
+		if (metadata == null || !this.families.add(metadata.family())) {
 			return next;
 		}
 		this.held = next;
-		return IndexedSeries.metadata(SeriesKey.of(Map.of("__name__", family)), metadata);
+		return TimeSeries.newBuilder()
+			.addLabels(Label.newBuilder().setName("__name__").setValue(metadata.family()))
+			.setMetadata(ProtoModel.metadata(metadata))
+			.build();
 	}
 
-	/** The family a metric name belongs to, among those with metadata; null for none. */
-	private @Nullable String familyOf(String name) {
-		if (this.index.metadata(name) != null) {
-			return name;
+	private static @Nullable String metricName(TimeSeries series) {
+		for (Label label : series.getLabelsList()) {
+			if (label.getName().equals("__name__")) {
+				return label.getValue();
+			}
+		}
+		return null;
+	}
+
+	/** The metadata of the family a metric name belongs to, among those with metadata; null for none. */
+	private @Nullable MetricMetadata familyOf(String name) {
+		MetricMetadata metadata = this.head.metadata(name);
+		if (metadata != null) {
+			return metadata;
 		}
 		for (String suffix : SUFFIXES) {
 			if (name.endsWith(suffix)) {
-				String family = name.substring(0, name.length() - suffix.length());
-				if (this.index.metadata(family) != null) {
-					return family;
+				metadata = this.head.metadata(name.substring(0, name.length() - suffix.length()));
+				if (metadata != null) {
+					return metadata;
 				}
 			}
 		}

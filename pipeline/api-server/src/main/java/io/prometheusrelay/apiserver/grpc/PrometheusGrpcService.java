@@ -1,5 +1,6 @@
 package io.prometheusrelay.apiserver.grpc;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -16,10 +17,11 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.apiserver.query.InvalidQueryException;
-import io.prometheusrelay.apiserver.query.SeriesSelector;
-import io.prometheusrelay.apiserver.store.SegmentStore;
+import io.prometheusrelay.apiserver.query.Selector;
 import io.prometheusrelay.protocol.api.GetMetricsRequest;
 import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
+import io.prometheusrelay.protocol.api.ReadMode;
+import io.prometheusrelay.tsdb.Tsdb;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code prometheus.PrometheusService}: the original {@code GetMetrics} (one TimeSeries per message)
  * and {@code GetMetricsBatches} (MetricsBatch messages of many series).
  * <p>
- * The methods are the generated descriptors bound to a pass-through response marshaller: responses
- * are written from the index's encoded labels without building protobuf objects, and the schema
+ * The methods are the generated descriptors bound to a pass-through response marshaller, so that a
+ * MetricsBatch is written from its series' messages without being built as an object; the schema
  * descriptor is kept, so server reflection describes the service as generated.
  */
 public final class PrometheusGrpcService {
@@ -48,7 +50,7 @@ public final class PrometheusGrpcService {
 	/** FOLLOW and RANGE calls waiting in a source's queue, at most. */
 	private static final int SOURCE_QUEUE = 4096;
 
-	private final SegmentStore store;
+	private final Tsdb tsdb;
 
 	private final ReadLimits limits;
 
@@ -58,20 +60,20 @@ public final class PrometheusGrpcService {
 	private final ExecutorService wakeUps = Executors.newFixedThreadPool(2, daemonThreads("grpc-wake-up"));
 
 	/**
-	 * Drains calls whose selector runs regular-expression patterns, off the transport threads:
-	 * linear-time matching is still work per series, and an event loop serves every other call on it.
+	 * Drains calls that read the store as they drain (LATEST, FOLLOW) or whose selector runs
+	 * regular-expression patterns, off the transport threads: an event loop serves every other call on it.
 	 */
 	private final ExecutorService matching = Executors.newFixedThreadPool(2, daemonThreads("grpc-matching"));
 
-	/** Reads segment files for RANGE calls, off the transport threads. */
+	/** Reads blocks and the head for RANGE calls, off the transport threads. */
 	private final ExecutorService rangeReaders;
 
 	private final Semaphore rangeReadPermits;
 
 	private final CallsPerClient callsPerClient;
 
-	public PrometheusGrpcService(SegmentStore store, ReadLimits limits, MeterRegistry registry) {
-		this.store = store;
+	public PrometheusGrpcService(Tsdb tsdb, ReadLimits limits, MeterRegistry registry) {
+		this.tsdb = tsdb;
 		this.limits = limits;
 		this.metrics = new GrpcMetrics();
 		this.metrics.bindTo(registry);
@@ -131,10 +133,10 @@ public final class PrometheusGrpcService {
 				.asRuntimeException());
 			return;
 		}
-		SeriesSelector selector;
+		Selector selector;
 		SeriesSource series;
 		try {
-			selector = SeriesSelector.compile(request.getMatchersList(), this.limits.maxMatchers(),
+			selector = Selector.compile(request.getMatchersList(), this.limits.maxMatchers(),
 					this.limits.maxRegexLength(), this.limits.maxRegexProgramSize());
 			series = open(request, selector);
 		}
@@ -154,25 +156,34 @@ public final class PrometheusGrpcService {
 				: MessageSource.single(series);
 		new StreamingCall((ServerCallStreamObserver<EncodedMessage>) observer, messages,
 				batched ? this.metrics.getMetricsBatches : this.metrics.getMetrics, this.wakeUps,
-				selector.runsPatterns() ? this.matching : Runnable::run)
+				drains(request, selector))
 			.start();
 	}
 
-	/** The request's series, with each family's metadata before its first series. */
-	private SeriesSource open(GetMetricsRequest request, SeriesSelector selector) {
-		return new MetadataSource(openSeries(request, selector), this.store.index());
+	/**
+	 * Where drains gRPC triggers run: a RANGE call's drain only takes from its reader's queue, on the
+	 * transport's thread unless its matchers run patterns; LATEST and FOLLOW read the head and the
+	 * blocks as they drain (index and chunks, memory-mapped), off the event loops.
+	 */
+	private Executor drains(GetMetricsRequest request, Selector selector) {
+		return (request.getMode() == ReadMode.RANGE && !selector.runsPatterns()) ? Runnable::run : this.matching;
 	}
 
-	private SeriesSource openSeries(GetMetricsRequest request, SeriesSelector selector) {
+	/** The request's series, with each family's metadata before its first series. */
+	private SeriesSource open(GetMetricsRequest request, Selector selector) {
+		return new MetadataSource(openSeries(request, selector), this.tsdb.head());
+	}
+
+	private SeriesSource openSeries(GetMetricsRequest request, Selector selector) {
 		return switch (request.getMode()) {
-			case LATEST -> new LatestSource(this.store.index(), selector);
-			case FOLLOW -> new FollowSource(this.store, selector, this.limits.maxFollowLagBatches());
+			case LATEST -> new LatestSource(this.tsdb, selector);
+			case FOLLOW -> new FollowSource(this.tsdb, selector, this.limits.maxFollowLagBatches());
 			case RANGE -> openRange(request, selector);
 			case UNRECOGNIZED -> throw new InvalidQueryException("unknown mode " + request.getModeValue());
 		};
 	}
 
-	private SeriesSource openRange(GetMetricsRequest request, SeriesSelector selector) {
+	private SeriesSource openRange(GetMetricsRequest request, Selector selector) {
 		long start = request.getStartTimestampMs();
 		long end = (request.getEndTimestampMs() == 0) ? System.currentTimeMillis() : request.getEndTimestampMs();
 		if (end < start) {
@@ -182,7 +193,7 @@ public final class PrometheusGrpcService {
 			throw new TooManyReadsException("too many RANGE reads in progress (" + this.limits.maxConcurrentRangeReads()
 					+ "); retry later");
 		}
-		return new RangeSource(this.store.dataDir(), selector, start, end, SOURCE_QUEUE, this.rangeReaders,
+		return new RangeSource(this.tsdb, selector, start, end, SOURCE_QUEUE, this.rangeReaders,
 				this.rangeReadPermits);
 	}
 

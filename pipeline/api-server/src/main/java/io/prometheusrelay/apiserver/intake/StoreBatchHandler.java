@@ -1,26 +1,46 @@
 package io.prometheusrelay.apiserver.intake;
 
-import io.prometheusrelay.apiserver.store.SegmentStore;
-import io.prometheusrelay.apiserver.store.StoreBusyException;
+import java.io.IOException;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.prometheusrelay.apiserver.wire.WriteRequestDecoder;
 import io.prometheusrelay.transport.BatchHandler;
 import io.prometheusrelay.transport.BatchOutcome;
+import io.prometheusrelay.tsdb.StoreBusyException;
+import io.prometheusrelay.tsdb.Tsdb;
+import io.prometheusrelay.tsdb.model.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-/** ACKs a batch once the store holds it durably; NACKs (retryable) when the store cannot take it now. */
+/**
+ * ACKs a batch once the store holds it durably; NACKs (retryable) when the store cannot take it now,
+ * and (not retryable) a batch that is not a remote-write request, which the receiver never relays.
+ */
 public final class StoreBatchHandler implements BatchHandler {
 
-	private final SegmentStore store;
+	private static final Logger logger = LoggerFactory.getLogger(StoreBatchHandler.class);
 
-	public StoreBatchHandler(SegmentStore store) {
-		this.store = store;
+	private final Tsdb tsdb;
+
+	public StoreBatchHandler(Tsdb tsdb) {
+		this.tsdb = tsdb;
 	}
 
 	@Override
 	public Mono<BatchOutcome> handle(byte[] writeRequest) {
-		return Mono.fromFuture(() -> this.store.append(writeRequest))
+		WriteBatch batch;
+		try {
+			batch = WriteRequestDecoder.decode(writeRequest);
+		}
+		catch (InvalidProtocolBufferException | IllegalArgumentException ex) {
+			logger.warn("Refused a relayed batch that is not a valid remote-write request: {}", ex.getMessage());
+			return Mono.just(BatchOutcome.nack("not a valid remote-write request: " + ex.getMessage(), false));
+		}
+		return Mono.fromFuture(() -> this.tsdb.append(batch))
 			.thenReturn(BatchOutcome.ack())
 			.onErrorResume(StoreBusyException.class, ex -> Mono.just(BatchOutcome.nack(ex.getMessage(), true)))
-			.onErrorResume(java.io.IOException.class,
+			.onErrorResume(IOException.class,
 					ex -> Mono.just(BatchOutcome.nack("store write failed: " + ex.getMessage(), true)));
 	}
 

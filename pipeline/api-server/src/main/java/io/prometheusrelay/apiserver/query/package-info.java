@@ -1,4 +1,4 @@
-/** Selecting series by label matchers, on their encoded labels. */
+/** What a read asks for: its matchers, checked against the read API's limits. */
 @NullMarked
 package io.prometheusrelay.apiserver.query;
 

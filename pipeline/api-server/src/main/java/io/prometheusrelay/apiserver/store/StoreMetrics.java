@@ -1,149 +1,101 @@
 package io.prometheusrelay.apiserver.store;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import org.jspecify.annotations.Nullable;
+import io.prometheusrelay.tsdb.Tsdb;
+import io.prometheusrelay.tsdb.TsdbMetrics;
 
 /**
- * The store's meters: bound when it opens, removed when it closes. The meters it records into are
- * made by {@link #bindTo}, which the store calls before it appends anything.
+ * The storage engine's meters, under {@code relay.store}: what it appended, its write-ahead log,
+ * checkpoints, compactions, retention and corruption, and gauges of what it holds. Each reads the
+ * engine's own counters ({@link TsdbMetrics}), so nothing is recorded twice.
  */
-final class StoreMetrics implements MeterBinder {
+public final class StoreMetrics implements MeterBinder {
 
-	private final SegmentStore store;
+	private static final String PREFIX = "relay.store.";
 
-	private final List<Meter> meters = new ArrayList<>();
+	private final Tsdb tsdb;
 
-	private @Nullable MeterRegistry registry;
-
-	Timer fsync;
-
-	Counter batches;
-
-	Counter bytes;
-
-	DistributionSummary groupSize;
-
-	Counter rolls;
-
-	Counter retentionDeletions;
-
-	Counter writeErrors;
-
-	Counter rejectedBusy;
-
-	Counter unindexable;
-
-	Counter duplicates;
-
-	private Counter recoveryTruncations;
-
-	private Counter recoveryTruncatedBytes;
-
-	private Counter recoveryRecords;
-
-	private Counter recoverySkipped;
-
-	StoreMetrics(SegmentStore store) {
-		this.store = store;
+	public StoreMetrics(Tsdb tsdb) {
+		this.tsdb = tsdb;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		SegmentStore store = this.store;
-		this.registry = registry;
-		this.fsync = add(Timer.builder("relay.store.fsync")
-			.description("Time to force a group of appends to disk")
-			.publishPercentileHistogram()
-			.register(registry));
-		this.batches = add(Counter.builder("relay.store.batches").description("Batches appended").register(registry));
-		this.bytes = add(Counter.builder("relay.store.appended")
+		TsdbMetrics m = this.tsdb.metrics();
+		counter(registry, "samples", m.samplesInOrder, "Samples stored", "kind", "in_order");
+		counter(registry, "samples", m.samplesOutOfOrder,
+				"Samples stored, older than their series' newest (merged when read and compacted)", "kind",
+				"out_of_order");
+		counter(registry, "samples", m.samplesDuplicate, "Samples the store held already: nothing stored", "kind",
+				"duplicate");
+		counter(registry, "batches", m.batchesCommitted, "Batches stored");
+		counter(registry, "duplicates", m.batchesDuplicate,
+				"Batches delivered again while the store held them, acknowledged without storing them again");
+		counter(registry, "rejected", m.batchesRefusedBusy, "Batches refused before reaching the writer", "reason",
+				"queue_full");
+		counter(registry, "write.errors", m.walWriteErrors, "Writes or fsyncs of the write-ahead log that failed");
+		FunctionCounter.builder(PREFIX + "wal.written", m.walBytesWritten, LongAdder::sum)
 			.baseUnit(BaseUnits.BYTES)
-			.description("Bytes appended to segments, record headers included")
-			.register(registry));
-		this.groupSize = add(DistributionSummary.builder("relay.store.commit.group")
-			.description("Batches committed together by one write and fsync")
-			.register(registry));
-		this.rolls = add(Counter.builder("relay.store.segment.rolls").description("Segments rolled").register(registry));
-		this.retentionDeletions = add(Counter.builder("relay.store.retention.deletions")
-			.description("Segments deleted by retention")
-			.register(registry));
-		this.writeErrors = add(Counter.builder("relay.store.write.errors")
-			.description("Groups of appends that failed to write")
-			.register(registry));
-		this.rejectedBusy = add(Counter.builder("relay.store.rejected")
-			.tag("reason", "queue_full")
-			.description("Appends refused before reaching the writer")
-			.register(registry));
-		this.unindexable = add(Counter.builder("relay.store.unindexable")
-			.description("Stored batches that could not be read into the latest-sample index")
-			.register(registry));
-		this.duplicates = add(Counter.builder("relay.store.duplicates")
-			.description("Batches delivered again while the store held them, acknowledged without a second copy")
-			.register(registry));
-		add(Gauge.builder("relay.store.indexed.batches", store, SegmentStore::indexedBatches)
-			.description("Batches whose identity the store holds, for deduplication and peers' catch-up")
-			.register(registry));
-		this.recoveryTruncations = add(Counter.builder("relay.store.recovery.truncations")
-			.description("Segments whose torn or corrupt tail was cut off at start")
-			.register(registry));
-		this.recoveryTruncatedBytes = add(Counter.builder("relay.store.recovery.truncated")
-			.baseUnit(BaseUnits.BYTES)
-			.description("Bytes cut off torn segment tails at start")
-			.register(registry));
-		this.recoverySkipped = add(Counter.builder("relay.store.recovery.skipped")
-			.description("Corrupt records in the middle of a segment left out at start; the records after them are kept")
-			.register(registry));
-		this.recoveryRecords = add(Counter.builder("relay.store.recovery.records")
-			.description("Records replayed into the index at start")
-			.register(registry));
-		add(Gauge.builder("relay.store.segments", store, SegmentStore::segmentCount)
-			.description("Segment files on disk, the active one included")
-			.register(registry));
-		add(Gauge.builder("relay.store.size", store, SegmentStore::totalBytes)
-			.baseUnit(BaseUnits.BYTES)
-			.description("Bytes in all segment files")
-			.register(registry));
-		add(Gauge.builder("relay.store.queue", store, SegmentStore::queuedAppends)
-			.description("Appends waiting for the writer")
-			.register(registry));
-		add(Gauge.builder("relay.store.series", store, s -> s.index().size())
-			.description("Series in the latest-sample index")
-			.register(registry));
+			.description("Bytes of records written to the write-ahead log")
+			.register(registry);
+		FunctionTimer.builder(PREFIX + "fsync", m, metrics -> metrics.walFsyncs.sum(),
+				metrics -> metrics.walFsyncNanos.sum(), TimeUnit.NANOSECONDS)
+			.description("Forcing the write-ahead log to disk: one per group of batches under fsync=batch")
+			.register(registry);
+		counter(registry, "wal.replayed", m.walRecordsReplayed, "Write-ahead log records replayed at start");
+		counter(registry, "wal.corrupt", m.walCorruptRecords,
+				"Write-ahead log records that could not be read at start, skipped (their batches are caught up from a peer)");
+		counter(registry, "checkpoints", m.checkpoints, "Checkpoints of the head written", "outcome", "written");
+		counter(registry, "checkpoints", m.checkpointFailures, "Checkpoints of the head that failed", "outcome",
+				"failed");
+		counter(registry, "compactions", m.headCompactions, "Blocks cut from the head", "kind", "head");
+		counter(registry, "compactions", m.mergeCompactions, "Blocks merged into one", "kind", "merge");
+		counter(registry, "compaction.failures", m.compactionFailures, "Compactions that failed (retried, or left alone)");
+		counter(registry, "compacted.samples", m.samplesCompacted, "Samples written into blocks cut from the head");
+		FunctionCounter.builder(PREFIX + "compaction.time", m.compactionNanos, adder -> adder.sum() / 1e9)
+			.baseUnit("seconds")
+			.description("Time spent compacting")
+			.register(registry);
+		counter(registry, "retention.deletions", m.retentionDeletionsAge, "Blocks deleted by retention", "reason",
+				"age");
+		counter(registry, "retention.deletions", m.retentionDeletionsSize, "Blocks deleted by retention", "reason",
+				"size");
+		counter(registry, "corrupt.blocks", m.corruptBlocks,
+				"Blocks found corrupt, at start or while read: left out, the rest served");
+		gauge(registry, "series", Tsdb::headSeries, "Series in the head", null);
+		gauge(registry, "blocks", tsdb -> tsdb.blocks().size(), "Blocks served", null);
+		gauge(registry, "blocks.size", Tsdb::blockBytes, "Bytes of the blocks", BaseUnits.BYTES);
+		gauge(registry, "wal.size", Tsdb::walBytes, "Bytes of the write-ahead log's segments", BaseUnits.BYTES);
+		gauge(registry, "queue", Tsdb::queuedAppends, "Batches waiting for the writer", null);
+		gauge(registry, "indexed.batches", Tsdb::batchCount,
+				"Batches whose identity the store holds, for deduplication and peers' catch-up", null);
+		gauge(registry, "head.min.time", tsdb -> seconds(tsdb.head().minTime()),
+				"Oldest sample in the head, seconds since the epoch", "seconds");
+		gauge(registry, "head.max.time", tsdb -> seconds(tsdb.head().maxTime()),
+				"Newest sample in the head, seconds since the epoch", "seconds");
 	}
 
-	private <M extends Meter> M add(M meter) {
-		this.meters.add(meter);
-		return meter;
+	private static double seconds(long millis) {
+		return (millis == Long.MAX_VALUE || millis == Long.MIN_VALUE) ? Double.NaN : millis / 1000.0;
 	}
 
-	void committed(int batches, long bytes) {
-		this.batches.increment(batches);
-		this.bytes.increment(bytes);
-		this.groupSize.record(batches);
+	private static void counter(MeterRegistry registry, String name, LongAdder adder, String description,
+			String... tags) {
+		FunctionCounter.builder(PREFIX + name, adder, LongAdder::sum).tags(tags).description(description).register(registry);
 	}
 
-	void recovered(RecoveryReport report) {
-		this.recoveryRecords.increment(report.records());
-		this.recoveryTruncations.increment(report.truncatedSegments());
-		this.recoveryTruncatedBytes.increment(report.truncatedBytes());
-		this.recoverySkipped.increment(report.skippedRecords());
-	}
-
-	void remove() {
-		MeterRegistry bound = this.registry;
-		if (bound != null) {
-			this.meters.forEach(bound::remove);
-		}
+	private void gauge(MeterRegistry registry, String name, ToDoubleFunction<Tsdb> value, String description,
+			String baseUnit) {
+		Gauge.builder(PREFIX + name, this.tsdb, value).description(description).baseUnit(baseUnit).register(registry);
 	}
 
 }

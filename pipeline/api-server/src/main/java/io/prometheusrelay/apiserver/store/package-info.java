@@ -1,4 +1,4 @@
-/** Durable segment files with a {@code latest} link, and the in-memory index of the newest samples. */
+/** The storage engine as the api-server runs it: its meters and its health. */
 @NullMarked
 package io.prometheusrelay.apiserver.store;
 

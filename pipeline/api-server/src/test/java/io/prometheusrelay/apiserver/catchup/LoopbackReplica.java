@@ -3,6 +3,10 @@ package io.prometheusrelay.apiserver.catchup;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,10 +16,16 @@ import io.prometheusrelay.apiserver.grpc.GrpcEndpoint;
 import io.prometheusrelay.apiserver.grpc.GrpcReadServer;
 import io.prometheusrelay.apiserver.grpc.PrometheusGrpcService;
 import io.prometheusrelay.apiserver.grpc.ReadLimits;
-import io.prometheusrelay.apiserver.store.FsyncPolicy;
-import io.prometheusrelay.apiserver.store.SegmentStore;
-import io.prometheusrelay.apiserver.store.StoreOptions;
+import io.prometheusrelay.apiserver.wire.WriteRequestDecoder;
 import io.prometheusrelay.protocol.remotewrite.WriteRequest;
+import io.prometheusrelay.tsdb.FsyncPolicy;
+import io.prometheusrelay.tsdb.Tsdb;
+import io.prometheusrelay.tsdb.TsdbOptions;
+import io.prometheusrelay.tsdb.chunkenc.SampleIterator;
+import io.prometheusrelay.tsdb.model.BatchId;
+import io.prometheusrelay.tsdb.model.StoredBatch;
+import io.prometheusrelay.tsdb.model.ValueType;
+import io.prometheusrelay.tsdb.query.Querier;
 
 /** One api-server's store, served over gRPC with the Replica service, as the api-server wires it. */
 final class LoopbackReplica implements AutoCloseable {
@@ -24,7 +34,7 @@ final class LoopbackReplica implements AutoCloseable {
 
 	final Path dataDir;
 
-	final SegmentStore store;
+	final Tsdb store;
 
 	final ReplicaIdentity identity = ReplicaIdentity.random();
 
@@ -43,8 +53,8 @@ final class LoopbackReplica implements AutoCloseable {
 		this.name = name;
 		this.dataDir = dataDir;
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
-		this.store = SegmentStore.open(new StoreOptions(dataDir, FsyncPolicy.BATCH, Duration.ofSeconds(1), 64 << 10,
-				Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, true), Clock.systemUTC(), registry);
+		this.store = Tsdb.open(TsdbOptions.defaults(dataDir).withFsync(FsyncPolicy.BATCH).withWalSegmentBytes(64 << 10),
+				Clock.systemUTC());
 		ReadLimits limits = new ReadLimits(16, 16, 32, 1024, 4096, 1000, 256 << 10, 4, 1024);
 		this.server = GrpcReadServer.start(endpoint, new PrometheusGrpcService(this.store, limits, registry),
 				Duration.ofSeconds(1), Duration.ofSeconds(1),
@@ -56,7 +66,29 @@ final class LoopbackReplica implements AutoCloseable {
 	}
 
 	void append(WriteRequest request) throws Exception {
-		this.store.append(request.toByteArray()).get(10, TimeUnit.SECONDS);
+		this.store.append(WriteRequestDecoder.decode(request.toByteArray())).get(10, TimeUnit.SECONDS);
+	}
+
+	/** The identities of the batches the store holds. */
+	Set<BatchId> ids() {
+		Set<BatchId> ids = new HashSet<>();
+		for (StoredBatch batch : this.store.batches()) {
+			ids.add(batch.id());
+		}
+		return ids;
+	}
+
+	/** Every sample the store holds, as {@code labels@timestamp=value}, in order. */
+	List<String> samples() {
+		List<String> samples = new ArrayList<>();
+		Querier querier = this.store.querier(Long.MIN_VALUE, Long.MAX_VALUE);
+		querier.select(List.of()).forEachRemaining(series -> {
+			SampleIterator it = querier.samples(series);
+			for (ValueType type = it.next(); type != ValueType.NONE; type = it.next()) {
+				samples.add(series.labels() + "@" + it.timestamp() + "=" + it.sample(type));
+			}
+		});
+		return samples;
 	}
 
 	@Override

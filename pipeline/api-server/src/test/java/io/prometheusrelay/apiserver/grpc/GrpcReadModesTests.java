@@ -14,15 +14,17 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.prometheusrelay.apiserver.store.FsyncPolicy;
-import io.prometheusrelay.apiserver.store.SegmentStore;
-import io.prometheusrelay.apiserver.store.StoreOptions;
+import io.prometheusrelay.apiserver.query.Selector;
+import io.prometheusrelay.apiserver.wire.WriteRequestDecoder;
 import io.prometheusrelay.protocol.api.GetMetricsRequest;
 import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
 import io.prometheusrelay.protocol.api.ReadMode;
 import io.prometheusrelay.protocol.remotewrite.LabelMatcher;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequest;
+import io.prometheusrelay.tsdb.FsyncPolicy;
+import io.prometheusrelay.tsdb.Tsdb;
+import io.prometheusrelay.tsdb.TsdbOptions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +59,7 @@ class GrpcReadModesTests extends GrpcServiceTestBase {
 
 	@Test
 	void followEndsAFollowerThatFallsTooFarBehind() throws Exception {
-		FollowSource follow = this.closeables.add(new FollowSource(this.store, io.prometheusrelay.apiserver.query.SeriesSelector.all(), 2));
+		FollowSource follow = this.closeables.add(new FollowSource(this.store, Selector.all(), 2));
 		for (int i = 0; i < 3; i++) {
 			append(series("up", i, 5000 + i, "job", "node", "instance", "a"));
 		}
@@ -68,29 +70,35 @@ class GrpcReadModesTests extends GrpcServiceTestBase {
 	}
 
 	@Test
-	void rangeStreamsEveryStoredSampleInRangeAcrossSegmentsAndAfterARestart() throws Exception {
+	void rangeStreamsEveryStoredSampleInRangeAcrossBlocksAndTheHeadAndAfterARestart() throws Exception {
 		Path rangeDir = this.dataDir.resolve("range");
-		StoreOptions options = new StoreOptions(rangeDir, FsyncPolicy.NEVER, Duration.ofSeconds(1), 200,
-				Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, true);
-		SegmentStore rangeStore = SegmentStore.open(options, Clock.systemUTC(), this.registry);
-		long now = System.currentTimeMillis();
-		for (int i = 0; i < 10; i++) {
-			rangeStore.append(WriteRequest.newBuilder()
-				.addTimeseries(series("r", i, now + i * 1000L, "job", "range"))
-				.addTimeseries(series("other", i, now + i * 1000L, "job", "range"))
+		TsdbOptions options = TsdbOptions.defaults(rangeDir).withFsync(FsyncPolicy.NEVER);
+		Tsdb rangeStore = Tsdb.open(options, Clock.systemUTC());
+		long start = 1_767_225_600_000L;
+		// Eight hours at a 10-minute step: blocks are cut from the head's first ranges.
+		for (int i = 0; i < 48; i++) {
+			rangeStore.append(WriteRequestDecoder.decode(WriteRequest.newBuilder()
+				.addTimeseries(series("r", i, start + i * 600_000L, "job", "range"))
+				.addTimeseries(series("other", i, start + i * 600_000L, "job", "range"))
 				.build()
-				.toByteArray()).get(10, TimeUnit.SECONDS);
+				.toByteArray())).get(10, TimeUnit.SECONDS);
 		}
-		assertThat(rangeStore.segments()).as("several segments").hasSizeGreaterThan(3);
+		rangeStore.compactNow();
+		assertThat(rangeStore.blocks()).as("blocks cut").isNotEmpty();
+		long from = start + 600_000L * 3;
+		long to = start + 600_000L * 45;
 		GetMetricsRequest request = request(matcher(LabelMatcher.Type.EQ, "__name__", "r")).toBuilder()
 			.setMode(ReadMode.RANGE)
-			.setStartTimestampMs(now + 3000)
-			.setEndTimestampMs(now + 7000)
+			.setStartTimestampMs(from)
+			.setEndTimestampMs(to)
 			.build();
-		List<Long> expected = List.of(now + 3000, now + 4000, now + 5000, now + 6000, now + 7000);
+		List<Long> expected = new ArrayList<>();
+		for (long t = from; t <= to; t += 600_000L) {
+			expected.add(t);
+		}
 		assertThat(rangeTimestamps(rangeStore, request)).isEqualTo(expected);
 		rangeStore.close();
-		SegmentStore restarted = this.closeables.add(SegmentStore.open(options, Clock.systemUTC(), new SimpleMeterRegistry()));
+		Tsdb restarted = this.closeables.add(Tsdb.open(options, Clock.systemUTC()));
 		assertThat(rangeTimestamps(restarted, request)).isEqualTo(expected);
 	}
 
@@ -104,7 +112,7 @@ class GrpcReadModesTests extends GrpcServiceTestBase {
 			});
 	}
 
-	private List<Long> rangeTimestamps(SegmentStore rangeStore, GetMetricsRequest request) {
+	private List<Long> rangeTimestamps(Tsdb rangeStore, GetMetricsRequest request) {
 		PrometheusGrpcService service = new PrometheusGrpcService(rangeStore, defaultLimits(), new SimpleMeterRegistry());
 		GrpcReadServer server = this.closeables.add(GrpcReadServer.start("127.0.0.1", 0, service, Duration.ofSeconds(1),
 				Duration.ofSeconds(1)));

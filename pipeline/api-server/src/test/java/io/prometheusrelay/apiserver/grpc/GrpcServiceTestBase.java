@@ -13,9 +13,7 @@ import java.util.stream.Collectors;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.prometheusrelay.apiserver.store.FsyncPolicy;
-import io.prometheusrelay.apiserver.store.SegmentStore;
-import io.prometheusrelay.apiserver.store.StoreOptions;
+import io.prometheusrelay.apiserver.wire.WriteRequestDecoder;
 import io.prometheusrelay.original.PrometheusServiceGrpc.PrometheusServiceBlockingStub;
 import io.prometheusrelay.protocol.api.GetMetricsRequest;
 import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
@@ -25,6 +23,9 @@ import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequest;
 import io.prometheusrelay.testsupport.Closeables;
+import io.prometheusrelay.tsdb.FsyncPolicy;
+import io.prometheusrelay.tsdb.Tsdb;
+import io.prometheusrelay.tsdb.TsdbOptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,13 +46,12 @@ abstract class GrpcServiceTestBase {
 
 	final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-	SegmentStore store;
+	Tsdb store;
 
 	@BeforeEach
 	void openStore() throws Exception {
-		this.store = this.closeables.add(SegmentStore.open(new StoreOptions(this.dataDir, FsyncPolicy.NEVER,
-				Duration.ofSeconds(1), 64 << 20, Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, true),
-				Clock.systemUTC(), this.registry));
+		this.store = this.closeables.add(Tsdb.open(TsdbOptions.defaults(this.dataDir).withFsync(FsyncPolicy.NEVER),
+				Clock.systemUTC()));
 		append(series("up", 1, 1000, "job", "node", "instance", "a"), series("up", 0, 1000, "job", "node", "instance", "b"),
 				series("up", 1, 1000, "job", "api", "instance", "c"),
 				series("http_requests_total", 42, 1000, "job", "api", "instance", "c", "code", "200"),
@@ -106,8 +106,11 @@ abstract class GrpcServiceTestBase {
 	}
 
 	void append(TimeSeries... series) throws Exception {
-		this.store.append(WriteRequest.newBuilder().addAllTimeseries(List.of(series)).build().toByteArray())
-			.get(10, TimeUnit.SECONDS);
+		append(WriteRequest.newBuilder().addAllTimeseries(List.of(series)).build());
+	}
+
+	void append(WriteRequest request) throws Exception {
+		this.store.append(WriteRequestDecoder.decode(request.toByteArray())).get(10, TimeUnit.SECONDS);
 	}
 
 	void fill(int count) throws Exception {

@@ -12,9 +12,7 @@ import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.prometheusrelay.apiserver.store.FsyncPolicy;
-import io.prometheusrelay.apiserver.store.SegmentStore;
-import io.prometheusrelay.apiserver.store.StoreOptions;
+import io.prometheusrelay.apiserver.wire.WriteRequestDecoder;
 import io.prometheusrelay.protocol.api.GetMetricsRequest;
 import io.prometheusrelay.protocol.api.MetricsBatch;
 import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
@@ -28,6 +26,9 @@ import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.protocol.remotewrite.WriteRequest;
 import io.prometheusrelay.testsupport.Closeables;
+import io.prometheusrelay.tsdb.FsyncPolicy;
+import io.prometheusrelay.tsdb.Tsdb;
+import io.prometheusrelay.tsdb.TsdbOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,10 +78,12 @@ class ReadBackTests {
 		.setResetHint(Histogram.ResetHint.GAUGE)
 		.build();
 
+	/** Its zero count set though 0, as Prometheus sends every histogram: it reads back so. */
 	private static final Histogram CUSTOM = Histogram.newBuilder()
 		.setCountInt(5)
 		.setSum(3)
 		.setSchema(-53)
+		.setZeroCountInt(0)
 		.addPositiveSpans(span(0, 4))
 		.addAllPositiveDeltas(List.of(1L, 0L, 1L, -1L))
 		.addAllCustomValues(List.of(0.1, 0.5, 1.0))
@@ -88,14 +91,14 @@ class ReadBackTests {
 
 	@Test
 	void latestRangeAndFollowReturnEveryKindOfHistogramAsWritten() throws Exception {
-		SegmentStore store = openStore();
+		Tsdb store = openStore();
 		append(store, series("integer", at(INTEGER, 1000)), series("float", at(FLOAT, 1000)),
 				series("custom", at(CUSTOM, 1000)));
-		append(store, series("integer", at(INTEGER.toBuilder().setCountInt(7).addPositiveDeltas(0).build(), 2000)));
+		append(store, series("integer", at(INTEGER.toBuilder().setCountInt(7).setPositiveSpans(1, span(1, 2)).addPositiveDeltas(0).build(), 2000)));
 		GrpcReadServer server = server(store);
 
 		assertThat(latest(server)).containsExactlyInAnyOrder(series("integer",
-				at(INTEGER.toBuilder().setCountInt(7).addPositiveDeltas(0).build(), 2000)),
+				at(INTEGER.toBuilder().setCountInt(7).setPositiveSpans(1, span(1, 2)).addPositiveDeltas(0).build(), 2000)),
 				series("float", at(FLOAT, 1000)), series("custom", at(CUSTOM, 1000)));
 		assertThat(range(server, 0, 1500)).containsExactlyInAnyOrder(series("integer", at(INTEGER, 1000)),
 				series("float", at(FLOAT, 1000)), series("custom", at(CUSTOM, 1000)));
@@ -117,17 +120,17 @@ class ReadBackTests {
 
 	@Test
 	void theNewestOfAFloatAndAHistogramIsTheLatestAlsoAfterTheStoreIsReopened() throws Exception {
-		SegmentStore store = openStore();
+		Tsdb store = openStore();
 		append(store, series("custom", at(CUSTOM, 1000)));
 		append(store, series("custom", null).toBuilder().addSamples(Sample.newBuilder().setValue(1).setTimestamp(900)).build());
 		store.close();
-		SegmentStore reopened = openStore();
+		Tsdb reopened = openStore();
 		assertThat(latest(server(reopened))).containsExactly(series("custom", at(CUSTOM, 1000)));
 	}
 
 	@Test
 	void latestReturnsTheNewestExemplarAndRangeAndFollowEachOneAsWritten() throws Exception {
-		SegmentStore store = openStore();
+		Tsdb store = openStore();
 		Exemplar first = Exemplar.newBuilder()
 			.addLabels(label("trace_id", "4bf92f3577b34da6"))
 			.setValue(0.25)
@@ -162,7 +165,7 @@ class ReadBackTests {
 
 	@Test
 	void latestReturnsExemplarsSentInSeriesOfTheirOwnAsPrometheus3SendsThem() throws Exception {
-		SegmentStore store = openStore();
+		Tsdb store = openStore();
 		Exemplar trace = Exemplar.newBuilder().addLabels(label("trace_id", "4bf92f35")).setValue(1).setTimestamp(900).build();
 		TimeSeries exemplarOnly = series("integer", null).toBuilder().addExemplars(trace).build();
 		append(store, exemplarOnly);
@@ -183,7 +186,7 @@ class ReadBackTests {
 
 	@Test
 	void eachModeSendsAFamilysMetadataOnceBeforeItsFirstSeries() throws Exception {
-		SegmentStore store = openStore();
+		Tsdb store = openStore();
 		MetricMetadata histogram = MetricMetadata.newBuilder()
 			.setMetricFamilyName("request_seconds")
 			.setType(MetricMetadata.MetricType.HISTOGRAM)
@@ -195,8 +198,7 @@ class ReadBackTests {
 			.setType(MetricMetadata.MetricType.COUNTER)
 			.setHelp("Requests answered.")
 			.build();
-		store.append(WriteRequest.newBuilder().addMetadata(histogram).addMetadata(counter).build().toByteArray())
-			.get(10, TimeUnit.SECONDS);
+		append(store, WriteRequest.newBuilder().addMetadata(histogram).addMetadata(counter).build());
 		TimeSeries total = TimeSeries.newBuilder()
 			.addLabels(label("__name__", "requests_total"))
 			.addLabels(label("code", "200"))
@@ -222,7 +224,7 @@ class ReadBackTests {
 
 	@Test
 	void eachModeSendsASeriesCreatedTimestampWithItsSamples() throws Exception {
-		SegmentStore store = openStore();
+		Tsdb store = openStore();
 		TimeSeries counter = series("integer", null).toBuilder()
 			.addSamples(Sample.newBuilder().setValue(3).setTimestamp(1000))
 			.setCreatedTimestamp(400)
@@ -251,13 +253,12 @@ class ReadBackTests {
 		assertThat(latest(server)).containsExactlyInAnyOrder(afterReset, histogram);
 	}
 
-	private SegmentStore openStore() throws Exception {
-		return this.closeables.add(SegmentStore.open(new StoreOptions(this.dataDir, FsyncPolicy.NEVER,
-				Duration.ofSeconds(1), 64 << 20, Duration.ofHours(1), Duration.ofDays(1), 1L << 30, 1024, true),
-				Clock.systemUTC(), new SimpleMeterRegistry()));
+	private Tsdb openStore() throws Exception {
+		return this.closeables.add(Tsdb.open(TsdbOptions.defaults(this.dataDir).withFsync(FsyncPolicy.NEVER),
+				Clock.systemUTC()));
 	}
 
-	private GrpcReadServer server(SegmentStore store) {
+	private GrpcReadServer server(Tsdb store) {
 		PrometheusGrpcService service = new PrometheusGrpcService(store,
 				new ReadLimits(16, 16, 8, 64, 4096, 100, 1 << 20, 2, 64), new SimpleMeterRegistry());
 		return this.closeables.add(GrpcReadServer.start("127.0.0.1", 0, service, Duration.ofSeconds(1), Duration.ofSeconds(1)));
@@ -301,9 +302,12 @@ class ReadBackTests {
 		return GetMetricsRequest.newBuilder().setMode(mode).setStartTimestampMs(start).setEndTimestampMs(end).build();
 	}
 
-	private static void append(SegmentStore store, TimeSeries... series) throws Exception {
-		store.append(WriteRequest.newBuilder().addAllTimeseries(List.of(series)).build().toByteArray())
-			.get(10, TimeUnit.SECONDS);
+	private static void append(Tsdb store, TimeSeries... series) throws Exception {
+		append(store, WriteRequest.newBuilder().addAllTimeseries(List.of(series)).build());
+	}
+
+	private static void append(Tsdb store, WriteRequest request) throws Exception {
+		store.append(WriteRequestDecoder.decode(request.toByteArray())).get(10, TimeUnit.SECONDS);
 	}
 
 	/** A series of the kind's labels (sorted, as the index keys them) with one histogram, or none. */

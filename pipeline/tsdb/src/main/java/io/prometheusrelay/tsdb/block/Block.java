@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
@@ -91,8 +92,8 @@ public final class Block implements ChunkSource {
 
 	/** Reads each selected series' index entry and overlapping chunks as the iterator reaches it. */
 	@Override
-	public Iterator<SeriesChunks> select(List<Matcher> matchers, long mint, long maxt) {
-		Postings postings = this.index.select(matchers);
+	public Iterator<SeriesChunks> select(List<Matcher> matchers, long mint, long maxt, BooleanSupplier cancelled) {
+		Postings postings = this.index.select(matchers, cancelled);
 		return new Iterator<>() {
 
 			private int position;
@@ -148,6 +149,47 @@ public final class Block implements ChunkSource {
 			this.annotations = contents;
 		}
 		return contents;
+	}
+
+	/** Each selected series' last chunk, newest exemplar and the created range of its last sample. */
+	@Override
+	public Iterator<SeriesChunks> selectLatest(List<Matcher> matchers, BooleanSupplier cancelled) {
+		Postings postings = this.index.select(matchers, cancelled);
+		return new Iterator<>() {
+
+			private int position;
+
+			@Override
+			public boolean hasNext() {
+				return this.position < postings.size();
+			}
+
+			@Override
+			public SeriesChunks next() {
+				if (!hasNext()) {
+					throw new NoSuchElementException();
+				}
+				int ref = postings.get(this.position++);
+				IndexSeries series = Block.this.index.series(ref);
+				List<TimedChunk> last = new ArrayList<>(1);
+				long newest = Long.MIN_VALUE;
+				if (!series.chunks().isEmpty()) {
+					ChunkMeta meta = series.chunks().get(series.chunks().size() - 1);
+					last.add(new TimedChunk(Block.this.chunks.chunk(meta.ref()), meta.minTime(), meta.maxTime()));
+					newest = meta.maxTime();
+				}
+				AnnotationsFile.SeriesAnnotations held = annotations().series().get(ref);
+				if (held == null) {
+					return new SeriesChunks(series.labels(), last);
+				}
+				List<Exemplar> exemplars = held.exemplars().isEmpty() ? List.of()
+						: List.of(held.exemplars().get(held.exemplars().size() - 1));
+				long at = newest;
+				List<CreatedRange> created = held.created().stream().filter(range -> range.contains(at)).toList();
+				return new SeriesChunks(series.labels(), last, exemplars, created);
+			}
+
+		};
 	}
 
 	private SeriesChunks withAnnotations(SeriesChunks series, int ref, long mint, long maxt) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import io.prometheusrelay.tsdb.index.Postings;
 import io.prometheusrelay.tsdb.model.Labels;
@@ -142,8 +143,8 @@ public final class Head implements ChunkSource {
 	}
 
 	@Override
-	public Iterator<SeriesChunks> select(List<Matcher> matchers, long mint, long maxt) {
-		Postings refs = this.postings.select(matchers);
+	public Iterator<SeriesChunks> select(List<Matcher> matchers, long mint, long maxt, BooleanSupplier cancelled) {
+		Postings refs = this.postings.select(matchers, cancelled);
 		List<SeriesChunks> selected = new ArrayList<>(refs.size());
 		for (int i = 0; i < refs.size(); i++) {
 			HeadSeries series = this.byRef.get(refs.get(i));
@@ -159,9 +160,17 @@ public final class Head implements ChunkSource {
 		return selected.iterator();
 	}
 
+	@Override
+	public Iterator<SeriesChunks> selectLatest(List<Matcher> matchers, BooleanSupplier cancelled) {
+		return select(matchers, cancelled).stream()
+			.map(HeadSeries::readLatest)
+			.filter(series -> !series.isEmpty())
+			.iterator();
+	}
+
 	/** The series every matcher selects, whatever they hold, in label order. */
-	public List<HeadSeries> select(List<Matcher> matchers) {
-		Postings refs = this.postings.select(matchers);
+	public List<HeadSeries> select(List<Matcher> matchers, BooleanSupplier cancelled) {
+		Postings refs = this.postings.select(matchers, cancelled);
 		List<HeadSeries> selected = new ArrayList<>(refs.size());
 		for (int i = 0; i < refs.size(); i++) {
 			HeadSeries series = this.byRef.get(refs.get(i));

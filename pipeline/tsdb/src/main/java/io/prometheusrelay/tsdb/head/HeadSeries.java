@@ -216,6 +216,21 @@ public final class HeadSeries {
 				this.annotations.created(mint, maxt));
 	}
 
+	/** The newest sample as a chunk of its own, the newest exemplar and the created range of that sample. */
+	public synchronized SeriesChunks readLatest() {
+		Sample sample = newestSample();
+		List<TimedChunk> chunks = List.of();
+		List<CreatedRange> created = List.of();
+		if (sample != null) {
+			ChunkSequence one = new ChunkSequence();
+			one.append(sample);
+			chunks = one.finish();
+			created = this.annotations.created(sample.timestamp(), sample.timestamp());
+		}
+		Exemplar exemplar = this.annotations.newestExemplar();
+		return new SeriesChunks(this.labels, chunks, (exemplar != null) ? List.of(exemplar) : List.of(), created);
+	}
+
 	private List<TimedChunk> chunks(long mint, long maxt) {
 		List<TimedChunk> chunks = new ArrayList<>();
 		for (TimedChunk chunk : this.closed) {

@@ -84,7 +84,7 @@ public final class Matcher {
 			return Pattern.compile("(?s:" + regex + ")");
 		}
 		catch (PatternSyntaxException ex) {
-			throw new IllegalArgumentException("invalid regular expression: " + ex.getDescription(), ex);
+			throw new IllegalArgumentException(ex.getDescription(), ex);
 		}
 	}
 

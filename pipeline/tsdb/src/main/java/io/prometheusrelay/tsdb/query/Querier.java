@@ -9,6 +9,8 @@ import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.prometheusrelay.tsdb.chunkenc.SampleIterator;
 import io.prometheusrelay.tsdb.chunkenc.TimedChunk;
@@ -16,6 +18,9 @@ import io.prometheusrelay.tsdb.model.CorruptionException;
 import io.prometheusrelay.tsdb.model.CreatedRange;
 import io.prometheusrelay.tsdb.model.Exemplar;
 import io.prometheusrelay.tsdb.model.Matcher;
+import io.prometheusrelay.tsdb.model.QueryCancelledException;
+import io.prometheusrelay.tsdb.model.Sample;
+import io.prometheusrelay.tsdb.model.ValueType;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,21 +34,35 @@ public final class Querier {
 
 	private final List<ChunkSource> sources;
 
+	/** Every source, whatever its time range: for the newest of each series. */
+	private final List<ChunkSource> allSources;
+
 	private final long mint;
 
 	private final long maxt;
 
 	private final BiConsumer<ChunkSource, CorruptionException> onCorruption;
 
+	private volatile BooleanSupplier cancelled = () -> false;
+
 	public Querier(List<? extends ChunkSource> sources, long mint, long maxt,
 			BiConsumer<ChunkSource, CorruptionException> onCorruption) {
-		this.sources = sources.stream()
+		this.allSources = List.copyOf(sources);
+		this.sources = this.allSources.stream()
 			.filter(source -> source.minTime() <= maxt && mint <= source.maxTime())
-			.map(ChunkSource.class::cast)
 			.toList();
 		this.mint = mint;
 		this.maxt = maxt;
 		this.onCorruption = onCorruption;
+	}
+
+	/**
+	 * Stops selecting, with a {@link QueryCancelledException}, once {@code cancelled} says so: a
+	 * reader that went away does not keep a regular expression running over every label value.
+	 */
+	public Querier cancelledWhen(BooleanSupplier cancelled) {
+		this.cancelled = cancelled;
+		return this;
 	}
 
 	public long mint() {
@@ -56,9 +75,43 @@ public final class Querier {
 
 	/** The selected series, in label order, each once, with the chunks of every source that has it. */
 	public Iterator<SeriesChunks> select(List<Matcher> matchers) {
+		return merged(this.sources.stream().map(source -> guarded(source, () -> source.select(matchers, this.mint, this.maxt, this.cancelled))).toList());
+	}
+
+	/**
+	 * The selected series at their newest, in label order, whatever the query's range: the newest
+	 * sample and exemplar any source holds.
+	 */
+	public Iterator<LatestSeries> selectLatest(List<Matcher> matchers) {
+		Iterator<SeriesChunks> series = merged(
+				this.allSources.stream().map(source -> guarded(source, () -> source.selectLatest(matchers, this.cancelled))).toList());
+		return new Iterator<>() {
+
+			@Override
+			public boolean hasNext() {
+				return series.hasNext();
+			}
+
+			@Override
+			public LatestSeries next() {
+				SeriesChunks each = series.next();
+				Sample newest = null;
+				SampleIterator samples = new MergedSamples(each.chunks(), Long.MIN_VALUE, Long.MAX_VALUE);
+				for (ValueType type = samples.next(); type != ValueType.NONE; type = samples.next()) {
+					newest = samples.sample(type);
+				}
+				Exemplar exemplar = each.exemplars().isEmpty() ? null : each.exemplars().get(each.exemplars().size() - 1);
+				long created = (newest != null) ? each.createdTimestampAt(newest.timestamp()) : 0;
+				return new LatestSeries(each.labels(), newest, created, exemplar);
+			}
+
+		};
+	}
+
+	private Iterator<SeriesChunks> merged(List<Iterator<SeriesChunks>> inputs) {
 		PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> a.current.labels().compareTo(b.current.labels()));
-		for (ChunkSource source : this.sources) {
-			Head head = new Head(guarded(source, matchers));
+		for (Iterator<SeriesChunks> input : inputs) {
+			Head head = new Head(input);
 			if (head.advance()) {
 				heads.add(head);
 			}
@@ -120,10 +173,10 @@ public final class Querier {
 	}
 
 	/** The source's series, ending early, after a report, if the source turns out to be corrupt. */
-	private Iterator<SeriesChunks> guarded(ChunkSource source, List<Matcher> matchers) {
+	private Iterator<SeriesChunks> guarded(ChunkSource source, Supplier<Iterator<SeriesChunks>> select) {
 		Iterator<SeriesChunks> series;
 		try {
-			series = source.select(matchers, this.mint, this.maxt);
+			series = select.get();
 		}
 		catch (CorruptionException ex) {
 			this.onCorruption.accept(source, ex);

@@ -1,8 +1,10 @@
-package io.prometheusrelay.apiserver.store;
+package io.prometheusrelay.apiserver.wire;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+
+import io.prometheusrelay.tsdb.model.BatchId;
 
 /**
  * The identity of a relayed batch: the first 128 bits of the SHA-256 of its payload. Every hop
@@ -10,11 +12,8 @@ import java.security.NoSuchAlgorithmException;
  * it arrives: retried by Prometheus after a lost answer, replayed by the forwarder's hand-off, or
  * resent after a connection was lost. A cryptographic hash, because a collision would make the
  * store drop a batch it never had, and a sender must not be able to arrange one.
- *
- * @param high the first 64 bits
- * @param low the next 64 bits
  */
-public record BatchId(long high, long low) {
+public final class BatchIdentity {
 
 	private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
 		try {
@@ -25,14 +24,22 @@ public record BatchId(long high, long low) {
 		}
 	});
 
+	private BatchIdentity() {
+	}
+
 	public static BatchId of(byte[] payload) {
 		ByteBuffer digest = ByteBuffer.wrap(SHA_256.get().digest(payload));
 		return new BatchId(digest.getLong(), digest.getLong());
 	}
 
-	@Override
-	public String toString() {
-		return String.format("%016x%016x", this.high, this.low);
+	/** The 16 bytes a peer's inventory names a batch by. */
+	public static byte[] bytes(BatchId id) {
+		return ByteBuffer.allocate(16).putLong(id.high()).putLong(id.low()).array();
+	}
+
+	/** The identity in 16 bytes of a peer's inventory. */
+	public static BatchId of(ByteBuffer sixteenBytes) {
+		return new BatchId(sixteenBytes.getLong(), sixteenBytes.getLong());
 	}
 
 }

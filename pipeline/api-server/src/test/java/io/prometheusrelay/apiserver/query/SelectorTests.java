@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.LabelMatcher;
-import io.prometheusrelay.protocol.remotewrite.TimeSeries;
+import io.prometheusrelay.tsdb.model.Labels;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** Matchers as Prometheus evaluates them: RE2 syntax, anchored as {@code ^(?s:re)$}, in linear time. */
-class SeriesSelectorTests {
+class SelectorTests {
 
 	private static final int MAX_PROGRAM_SIZE = 4096;
 
@@ -73,37 +72,41 @@ class SeriesSelectorTests {
 	}
 
 	@Test
-	void literalShapesAnswerExactlyAsTheirPatterns() {
-		List<String> regexes = List.of("", "api", "api|node|", "host-1.*", ".*-prod", ".*-prod-.*", ".*", ".*.*", "k\u00fc.*");
-		List<String> values = List.of("", "api", "node", "nodes", "host-1", "host-10.example.com", "host-2", "x-prod",
-				"x-prod-y", "-prod-", "prod", "k\u00fcche", "ku", "a\nb");
+	void alternationsOfLiteralsAreLookedUpAndAnswerExactlyAsTheirPatterns() {
+		List<String> regexes = List.of("", "api", "api|node|", "a.b", "host-1\\..*", "(?i)api");
+		List<String> values = List.of("", "api", "API", "node", "nodes", "a.b", "axb", "host-1.x", "a\nb");
 		for (String regex : regexes) {
-			assertThat(LiteralRegex.of(regex)).as("a literal shape: %s", regex).isNotNull();
 			com.google.re2j.Pattern pattern = com.google.re2j.Pattern.compile("(?s:" + regex + ")");
 			for (String value : values) {
 				assertThat(selects(re("job", regex), "job", value)).as("%s =~ %s", value, regex)
 					.isEqualTo(pattern.matches(value));
 			}
 		}
-		assertThat(LiteralRegex.of("a.b")).isNull();
-		assertThat(LiteralRegex.of("host-1\\..*")).isNull();
-		assertThat(LiteralRegex.of("(?i)api")).isNull();
+		assertThat(compile(re("job", "api|node|")).runsPatterns()).as("literals are looked up").isFalse();
+		assertThat(compile(re("job", "a.b")).runsPatterns()).isTrue();
+	}
+
+	@Test
+	void refusesMoreMatchersThanTheLimitAndAnEmptyLabelName() {
+		assertThatExceptionOfType(InvalidQueryException.class)
+			.isThrownBy(() -> Selector.compile(List.of(re("a", "x"), re("b", "x")), 1, 100, MAX_PROGRAM_SIZE))
+			.withMessage("too many matchers: 2 (at most 1)");
+		assertThatExceptionOfType(InvalidQueryException.class).isThrownBy(() -> compile(re("", "x")))
+			.withMessage("matcher with an empty label name");
 	}
 
 	private static boolean selects(LabelMatcher matcher, String... labels) {
-		Map<String, String> sorted = new TreeMap<>();
-		sorted.put("__name__", "up");
+		Map<String, String> all = new TreeMap<>();
+		all.put("__name__", "up");
 		for (int i = 0; i < labels.length; i += 2) {
-			sorted.put(labels[i], labels[i + 1]);
+			all.put(labels[i], labels[i + 1]);
 		}
-		TimeSeries.Builder series = TimeSeries.newBuilder();
-		sorted.forEach((name, value) -> series.addLabels(Label.newBuilder().setName(name).setValue(value)));
-		// The canonical encoding: the labels field of a TimeSeries, sorted by name.
-		return compile(matcher).matches(series.build().toByteArray());
+		Labels series = Labels.of(all);
+		return compile(matcher).matchers().stream().allMatch(compiled -> compiled.matches(series));
 	}
 
-	private static SeriesSelector compile(LabelMatcher matcher) {
-		return SeriesSelector.compile(List.of(matcher), 8, 100_000, MAX_PROGRAM_SIZE);
+	private static Selector compile(LabelMatcher matcher) {
+		return Selector.compile(List.of(matcher), 8, 100_000, MAX_PROGRAM_SIZE);
 	}
 
 	private static LabelMatcher re(String name, String value) {
