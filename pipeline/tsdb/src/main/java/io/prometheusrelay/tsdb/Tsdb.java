@@ -90,6 +90,9 @@ public final class Tsdb implements AutoCloseable {
 			this.blocks.load();
 			this.head = new Head(options.blockRange().toMillis());
 			this.wal = SegmentedLog.open(new LogOptions(walDir, WAL_MAGIC, ".wal", options.walSegmentBytes()));
+			this.metrics.walTruncations.add(this.wal.recovery().truncatedSegments());
+			this.metrics.walTruncatedBytes.add(this.wal.recovery().truncatedBytes());
+			this.metrics.walCorruptRecords.add(this.wal.recovery().skippedRecords());
 			long started = System.nanoTime();
 			long records = new Replay(this.head, this.batches, this.metrics).run(walDir, this.wal);
 			logger.info("Store {}: {} blocks, {} series in the head, {} log records replayed in {} ms; {} batches held",

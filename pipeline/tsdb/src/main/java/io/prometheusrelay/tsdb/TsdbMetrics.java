@@ -41,6 +41,11 @@ public final class TsdbMetrics {
 
 	public final LongAdder walCorruptRecords = new LongAdder();
 
+	/** Log segments whose torn tail was cut off at start, and the bytes cut. */
+	public final LongAdder walTruncations = new LongAdder();
+
+	public final LongAdder walTruncatedBytes = new LongAdder();
+
 	public final LongAdder checkpoints = new LongAdder();
 
 	public final LongAdder checkpointFailures = new LongAdder();

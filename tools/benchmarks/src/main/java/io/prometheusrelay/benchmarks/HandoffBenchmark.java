@@ -84,12 +84,12 @@ public final class HandoffBenchmark {
 			generator.stop();
 			LoadGenerator.Result result = load.get();
 			Thread.sleep(3000);
-			long records1 = records(workDir.resolve("api-server-1"));
-			long records2 = records(workDir.resolve(VICTIM));
+			long records1 = batchesHeld(sut.metrics("api-server-1"));
+			long records2 = batchesHeld(sut.metrics(VICTIM));
 
 			System.out.println();
 			System.out.println("| load samples/s (achieved) | non-2xx | outage s | restart to healthy s | healthy to converged s "
-					+ "| hand-off peak MiB | peak lag batches | peak lag MiB | records api-server-1 / api-server-2 |");
+					+ "| hand-off peak MiB | peak lag batches | peak lag MiB | batches held api-server-1 / api-server-2 |");
 			System.out.println("|---|---|---|---|---|---|---|---|---|");
 			System.out.printf("| %,.0f | %d | %.0f | %.1f | %s | %.1f | %,d | %.1f | %,d / %,d |%n",
 					result.acceptedSamples() / (result.elapsed().toNanos() / 1e9), result.errors(),
@@ -123,11 +123,13 @@ public final class HandoffBenchmark {
 		return worst;
 	}
 
-	/** Records in an api-server's segment files: one per stored batch. */
-	private static long records(Path dataDir) throws IOException {
-		long[] count = new long[1];
-		io.prometheusrelay.apiserver.store.SegmentFiles.forEachRecord(dataDir, record -> count[0]++);
-		return count[0];
+	/** Batches an api-server holds, by its own count (its store's batch identities). */
+	static long batchesHeld(String metrics) {
+		return metrics.lines()
+			.filter(line -> line.startsWith("relay_store_indexed_batches "))
+			.mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.findFirst()
+			.orElse(-1);
 	}
 
 	/** The largest hand-off and lag seen. */

@@ -14,9 +14,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheusrelay.apiserver.grpc.GrpcReadServer;
 import io.prometheusrelay.apiserver.grpc.PrometheusGrpcService;
 import io.prometheusrelay.apiserver.grpc.ReadLimits;
-import io.prometheusrelay.apiserver.store.FsyncPolicy;
-import io.prometheusrelay.apiserver.store.SegmentStore;
-import io.prometheusrelay.apiserver.store.StoreOptions;
+import io.prometheusrelay.apiserver.wire.WriteRequestDecoder;
+import io.prometheusrelay.tsdb.FsyncPolicy;
+import io.prometheusrelay.tsdb.Tsdb;
+import io.prometheusrelay.tsdb.TsdbOptions;
 import io.prometheusrelay.grpcclient.GrpcClientCommand;
 import io.prometheusrelay.protocol.remotewrite.BucketSpan;
 import io.prometheusrelay.protocol.remotewrite.Exemplar;
@@ -53,9 +54,8 @@ class GrpcClientReadsApiServerTests {
 	@BeforeEach
 	void startApiServer() throws Exception {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
-		SegmentStore store = this.closeables.add(SegmentStore.open(new StoreOptions(this.dataDir, FsyncPolicy.NEVER,
-				Duration.ofSeconds(1), 1 << 20, Duration.ofHours(1), Duration.ofDays(1), 1 << 30, 64, true), Clock.systemUTC(),
-				registry));
+		Tsdb store = this.closeables.add(Tsdb.open(TsdbOptions.defaults(this.dataDir).withFsync(FsyncPolicy.NEVER),
+				Clock.systemUTC()));
 		WriteRequest request = WriteRequest.newBuilder()
 			.addTimeseries(series("up", 1, "job", "node", "instance", "a:9100").toBuilder()
 				.addExemplars(Exemplar.newBuilder()
@@ -69,9 +69,9 @@ class GrpcClientReadsApiServerTests {
 			.addTimeseries(histogramSeries("request_seconds", CUSTOM_BUCKETS, "path", "/a"))
 			.addTimeseries(histogramSeries("request_seconds", EXPONENTIAL, "path", "/b"))
 			.build();
-		store.append(request.toByteArray()).get(10, TimeUnit.SECONDS);
+		store.append(WriteRequestDecoder.decode(request.toByteArray())).get(10, TimeUnit.SECONDS);
 		// As Prometheus sends metadata: in a request of its own.
-		store.append(WriteRequest.newBuilder()
+		store.append(WriteRequestDecoder.decode(WriteRequest.newBuilder()
 			.addMetadata(MetricMetadata.newBuilder()
 				.setMetricFamilyName("request_seconds")
 				.setType(MetricMetadata.MetricType.HISTOGRAM)
@@ -82,7 +82,7 @@ class GrpcClientReadsApiServerTests {
 				.setType(MetricMetadata.MetricType.GAUGE)
 				.setHelp("Whether the target answered."))
 			.build()
-			.toByteArray()).get(10, TimeUnit.SECONDS);
+			.toByteArray())).get(10, TimeUnit.SECONDS);
 		GrpcReadServer server = this.closeables.add(GrpcReadServer.start("127.0.0.1", 0,
 				new PrometheusGrpcService(store, new ReadLimits(8, 8, 8, 64, 4096, 2, 1 << 20, 2, 64), registry),
 				Duration.ofSeconds(1), Duration.ofSeconds(1)));

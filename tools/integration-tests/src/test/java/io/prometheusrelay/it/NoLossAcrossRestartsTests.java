@@ -2,12 +2,13 @@ package io.prometheusrelay.it;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
-import io.prometheusrelay.apiserver.store.SegmentFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,9 +39,9 @@ class NoLossAcrossRestartsTests {
 			try {
 				Thread.sleep(2000);
 				apiServer2.kill();
-				tearTheNewestSegment(pipeline.dataDirs.get(1));
+				tearTheNewestLogSegment(pipeline.dataDirs.get(1));
 				restartAfterDowntime(apiServer2);
-				assertThat(metric(apiServer2, "relay_store_recovery_truncations_total")).isEqualTo(1);
+				assertThat(metric(apiServer2, "relay_store_wal_truncations_total")).isEqualTo(1);
 
 				pipeline.forwarder.stop();
 				restartAfterDowntime(pipeline.forwarder);
@@ -101,11 +102,16 @@ class NoLossAcrossRestartsTests {
 			.as("batches some replica will never get").allMatch(value -> value == 0);
 	}
 
-	/** What a crash mid-append leaves: a record header promising more bytes than reached the disk. */
-	private static void tearTheNewestSegment(Path dataDir) throws Exception {
-		List<Path> segments = SegmentFiles.list(dataDir);
-		try (FileChannel channel = FileChannel.open(segments.get(segments.size() - 1), StandardOpenOption.WRITE,
-				StandardOpenOption.APPEND)) {
+	/**
+	 * What a crash mid-append leaves at the end of the write-ahead log: a record header promising more
+	 * bytes than reached the disk.
+	 */
+	private static void tearTheNewestLogSegment(Path dataDir) throws Exception {
+		Path newest;
+		try (Stream<Path> segments = Files.list(dataDir.resolve("wal-relay"))) {
+			newest = segments.filter(file -> file.getFileName().toString().endsWith(".wal")).max(Path::compareTo).orElseThrow();
+		}
+		try (FileChannel channel = FileChannel.open(newest, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
 			channel.write(ByteBuffer.wrap(new byte[] { 0, 0, 4, 0, 1, 2, 3, 4, 10, 20, 30 }));
 		}
 	}

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.prometheusrelay.apiserver.store.SeriesKey;
+import io.prometheusrelay.tsdb.model.Labels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,10 +27,11 @@ class RealPrometheusEndToEndTests {
 	@Test
 	void everySeriesPrometheusReportsIsStoredByBothApiServers() throws Exception {
 		PrometheusServer.assumeInstalled();
-		try (Pipeline pipeline = new Pipeline(this.workDir).start();
+		try (Pipeline pipeline = new Pipeline(this.workDir,
+				Map.of("api-server", List.of("--relay.api-server.store.block-range=10s"))).start();
 				PrometheusServer prometheus = PrometheusServer.scrapingItselfAndWritingTo(pipeline.writeUrl(),
 						this.workDir)) {
-			Set<SeriesKey>[] missing = new Set[pipeline.dataDirs.size()];
+			Set<Labels>[] missing = new Set[pipeline.dataDirs.size()];
 			int[] reported = new int[1];
 			try {
 				await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
@@ -38,9 +39,9 @@ class RealPrometheusEndToEndTests {
 					reported[0] = series.size();
 					boolean complete = !series.isEmpty();
 					for (int i = 0; i < pipeline.dataDirs.size(); i++) {
-						Set<SeriesKey> absent = new HashSet<>();
-						series.forEach(labels -> absent.add(SeriesKey.of(labels)));
-						absent.removeAll(StoredSeries.seriesIn(pipeline.dataDirs.get(i)));
+						Set<Labels> absent = new HashSet<>();
+						series.forEach(labels -> absent.add(Labels.of(labels)));
+						absent.removeAll(StoredSeries.seriesIn(pipeline.grpcPorts.get(i)));
 						missing[i] = absent;
 						complete &= absent.isEmpty();
 					}
@@ -55,9 +56,12 @@ class RealPrometheusEndToEndTests {
 			}
 			assertThat(reported[0]).isGreaterThan(100);
 			for (Path dataDir : pipeline.dataDirs) {
-				Path[] newestAndLatest = StoredSeries.newestAndLatest(dataDir);
-				assertThat(newestAndLatest[1]).as("latest link of %s", dataDir).isEqualTo(newestAndLatest[0]);
-				assertThat(Files.size(dataDir.resolve(newestAndLatest[1]))).isPositive();
+				// Blocks of 10 s here (2 h by default): the first ones are cut within a minute.
+				await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+					Path[] newestAndLatest = StoredSeries.newestBlockAndLatest(dataDir);
+					assertThat(newestAndLatest[1]).as("latest link of %s", dataDir).isEqualTo(newestAndLatest[0]);
+				});
+				assertThat(dataDir.resolve("latest").resolve("index")).isNotEmptyFile();
 			}
 			assertThat(prometheus.droppedRemoteWriteSamples()).isZero();
 

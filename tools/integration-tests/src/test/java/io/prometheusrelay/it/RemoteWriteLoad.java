@@ -117,12 +117,12 @@ final class RemoteWriteLoad implements AutoCloseable {
 		}
 	}
 
-	/** The samples of one request as {@link StoredSeries#samplesIn} spells them. */
+	/** The samples of one request as {@link ReplicaContents#rangeRead} spells them. */
 	static List<String> samples(long sequence) {
 		List<String> samples = new java.util.ArrayList<>();
 		for (int part = 0; part < SERIES_PER_REQUEST; part++) {
-			var key = io.prometheusrelay.apiserver.store.SeriesKey
-				.of(java.util.Map.of("__name__", "loss_test", "part", Integer.toString(part), "seq", Long.toString(sequence)));
+			var key = io.prometheusrelay.tsdb.model.Labels.of("__name__", "loss_test", "part", Integer.toString(part), "seq",
+					Long.toString(sequence));
 			samples.add(key + "@" + (BASE_TIMESTAMP + sequence) + "=" + (double) sequence);
 		}
 		return samples;

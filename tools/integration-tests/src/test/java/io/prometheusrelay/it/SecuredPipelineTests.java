@@ -18,7 +18,6 @@ import java.util.Map;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.prometheusrelay.apiserver.store.SeriesKey;
 import io.prometheusrelay.grpcclient.GrpcClientCommand;
 import io.prometheusrelay.harness.FreePorts;
 import io.prometheusrelay.harness.TestPki;
@@ -123,10 +122,13 @@ class SecuredPipelineTests {
 						queue("wrong-password", certificate,
 								"basic_auth: {username: prometheus, password_file: " + wrongPasswordFile + "}"),
 						queue("no-credentials", certificate, "")))) {
-			SeriesKey up = SeriesKey.of(Map.of("__name__", "up", "job", "prometheus", "instance", "127.0.0.1:" + prometheus.port()));
+			String up = "up{instance=\"127.0.0.1:" + prometheus.port() + "\",job=\"prometheus\"}";
+			TestPki.Issued reader = this.pki.issue("reader");
 			await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-				for (Path dataDir : this.pipeline.dataDirs) {
-					assertThat(StoredSeries.seriesIn(dataDir)).as(dataDir.toString()).contains(up);
+				// Each api-server on its own, over its TLS gRPC port with a token, by grpc-client.
+				for (int grpcPort : this.pipeline.grpcPorts) {
+					GrpcClientRun read = grpcClient(grpcPort, reader, this.grpcTokenFile);
+					assertThat(read.out()).as("api-server on %d: %s", grpcPort, read.err()).contains(up + " ");
 				}
 				String own = prometheus.ownMetrics();
 				assertThat(failedSamples(own, "wrong-password")).isPositive();

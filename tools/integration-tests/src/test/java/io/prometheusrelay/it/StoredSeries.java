@@ -1,72 +1,74 @@
 package io.prometheusrelay.it;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.prometheusrelay.apiserver.store.SegmentFiles;
-import io.prometheusrelay.apiserver.store.SeriesKey;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.prometheusrelay.protocol.api.GetMetricsRequest;
+import io.prometheusrelay.protocol.api.MetricsBatch;
+import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
 import io.prometheusrelay.protocol.remotewrite.Label;
-import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
-import io.prometheusrelay.protocol.remotewrite.WriteRequest;
+import io.prometheusrelay.tsdb.model.Labels;
 
-/** What an api-server's data directory holds, read from its segment files as another process would. */
+/** What one api-server holds: its series, read with LATEST from it alone; its blocks and {@code latest}. */
 final class StoredSeries {
 
 	private StoredSeries() {
 	}
 
-	static Set<SeriesKey> seriesIn(Path dataDir) throws IOException {
-		Set<SeriesKey> series = new HashSet<>();
-		forEachSeries(dataDir, timeSeries -> series.add(key(timeSeries)));
-		return series;
+	/** Every series the api-server on {@code grpcPort} (plain gRPC) holds. */
+	static Set<Labels> seriesIn(int grpcPort) {
+		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort)
+			.usePlaintext()
+			.maxInboundMessageSize(16 << 20)
+			.build();
+		try {
+			Set<Labels> series = new HashSet<>();
+			Iterator<MetricsBatch> batches = PrometheusServiceGrpc.newBlockingStub(channel)
+				.withDeadlineAfter(30, TimeUnit.SECONDS)
+				.getMetricsBatches(GetMetricsRequest.getDefaultInstance());
+			batches.forEachRemaining(batch -> batch.getTimeSeriesList()
+				.stream()
+				.filter(timeSeries -> !timeSeries.hasMetadata())
+				.forEach(timeSeries -> series.add(key(timeSeries))));
+			return series;
+		}
+		finally {
+			channel.shutdownNow();
+		}
 	}
 
-	/** Every stored sample as "labels@timestamp=value". */
-	static Set<String> samplesIn(Path dataDir) throws IOException {
-		Set<String> samples = new HashSet<>();
-		forEachSeries(dataDir, timeSeries -> {
-			SeriesKey key = key(timeSeries);
-			for (Sample sample : timeSeries.getSamplesList()) {
-				samples.add(key + "@" + sample.getTimestamp() + "=" + sample.getValue());
-			}
-		});
-		return samples;
-	}
-
-	static SeriesKey key(TimeSeries series) {
-		Map<String, String> labels = new java.util.HashMap<>();
+	static Labels key(TimeSeries series) {
+		Map<String, String> labels = new HashMap<>();
 		for (Label label : series.getLabelsList()) {
 			labels.put(label.getName(), label.getValue());
 		}
-		return SeriesKey.of(labels);
+		return Labels.of(labels);
 	}
 
-	/** The newest segment, by name, and the target of the {@code latest} link. */
-	static Path[] newestAndLatest(Path dataDir) throws IOException {
-		var segments = SegmentFiles.list(dataDir);
-		Path newest = segments.get(segments.size() - 1).getFileName();
-		Path latest = Files.readSymbolicLink(SegmentFiles.latestLink(dataDir));
-		return new Path[] { newest, latest };
-	}
-
-	private static void forEachSeries(Path dataDir, java.util.function.Consumer<TimeSeries> action) throws IOException {
-		if (!Files.isDirectory(dataDir)) {
-			return;
+	/** The newest block directory, by name (ULIDs sort by time), and the target of the {@code latest} link. */
+	static Path[] newestBlockAndLatest(Path dataDir) throws IOException {
+		Path newest = null;
+		try (DirectoryStream<Path> blocks = Files.newDirectoryStream(dataDir,
+				entry -> Files.isDirectory(entry) && Files.exists(entry.resolve("meta.json")))) {
+			for (Path block : blocks) {
+				if (newest == null || block.getFileName().toString().compareTo(newest.getFileName().toString()) > 0) {
+					newest = block;
+				}
+			}
 		}
-		SegmentFiles.forEachRecord(dataDir, record -> {
-			try {
-				WriteRequest.parseFrom(record).getTimeseriesList().forEach(action);
-			}
-			catch (InvalidProtocolBufferException ex) {
-				throw new IllegalStateException("A stored record is not a WriteRequest", ex);
-			}
-		});
+		Path latest = Files.readSymbolicLink(dataDir.resolve("latest"));
+		return new Path[] { (newest != null) ? newest.getFileName() : null, latest };
 	}
 
 }

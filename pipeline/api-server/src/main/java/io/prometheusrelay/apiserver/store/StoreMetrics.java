@@ -53,7 +53,13 @@ public final class StoreMetrics implements MeterBinder {
 			.register(registry);
 		counter(registry, "wal.replayed", m.walRecordsReplayed, "Write-ahead log records replayed at start");
 		counter(registry, "wal.corrupt", m.walCorruptRecords,
-				"Write-ahead log records that could not be read at start, skipped (their batches are caught up from a peer)");
+				"Write-ahead log records that could not be read at start (a flipped byte), skipped: their batches are caught up from a peer");
+		counter(registry, "wal.truncations", m.walTruncations,
+				"Write-ahead log segments whose torn tail (a crash mid-write) was cut off at start");
+		FunctionCounter.builder(PREFIX + "wal.truncated", m.walTruncatedBytes, LongAdder::sum)
+			.baseUnit(BaseUnits.BYTES)
+			.description("Bytes cut off torn write-ahead log segments at start")
+			.register(registry);
 		counter(registry, "checkpoints", m.checkpoints, "Checkpoints of the head written", "outcome", "written");
 		counter(registry, "checkpoints", m.checkpointFailures, "Checkpoints of the head that failed", "outcome",
 				"failed");
