@@ -1,7 +1,6 @@
 package io.prometheusrelay.log;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 import org.jspecify.annotations.Nullable;
@@ -35,11 +33,11 @@ public final class SegmentedLog implements AutoCloseable {
 	private final LogOptions options;
 
 	/** Segments by first sequence, the active one (if any) last. */
-	private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+	private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
 
 	private final LogRecovery recovery;
 
-	private @Nullable Segment active;
+	private @Nullable LogSegment active;
 
 	private @Nullable FileChannel channel;
 
@@ -62,41 +60,10 @@ public final class SegmentedLog implements AutoCloseable {
 	}
 
 	private LogRecovery recover() throws IOException {
-		long records = 0;
-		int truncated = 0;
-		long truncatedBytes = 0;
-		long skipped = 0;
-		long next = 0;
-		for (Path file : list()) {
-			Segment segment = new Segment(file, LogFormat.firstSequence(file.getFileName().toString()));
-			try (SegmentReader reader = new SegmentReader(file, this.options.magic())) {
-				LogRecord record;
-				while ((record = reader.next()) != null) {
-					segment.lastSequence = record.sequence();
-					records++;
-				}
-				skipped += reader.skipped();
-				if (reader.tornReason() != null && reader.validLength() < reader.fileSize()) {
-					logger.warn("Log {}: segment {}: {}; cutting {} bytes", this.options.dir(), file.getFileName(),
-							reader.tornReason(), reader.fileSize() - reader.validLength());
-					truncated++;
-					truncatedBytes += reader.fileSize() - reader.validLength();
-					try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-						channel.truncate(reader.validLength());
-					}
-				}
-			}
-			if (segment.lastSequence < segment.firstSequence) {
-				Files.delete(file);
-				next = Math.max(next, segment.firstSequence);
-				continue;
-			}
-			segment.size = Files.size(file);
-			this.segments.put(segment.firstSequence, segment);
-			next = Math.max(next, segment.lastSequence + 1);
-		}
-		this.nextSequence = next;
-		return new LogRecovery(this.segments.size(), records, truncated, truncatedBytes, skipped);
+		SegmentRecovery recovered = SegmentRecovery.run(this.options, list());
+		recovered.segments().forEach(segment -> this.segments.put(segment.firstSequence, segment));
+		this.nextSequence = recovered.nextSequence();
+		return recovered.report();
 	}
 
 	public LogRecovery recovery() {
@@ -110,7 +77,7 @@ public final class SegmentedLog implements AutoCloseable {
 
 	/** The first sequence still held, or {@link #nextSequence()} when the log is empty. */
 	public long firstSequence() {
-		Map.Entry<Long, Segment> first = this.segments.firstEntry();
+		Map.Entry<Long, LogSegment> first = this.segments.firstEntry();
 		return (first != null) ? first.getKey() : this.nextSequence;
 	}
 
@@ -130,7 +97,7 @@ public final class SegmentedLog implements AutoCloseable {
 	 * @throws IOException if the write failed: none of them is in the log, and the segment is closed
 	 */
 	public long append(List<ByteBuffer> payloads) throws IOException {
-		Segment segment = activeSegment();
+		LogSegment segment = activeSegment();
 		FileChannel out = this.channel;
 		long first = this.nextSequence;
 		ByteBuffer[] buffers = new ByteBuffer[payloads.size() * 2];
@@ -163,7 +130,7 @@ public final class SegmentedLog implements AutoCloseable {
 	 * and the segment is closed
 	 */
 	public void force() throws IOException {
-		Segment segment = this.active;
+		LogSegment segment = this.active;
 		FileChannel out = this.channel;
 		if (segment == null || out == null || segment.size == this.forcedLength) {
 			return;
@@ -181,7 +148,7 @@ public final class SegmentedLog implements AutoCloseable {
 
 	/** Whether everything appended has been forced to disk. */
 	public boolean isForced() {
-		Segment segment = this.active;
+		LogSegment segment = this.active;
 		return segment == null || segment.size == this.forcedLength;
 	}
 
@@ -196,7 +163,7 @@ public final class SegmentedLog implements AutoCloseable {
 
 	/** Deletes every closed segment whose records all come before {@code sequence}. */
 	public void deleteBefore(long sequence) throws IOException {
-		for (Segment segment : this.segments.values()) {
+		for (LogSegment segment : this.segments.values()) {
 			if (segment == this.active || segment.lastSequence >= sequence) {
 				return;
 			}
@@ -210,71 +177,17 @@ public final class SegmentedLog implements AutoCloseable {
 	 * read segment by segment; a segment deleted meanwhile ends the reading.
 	 */
 	public Iterator<LogRecord> read(long fromSequence) {
-		long until = this.nextSequence;
-		List<Segment> toRead = new ArrayList<>();
-		Map.Entry<Long, Segment> floor = this.segments.floorEntry(fromSequence);
+		List<LogSegment> toRead = new ArrayList<>();
+		Map.Entry<Long, LogSegment> floor = this.segments.floorEntry(fromSequence);
 		if (floor != null) {
 			toRead.add(floor.getValue());
 		}
 		toRead.addAll(this.segments.tailMap(fromSequence, false).values());
-		return new Iterator<>() {
-
-			private int index;
-
-			private @Nullable SegmentReader reader;
-
-			private @Nullable LogRecord next;
-
-			@Override
-			public boolean hasNext() {
-				try {
-					while (this.next == null) {
-						if (this.reader == null) {
-							if (this.index == toRead.size()) {
-								return false;
-							}
-							Path file = toRead.get(this.index++).file;
-							if (!Files.exists(file)) {
-								return false;
-							}
-							this.reader = new SegmentReader(file, SegmentedLog.this.options.magic());
-						}
-						LogRecord record = this.reader.next();
-						if (record == null) {
-							this.reader.close();
-							this.reader = null;
-						}
-						else if (record.sequence() >= until) {
-							this.reader.close();
-							this.reader = null;
-							this.index = toRead.size();
-						}
-						else if (record.sequence() >= fromSequence) {
-							this.next = record;
-						}
-					}
-					return true;
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException(ex);
-				}
-			}
-
-			@Override
-			public LogRecord next() {
-				if (!hasNext()) {
-					throw new NoSuchElementException();
-				}
-				LogRecord record = this.next;
-				this.next = null;
-				return record;
-			}
-
-		};
+		return new LogIterator(toRead, this.options.magic(), fromSequence, this.nextSequence);
 	}
 
-	private Segment activeSegment() throws IOException {
-		Segment segment = this.active;
+	private LogSegment activeSegment() throws IOException {
+		LogSegment segment = this.active;
 		if (segment != null && segment.size < this.options.segmentMaxBytes()) {
 			return segment;
 		}
@@ -292,7 +205,7 @@ public final class SegmentedLog implements AutoCloseable {
 			Files.deleteIfExists(file);
 			throw ex;
 		}
-		segment = new Segment(file, this.nextSequence);
+		segment = new LogSegment(file, this.nextSequence);
 		segment.size = LogFormat.HEADER_BYTES;
 		this.segments.put(segment.firstSequence, segment);
 		this.active = segment;
@@ -303,7 +216,7 @@ public final class SegmentedLog implements AutoCloseable {
 	}
 
 	private void closeActive() throws IOException {
-		Segment segment = this.active;
+		LogSegment segment = this.active;
 		FileChannel out = this.channel;
 		if (segment == null || out == null) {
 			return;
@@ -326,7 +239,7 @@ public final class SegmentedLog implements AutoCloseable {
 	 * Cuts the segment back to {@code length}, through record {@code lastSequence}, and closes it:
 	 * nothing is appended after a failure. The sequences cut off are not given out again.
 	 */
-	private void cutOff(Segment segment, long length, long lastSequence) {
+	private void cutOff(LogSegment segment, long length, long lastSequence) {
 		FileChannel out = this.channel;
 		this.active = null;
 		this.channel = null;
@@ -369,25 +282,6 @@ public final class SegmentedLog implements AutoCloseable {
 	@Override
 	public void close() throws IOException {
 		closeActive();
-	}
-
-	/** One segment file: the sequences it holds and its size. */
-	private static final class Segment {
-
-		final Path file;
-
-		final long firstSequence;
-
-		volatile long lastSequence;
-
-		volatile long size;
-
-		Segment(Path file, long firstSequence) {
-			this.file = file;
-			this.firstSequence = firstSequence;
-			this.lastSequence = firstSequence - 1;
-		}
-
 	}
 
 }

@@ -11,7 +11,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.prometheusrelay.log.GroupCommitter;
 import io.prometheusrelay.log.SegmentedLog;
@@ -85,6 +89,29 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 		this.tasks.add(task);
 	}
 
+	/** Runs {@code work} on the writer's thread and waits for it (at most a minute). */
+	<T> T call(Supplier<T> work) {
+		CompletableFuture<T> done = new CompletableFuture<>();
+		submit(() -> {
+			try {
+				done.complete(work.get());
+			}
+			catch (RuntimeException ex) {
+				done.completeExceptionally(ex);
+			}
+		});
+		try {
+			return done.get(60, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted waiting for the writer", ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("The writer did not run a task: " + ex, ex);
+		}
+	}
+
 	AutoCloseable onCommit(Consumer<WriteBatch> listener) {
 		this.listeners.add(listener);
 		return () -> this.listeners.remove(listener);
@@ -125,7 +152,7 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 		for (Pending pending : fresh) {
 			WriteBatch batch = pending.batch();
 			HeadSeries[] series = new HeadSeries[batch.series().size()];
-			this.record.reset(baseTime(batch));
+			this.record.reset(batch.firstSampleTime());
 			for (int i = 0; i < series.length; i++) {
 				SeriesWrite write = batch.series().get(i);
 				HeadSeries each = this.head.series(write.labels());
@@ -150,7 +177,7 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 					this.record.exemplar(each.ref(), exemplar);
 				}
 				if (write.createdTimestamp() != 0 && !write.samples().isEmpty()) {
-					this.record.created(each.ref(), write.createdTimestamp(), minTime(write), maxTime(write));
+					this.record.created(each.ref(), write.createdTimestamp(), write.sampleMinTime(), write.sampleMaxTime());
 				}
 			}
 			batch.metadata().forEach(this.record::metadata);
@@ -198,7 +225,7 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 					this.head.appended(exemplar.timestamp());
 				}
 				if (write.createdTimestamp() != 0 && !write.samples().isEmpty()) {
-					series[i].addCreated(write.createdTimestamp(), minTime(write), maxTime(write));
+					series[i].addCreated(write.createdTimestamp(), write.sampleMinTime(), write.sampleMaxTime());
 				}
 			}
 			batch.metadata().forEach(this.head::putMetadata);
@@ -222,31 +249,6 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 			case OUT_OF_ORDER -> this.metrics.samplesOutOfOrder.increment();
 			case DUPLICATE -> this.metrics.samplesDuplicate.increment();
 		}
-	}
-
-	private static long minTime(SeriesWrite write) {
-		long min = Long.MAX_VALUE;
-		for (Sample sample : write.samples()) {
-			min = Math.min(min, sample.timestamp());
-		}
-		return min;
-	}
-
-	private static long maxTime(SeriesWrite write) {
-		long max = Long.MIN_VALUE;
-		for (Sample sample : write.samples()) {
-			max = Math.max(max, sample.timestamp());
-		}
-		return max;
-	}
-
-	private static long baseTime(WriteBatch batch) {
-		for (SeriesWrite write : batch.series()) {
-			if (!write.samples().isEmpty()) {
-				return write.samples().get(0).timestamp();
-			}
-		}
-		return 0;
 	}
 
 	private void fsync() throws IOException {

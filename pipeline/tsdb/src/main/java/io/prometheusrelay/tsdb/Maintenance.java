@@ -8,7 +8,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -62,14 +67,18 @@ final class Maintenance {
 
 	private final TsdbMetrics metrics;
 
-	private final RetentionFloor floor;
-
 	/** Blocks whose merge failed: not tried again by this process (an operator looks at them). */
 	private final Set<String> unmergeable = new HashSet<>();
 
-	private long lastCheckpointNanos = System.nanoTime();
+	private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+		Thread thread = new Thread(runnable, "tsdb-maintenance");
+		thread.setDaemon(true);
+		return thread;
+	});
 
-	private long walSizeAtCheckpoint;
+	private final HeadCheckpoints checkpoints;
+
+	private final Retention retention;
 
 	Maintenance(TsdbOptions options, Head head, SegmentedLog wal, Path walDir, BlockSet blocks, BatchIndex batches,
 			HeadWriter writer, Compactor compactor, TsdbMetrics metrics, RetentionFloor floor) {
@@ -83,18 +92,60 @@ final class Maintenance {
 		this.compactor = compactor;
 		this.planner = new CompactionPlanner(options.blockRange().toMillis(), options.maxBlockDuration().toMillis());
 		this.metrics = metrics;
-		this.floor = floor;
+		this.checkpoints = new HeadCheckpoints(options, head, wal, walDir, batches, writer, metrics);
+		this.retention = new Retention(options, head, wal, blocks, metrics, floor);
+	}
+
+	/** Runs a round every {@code interval}. */
+	void start(Duration interval) {
+		this.thread.scheduleWithFixedDelay(this::run, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/** Runs a round now, and waits for it. */
+	void runNow() {
+		await(this.thread.submit(this::run));
+	}
+
+	/** Checkpoints now, and waits for it. */
+	void checkpointNow() {
+		await(this.thread.submit(() -> {
+			this.checkpoints.write();
+			return null;
+		}));
+	}
+
+	private static void await(Future<?> work) {
+		try {
+			work.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(ex.getCause());
+		}
+	}
+
+	/** Stops the rounds, waiting for one under way (at most a minute). */
+	void close() {
+		this.thread.shutdown();
+		try {
+			this.thread.awaitTermination(60, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** One round of everything; failures are logged and counted, and the next round tries again. */
 	void run() {
 		try {
 			boolean cut = compactHead();
-			if (cut || checkpointDue()) {
-				checkpoint();
+			if (cut || this.checkpoints.due()) {
+				this.checkpoints.write();
 			}
 			mergeBlocks();
-			applyRetention();
+			this.retention.apply();
 		}
 		catch (IOException ex) {
 			logger.error("Storage maintenance of {} failed: {}", this.options.dataDir(), ex.toString());
@@ -148,60 +199,8 @@ final class Maintenance {
 					meta.stats().numSeries(), meta.stats().numSamples());
 		}
 		snapshots.forEach(CompactionSnapshot::release);
-		onWriter(() -> {
-			this.head.removeEmptySeries();
-			return null;
-		});
+		this.writer.call(this.head::removeEmptySeries);
 		this.metrics.compactionNanos.add(System.nanoTime() - start);
-	}
-
-	private boolean checkpointDue() {
-		return System.nanoTime() - this.lastCheckpointNanos >= this.options.checkpointInterval().toNanos()
-				&& this.wal.sizeBytes() != this.walSizeAtCheckpoint;
-	}
-
-	/**
-	 * Writes a checkpoint of the head as of a new log segment, then deletes the segments and
-	 * checkpoints before it.
-	 */
-	void checkpoint() throws IOException {
-		record Input(long sequence, List<SeriesState> series, Map<BatchId, StoredBatch> batches,
-				Map<String, MetricMetadata> metadata) {
-		}
-		Input input = onWriter(() -> {
-			try {
-				long sequence = this.wal.roll();
-				List<SeriesState> series = new ArrayList<>(this.head.seriesCount());
-				for (HeadSeries each : this.head.allSeries()) {
-					series.add(each.state());
-				}
-				return new Input(sequence, series, this.batches.headBatches(), this.head.metadata());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		});
-		try {
-			Checkpoint.write(this.walDir, new Checkpoint.Contents(input.sequence(), input.series(), input.batches(),
-					input.metadata()));
-		}
-		catch (IOException | RuntimeException ex) {
-			this.metrics.checkpointFailures.increment();
-			throw ex;
-		}
-		onWriter(() -> {
-			try {
-				this.wal.deleteBefore(input.sequence());
-			}
-			catch (IOException ex) {
-				logger.warn("Write-ahead log {}: could not delete old segments: {}", this.walDir, ex.getMessage());
-			}
-			return null;
-		});
-		Checkpoint.deleteBefore(this.walDir, input.sequence());
-		this.metrics.checkpoints.increment();
-		this.lastCheckpointNanos = System.nanoTime();
-		this.walSizeAtCheckpoint = this.wal.sizeBytes();
 	}
 
 	/** Merges blocks while the planner finds blocks to merge. */
@@ -230,54 +229,5 @@ final class Maintenance {
 	private List<Block> mergeable() {
 		return this.blocks.blocks().stream().filter(block -> !this.unmergeable.contains(block.meta().ulid())).toList();
 	}
-
-	/**
-	 * Deletes the blocks past the age limit (counted back from the newest sample stored), then the
-	 * oldest while blocks and log together are over the size limit. The newest sample of what is
-	 * deleted becomes the retention floor first, so that catching up from a peer does not bring it back.
-	 */
-	void applyRetention() throws IOException {
-		long newest = Math.max(this.head.maxTime(), this.blocks.maxTime());
-		long oldestKept = newest - this.options.retentionMaxAge().toMillis();
-		for (Block block : this.blocks.blocks()) {
-			if (block.meta().maxTime() <= oldestKept) {
-				delete(block, "older than " + this.options.retentionMaxAge());
-				this.metrics.retentionDeletionsAge.increment();
-			}
-		}
-		List<Block> remaining = this.blocks.blocks();
-		int i = 0;
-		while (i < remaining.size() && this.blocks.sizeBytes() + this.wal.sizeBytes() > this.options.retentionMaxBytes()) {
-			delete(remaining.get(i++), "over " + this.options.retentionMaxBytes() + " bytes");
-			this.metrics.retentionDeletionsSize.increment();
-		}
-	}
-
-	private void delete(Block block, String why) throws IOException {
-		this.floor.raise(block.maxTime());
-		this.blocks.delete(block);
-		logger.info("Retention deleted block {} [{}, {}): {}", block.meta().ulid(), block.meta().minTime(),
-				block.meta().maxTime(), why);
-	}
-
-	/** Runs {@code work} on the writer's thread and waits for it. */
-	private <T> T onWriter(Supplier<T> work) {
-		CompletableFuture<T> done = new CompletableFuture<>();
-		this.writer.submit(() -> {
-			try {
-				done.complete(work.get());
-			}
-			catch (RuntimeException ex) {
-				done.completeExceptionally(ex);
-			}
-		});
-		try {
-			return done.get(60, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException("The writer did not run a maintenance task: " + ex, ex);
-		}
-	}
-
 
 }

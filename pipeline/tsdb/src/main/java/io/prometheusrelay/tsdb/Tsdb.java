@@ -1,7 +1,6 @@
 package io.prometheusrelay.tsdb;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,9 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -74,8 +70,6 @@ public final class Tsdb implements AutoCloseable {
 
 	private final RetentionFloor floor;
 
-	private final ScheduledExecutorService background;
-
 	private volatile boolean closing;
 
 	private Tsdb(TsdbOptions options, Clock clock) throws IOException {
@@ -109,13 +103,7 @@ public final class Tsdb implements AutoCloseable {
 			throw ex;
 		}
 		this.committer.start();
-		this.background = Executors.newSingleThreadScheduledExecutor(runnable -> {
-			Thread thread = new Thread(runnable, "tsdb-maintenance");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.background.scheduleWithFixedDelay(this.maintenance::run, MAINTENANCE_INTERVAL.toMillis(),
-				MAINTENANCE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+		this.maintenance.start(MAINTENANCE_INTERVAL);
 	}
 
 	/**
@@ -248,31 +236,12 @@ public final class Tsdb implements AutoCloseable {
 
 	/** Runs the background work now and waits for it: cut, checkpoint, merge, retention. */
 	public void compactNow() {
-		runInBackground(this.maintenance::run);
+		this.maintenance.runNow();
 	}
 
 	/** Checkpoints the head now and waits for it. */
 	public void checkpointNow() {
-		runInBackground(() -> {
-			try {
-				this.maintenance.checkpoint();
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		});
-	}
-
-	private void runInBackground(Runnable work) {
-		try {
-			this.background.submit(work).get();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException(ex.getCause());
-		}
+		this.maintenance.checkpointNow();
 	}
 
 	/**
@@ -285,13 +254,7 @@ public final class Tsdb implements AutoCloseable {
 			return;
 		}
 		this.closing = true;
-		this.background.shutdown();
-		try {
-			this.background.awaitTermination(60, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		this.maintenance.close();
 		this.committer.close();
 		try {
 			this.wal.close();

@@ -123,11 +123,10 @@ class SecuredPipelineTests {
 								"basic_auth: {username: prometheus, password_file: " + wrongPasswordFile + "}"),
 						queue("no-credentials", certificate, "")))) {
 			String up = "up{instance=\"127.0.0.1:" + prometheus.port() + "\",job=\"prometheus\"}";
-			TestPki.Issued reader = this.pki.issue("reader");
 			await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
 				// Each api-server on its own, over its TLS gRPC port with a token, by grpc-client.
 				for (int grpcPort : this.pipeline.grpcPorts) {
-					GrpcClientRun read = grpcClient(grpcPort, reader, this.grpcTokenFile);
+					GrpcClientRun read = grpcClient(grpcPort, this.pki.issue("reader"), this.grpcTokenFile);
 					assertThat(read.out()).as("api-server on %d: %s", grpcPort, read.err()).contains(up + " ");
 				}
 				String own = prometheus.ownMetrics();

@@ -28,6 +28,11 @@ import org.jspecify.annotations.Nullable;
  * that a chunk never spans two blocks. Older samples (a replica catching up, a retry) are kept apart,
  * by timestamp, until they are compacted; reads merge the two. One writer appends; readers and the
  * compactor take snapshots; all under the series' lock, held only for copies.
+ * <p>
+ * Longer than this project's usual 300 lines on purpose: appending, reading, snapshots for blocks and
+ * checkpoints, and releasing what was compacted all work on the same fields under the same lock,
+ * and the rule that makes compaction safe (only what a snapshot took is released) has to read in one
+ * place. Exemplars and created timestamps are {@link SeriesAnnotations}.
  */
 public final class HeadSeries {
 

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ public final class IndexReader implements PostingsIndex {
 	private final String[] symbols;
 
 	/** Label name to its values' postings, values in order; the empty name holds all series. */
-	private final Map<String, NameEntries> postingsTable;
+	private final Map<String, PostingsTableEntries> postingsTable;
 
 	private IndexReader(ByteBuffer file, String name) {
 		this.file = file;
@@ -96,7 +95,7 @@ public final class IndexReader implements PostingsIndex {
 
 	/** The values {@code name} has in some series, in order. */
 	public List<String> labelValues(String name) {
-		NameEntries entries = this.postingsTable.get(name);
+		PostingsTableEntries entries = this.postingsTable.get(name);
 		if (entries == null) {
 			return List.of();
 		}
@@ -116,25 +115,25 @@ public final class IndexReader implements PostingsIndex {
 	/** The series that have label {@code name} with {@code value}. */
 	@Override
 	public Postings postings(String name, String value) {
-		NameEntries entries = this.postingsTable.get(name);
+		PostingsTableEntries entries = this.postingsTable.get(name);
 		if (entries == null) {
 			return Postings.EMPTY;
 		}
 		int i = entries.find(value.getBytes(StandardCharsets.UTF_8));
-		return (i < 0) ? Postings.EMPTY : readPostings(entries.postingsOffsets[i]);
+		return (i < 0) ? Postings.EMPTY : readPostings(entries.postingsOffset(i));
 	}
 
 	/** The series that have label {@code name} with a value {@code matches} accepts. */
 	@Override
 	public Postings postingsMatching(String name, Predicate<String> matches) {
-		NameEntries entries = this.postingsTable.get(name);
+		PostingsTableEntries entries = this.postingsTable.get(name);
 		if (entries == null) {
 			return Postings.EMPTY;
 		}
 		List<Postings> selected = new ArrayList<>();
 		for (int i = 0; i < entries.size(); i++) {
 			if (matches.test(entries.value(i))) {
-				selected.add(readPostings(entries.postingsOffsets[i]));
+				selected.add(readPostings(entries.postingsOffset(i)));
 			}
 		}
 		return selected.isEmpty() ? Postings.EMPTY : Postings.unionAll(selected);
@@ -209,14 +208,14 @@ public final class IndexReader implements PostingsIndex {
 		return offsets;
 	}
 
-	private Map<String, NameEntries> readPostingsTable(int offset) {
+	private Map<String, PostingsTableEntries> readPostingsTable(int offset) {
 		Decoder in = new Decoder(this.file, offset, this.file.limit());
 		int length = in.readBE32();
 		verify(offset + 4, offset + 4 + length, "postings offset table");
 		int count = in.readBE32();
-		Map<String, NameEntries> table = new LinkedHashMap<>();
+		Map<String, PostingsTableEntries> table = new LinkedHashMap<>();
 		String currentName = null;
-		NameEntries current = null;
+		PostingsTableEntries current = null;
 		for (int i = 0; i < count; i++) {
 			if (in.readUvarint() != 2) {
 				throw corrupt("postings offset table entry " + i + " has no name and value");
@@ -226,7 +225,7 @@ public final class IndexReader implements PostingsIndex {
 			in.skip(in.readUvarintInt());
 			long postingsOffset = in.readUvarint();
 			if (!name.equals(currentName)) {
-				current = new NameEntries();
+				current = new PostingsTableEntries(this.file);
 				currentName = name;
 				if (table.put(name, current) != null) {
 					throw corrupt("postings offset table is not sorted by label name (" + name + ")");
@@ -255,57 +254,6 @@ public final class IndexReader implements PostingsIndex {
 
 	private CorruptionException corrupt(String problem) {
 		return new CorruptionException(this.name + ": " + problem);
-	}
-
-	/** One label name's values (where their bytes are) and their postings' offsets. */
-	private final class NameEntries {
-
-		private int[] valueOffsets = new int[4];
-
-		private long[] postingsOffsets = new long[4];
-
-		private int size;
-
-		void add(int valueOffset, long postingsOffset) {
-			if (this.size == this.valueOffsets.length) {
-				this.valueOffsets = Arrays.copyOf(this.valueOffsets, this.size * 2);
-				this.postingsOffsets = Arrays.copyOf(this.postingsOffsets, this.size * 2);
-			}
-			this.valueOffsets[this.size] = valueOffset;
-			this.postingsOffsets[this.size] = postingsOffset;
-			this.size++;
-		}
-
-		int size() {
-			return this.size;
-		}
-
-		String value(int i) {
-			return new Decoder(IndexReader.this.file, this.valueOffsets[i], IndexReader.this.file.limit())
-				.readUvarintString();
-		}
-
-		/** Binary search by UTF-8 bytes: the index of {@code value}, or -1. */
-		int find(byte[] value) {
-			int low = 0;
-			int high = this.size - 1;
-			while (low <= high) {
-				int mid = (low + high) >>> 1;
-				int c = new Decoder(IndexReader.this.file, this.valueOffsets[mid], IndexReader.this.file.limit())
-					.compareUvarintString(value);
-				if (c == 0) {
-					return mid;
-				}
-				if (c < 0) {
-					low = mid + 1;
-				}
-				else {
-					high = mid - 1;
-				}
-			}
-			return -1;
-		}
-
 	}
 
 }

@@ -28,6 +28,16 @@ public record WriteBatch(BatchId id, List<SeriesWrite> series, List<MetricMetada
 		return count;
 	}
 
+	/** The first sample's timestamp, as a base that others are written relative to; 0 without samples. */
+	public long firstSampleTime() {
+		for (SeriesWrite write : this.series) {
+			if (!write.samples().isEmpty()) {
+				return write.samples().get(0).timestamp();
+			}
+		}
+		return 0;
+	}
+
 	private static long extent(List<SeriesWrite> series, boolean min) {
 		long extent = min ? Long.MAX_VALUE : Long.MIN_VALUE;
 		for (SeriesWrite write : series) {
