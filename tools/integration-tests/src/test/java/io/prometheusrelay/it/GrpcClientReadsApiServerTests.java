@@ -225,6 +225,7 @@ class GrpcClientReadsApiServerTests {
 	private static final Histogram CUSTOM_BUCKETS = Histogram.newBuilder()
 		.setCountInt(5)
 		.setSum(3)
+		.setZeroCountInt(0)
 		.setSchema(-53)
 		.addPositiveSpans(BucketSpan.newBuilder().setOffset(0).setLength(4))
 		.addAllPositiveDeltas(List.of(1L, 0L, 1L, -1L))

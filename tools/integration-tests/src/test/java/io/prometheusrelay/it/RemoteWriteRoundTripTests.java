@@ -53,9 +53,11 @@ class RemoteWriteRoundTripTests {
 	@Test
 	void everyKindWrittenWithEitherVersionIsReadBackFromEachReplicaAsWritten() throws Exception {
 		long now = System.currentTimeMillis();
+		// Its zero count set though 0, as Prometheus sends every histogram: the store reads it back so.
 		Histogram customBuckets = Histogram.newBuilder()
 			.setCountInt(5)
 			.setSum(3)
+			.setZeroCountInt(0)
 			.setSchema(-53)
 			.addPositiveSpans(BucketSpan.newBuilder().setLength(4))
 			.addAllPositiveDeltas(List.of(1L, 0L, 1L, -1L))

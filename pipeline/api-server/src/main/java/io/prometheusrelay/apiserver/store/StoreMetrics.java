@@ -31,12 +31,11 @@ public final class StoreMetrics implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		TsdbMetrics m = this.tsdb.metrics();
-		counter(registry, "samples", m.samplesInOrder, "Samples stored", "kind", "in_order");
-		counter(registry, "samples", m.samplesOutOfOrder,
-				"Samples stored, older than their series' newest (merged when read and compacted)", "kind",
-				"out_of_order");
-		counter(registry, "samples", m.samplesDuplicate, "Samples the store held already: nothing stored", "kind",
-				"duplicate");
+		String samples = "Samples appended, by kind: in_order, out_of_order (older than their series' newest: "
+				+ "merged when read and compacted), duplicate (held already: nothing stored)";
+		counter(registry, "samples", m.samplesInOrder, samples, "kind", "in_order");
+		counter(registry, "samples", m.samplesOutOfOrder, samples, "kind", "out_of_order");
+		counter(registry, "samples", m.samplesDuplicate, samples, "kind", "duplicate");
 		counter(registry, "batches", m.batchesCommitted, "Batches stored");
 		counter(registry, "duplicates", m.batchesDuplicate,
 				"Batches delivered again while the store held them, acknowledged without storing them again");
@@ -60,21 +59,21 @@ public final class StoreMetrics implements MeterBinder {
 			.baseUnit(BaseUnits.BYTES)
 			.description("Bytes cut off torn write-ahead log segments at start")
 			.register(registry);
-		counter(registry, "checkpoints", m.checkpoints, "Checkpoints of the head written", "outcome", "written");
-		counter(registry, "checkpoints", m.checkpointFailures, "Checkpoints of the head that failed", "outcome",
-				"failed");
-		counter(registry, "compactions", m.headCompactions, "Blocks cut from the head", "kind", "head");
-		counter(registry, "compactions", m.mergeCompactions, "Blocks merged into one", "kind", "merge");
+		String checkpoints = "Checkpoints of the head, by outcome (written, failed)";
+		counter(registry, "checkpoints", m.checkpoints, checkpoints, "outcome", "written");
+		counter(registry, "checkpoints", m.checkpointFailures, checkpoints, "outcome", "failed");
+		String compactions = "Compactions, by kind: blocks cut from the head (head), blocks merged into one (merge)";
+		counter(registry, "compactions", m.headCompactions, compactions, "kind", "head");
+		counter(registry, "compactions", m.mergeCompactions, compactions, "kind", "merge");
 		counter(registry, "compaction.failures", m.compactionFailures, "Compactions that failed (retried, or left alone)");
 		counter(registry, "compacted.samples", m.samplesCompacted, "Samples written into blocks cut from the head");
 		FunctionCounter.builder(PREFIX + "compaction.time", m.compactionNanos, adder -> adder.sum() / 1e9)
 			.baseUnit("seconds")
 			.description("Time spent compacting")
 			.register(registry);
-		counter(registry, "retention.deletions", m.retentionDeletionsAge, "Blocks deleted by retention", "reason",
-				"age");
-		counter(registry, "retention.deletions", m.retentionDeletionsSize, "Blocks deleted by retention", "reason",
-				"size");
+		String deletions = "Blocks deleted by retention, by reason (age, size)";
+		counter(registry, "retention.deletions", m.retentionDeletionsAge, deletions, "reason", "age");
+		counter(registry, "retention.deletions", m.retentionDeletionsSize, deletions, "reason", "size");
 		counter(registry, "corrupt.blocks", m.corruptBlocks,
 				"Blocks found corrupt, at start or while read: left out, the rest served");
 		gauge(registry, "series", Tsdb::headSeries, "Series in the head", null);
