@@ -75,6 +75,17 @@ public final class SegmentedLog implements AutoCloseable {
 		return this.nextSequence;
 	}
 
+	/**
+	 * Numbers the next record {@code sequence} at least. The segments say where numbering stands only
+	 * while one is left: an owner whose checkpoint covers every record deleted (all of them, possibly)
+	 * calls this on opening, so that no sequence the checkpoint covers is given out again.
+	 */
+	public void advanceTo(long sequence) {
+		if (sequence > this.nextSequence) {
+			this.nextSequence = sequence;
+		}
+	}
+
 	/** The first sequence still held, or {@link #nextSequence()} when the log is empty. */
 	public long firstSequence() {
 		Map.Entry<Long, LogSegment> first = this.segments.firstEntry();

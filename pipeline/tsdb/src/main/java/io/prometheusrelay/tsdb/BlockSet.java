@@ -4,16 +4,23 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import io.prometheusrelay.tsdb.block.BatchesFile;
 import io.prometheusrelay.tsdb.block.Block;
 import io.prometheusrelay.tsdb.block.BlockWriter;
 import io.prometheusrelay.tsdb.block.LatestLink;
 import io.prometheusrelay.tsdb.block.Ulid;
+import io.prometheusrelay.tsdb.model.BatchId;
 import io.prometheusrelay.tsdb.model.CorruptionException;
+import io.prometheusrelay.tsdb.model.StoredBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +32,9 @@ import org.slf4j.LoggerFactory;
 final class BlockSet {
 
 	private static final Logger logger = LoggerFactory.getLogger(BlockSet.class);
+
+	/** Suffix of a block directory set aside as corrupt. */
+	static final String CORRUPT_SUFFIX = ".corrupt";
 
 	private final Path dataDir;
 
@@ -43,16 +53,24 @@ final class BlockSet {
 		this.metrics = metrics;
 	}
 
-	/** Opens every block, after deleting what a crash left half-written. */
+	/**
+	 * Opens every block, after deleting what a crash left half-written or half-deleted, and the blocks
+	 * a crash left behind after merging them into another.
+	 */
 	void load() throws IOException {
-		List<Block> opened = new ArrayList<>();
+		Map<Block, Map<BatchId, StoredBatch>> opened = new LinkedHashMap<>();
 		List<Path> failed = new ArrayList<>();
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(this.dataDir)) {
 			for (Path entry : entries) {
 				String name = entry.getFileName().toString();
-				if (name.endsWith(BlockWriter.TEMPORARY_SUFFIX)) {
-					logger.info("Deleting {}, a block a crash left half-written", entry);
+				if (name.endsWith(BlockWriter.TEMPORARY_SUFFIX) || name.endsWith(BlockWriter.DELETION_SUFFIX)) {
+					logger.info("Deleting {}, a block a crash left half-written or half-deleted", entry);
 					BlockWriter.deleteRecursively(entry);
+					continue;
+				}
+				if (name.endsWith(CORRUPT_SUFFIX)) {
+					// Set aside at an earlier start or read: still reported, until an operator removes it.
+					failed.add(entry);
 					continue;
 				}
 				if (Ulid.parse(name) == null || !Files.isDirectory(entry)) {
@@ -60,18 +78,35 @@ final class BlockSet {
 				}
 				try {
 					Block block = Block.open(entry);
-					this.batches.addBlock(block.meta().ulid(), BatchesFile.read(entry));
-					opened.add(block);
+					opened.put(block, BatchesFile.read(entry));
 				}
 				catch (CorruptionException | IOException ex) {
 					this.metrics.corruptBlocks.increment();
-					failed.add(entry);
 					logger.error("Block {} is corrupt and is not served: {}", entry, ex.getMessage());
+					failed.add(setAside(entry));
 				}
 			}
 		}
-		this.blocks = sorted(opened);
+		deleteMergedParents(opened);
+		opened.forEach((block, batches) -> this.batches.addBlock(block.meta().ulid(), batches));
+		this.blocks = sorted(new ArrayList<>(opened.keySet()));
 		this.corrupt = List.copyOf(failed);
+	}
+
+	/**
+	 * Deletes the blocks another block was merged from: a crash between writing a merge and deleting
+	 * its parents leaves both, and the merged block holds everything they do.
+	 */
+	private static void deleteMergedParents(Map<Block, Map<BatchId, StoredBatch>> opened) throws IOException {
+		Set<String> parents = new HashSet<>();
+		opened.keySet().forEach(block -> block.meta().compaction().parents().forEach(parent -> parents.add(parent.ulid())));
+		for (Block block : List.copyOf(opened.keySet())) {
+			if (parents.contains(block.meta().ulid())) {
+				logger.info("Deleting block {}: a crash left it after it was merged into another", block.directory());
+				opened.remove(block);
+				BlockWriter.deleteBlock(block.directory());
+			}
+		}
 	}
 
 	List<Block> blocks() {
@@ -108,7 +143,7 @@ final class BlockSet {
 		this.batches.merged(parents.stream().map(block -> block.meta().ulid()).toList(), child.meta().ulid());
 		pointLatest();
 		for (Block parent : parents) {
-			BlockWriter.deleteRecursively(parent.directory());
+			BlockWriter.deleteBlock(parent.directory());
 		}
 	}
 
@@ -119,17 +154,45 @@ final class BlockSet {
 		this.blocks = next;
 		this.batches.blockDeleted(block.meta().ulid());
 		pointLatest();
-		BlockWriter.deleteRecursively(block.directory());
+		BlockWriter.deleteBlock(block.directory());
 	}
 
-	/** Leaves out a block found corrupt while read: it stays on disk, reported. */
+	/**
+	 * Leaves out a block found corrupt while read, set aside on disk. Its batches are no longer held,
+	 * so that catching up from a peer copies their time ranges again.
+	 */
 	synchronized void quarantine(Block block) {
 		List<Block> next = new ArrayList<>(this.blocks);
 		if (next.remove(block)) {
 			this.blocks = next;
+			this.batches.blockDeleted(block.meta().ulid());
 			List<Path> failed = new ArrayList<>(this.corrupt);
-			failed.add(block.directory());
+			failed.add(setAside(block.directory()));
 			this.corrupt = List.copyOf(failed);
+			try {
+				pointLatest();
+			}
+			catch (IOException ex) {
+				logger.warn("Could not point {} away from corrupt block {}: {}", LatestLink.NAME, block.directory(),
+						ex.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * Renames a corrupt block's directory to {@code <ulid>.corrupt}: kept for an operator to look at,
+	 * but no longer a block to this engine (not opened again at the next start, not merged) or to
+	 * Prometheus's tools.
+	 */
+	private static Path setAside(Path block) {
+		Path aside = block.resolveSibling(block.getFileName() + CORRUPT_SUFFIX);
+		try {
+			Files.move(block, aside, StandardCopyOption.ATOMIC_MOVE);
+			return aside;
+		}
+		catch (IOException ex) {
+			logger.warn("Could not set corrupt block {} aside: {}", block, ex.getMessage());
+			return block;
 		}
 	}
 

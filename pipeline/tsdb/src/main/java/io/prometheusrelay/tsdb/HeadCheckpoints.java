@@ -56,7 +56,12 @@ final class HeadCheckpoints {
 	/** Whether the interval has passed since the last checkpoint and the log has grown since. */
 	boolean due() {
 		return System.nanoTime() - this.lastCheckpointNanos >= this.options.checkpointInterval().toNanos()
-				&& this.wal.sizeBytes() != this.walSizeAtCheckpoint;
+				&& logGrew();
+	}
+
+	/** Whether the log holds records the last checkpoint does not. */
+	boolean logGrew() {
+		return this.wal.sizeBytes() != this.walSizeAtCheckpoint;
 	}
 
 	/** Writes a checkpoint as of a new log segment, then deletes the segments and checkpoints before it. */

@@ -126,8 +126,22 @@ final class Maintenance {
 		}
 	}
 
-	/** Stops the rounds, waiting for one under way (at most a minute). */
+	/**
+	 * Checkpoints the head if the log grew since the last checkpoint, so that the next start replays
+	 * next to nothing, then stops the rounds, waiting for one under way (at most a minute).
+	 */
 	void close() {
+		this.thread.execute(() -> {
+			try {
+				if (this.checkpoints.logGrew()) {
+					this.checkpoints.write();
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.warn("Checkpoint at close of {} failed; the next start replays the log: {}",
+						this.options.dataDir(), ex.toString());
+			}
+		});
 		this.thread.shutdown();
 		try {
 			this.thread.awaitTermination(60, TimeUnit.SECONDS);

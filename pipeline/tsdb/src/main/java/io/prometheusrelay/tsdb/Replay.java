@@ -60,6 +60,7 @@ final class Replay implements WalRecord.Visitor {
 			contents.batches().values().forEach(this::batch);
 			contents.metadata().values().forEach(this.head::putMetadata);
 			from = contents.sequence();
+			wal.advanceTo(from);
 			logger.info("Checkpoint {}: {} series, {} batches", checkpoint.getFileName(), contents.series().size(),
 					contents.batches().size());
 		}

@@ -96,6 +96,28 @@ class TsdbTests {
 	}
 
 	@Test
+	void keepsWhatEachSessionAppendsThroughRestartsWhoseCheckpointsLeftTheLogEmpty() throws Exception {
+		// Each close checkpoints the head and deletes every log segment before the checkpoint: the next
+		// session must number its records after that checkpoint, or a later start, taking the newest
+		// checkpoint, replays nothing of it. Sessions append fewer batches each time, so that a
+		// numbering started again from zero would end below the checkpoint before it.
+		int minute = 0;
+		for (int batches : new int[] { 10, 6, 3, 1 }) {
+			int before = minute;
+			try (Tsdb tsdb = open()) {
+				assertThat(TestBatches.readAll(tsdb).values()).allSatisfy(samples -> assertThat(samples).hasSize(before));
+				for (int i = 0; i < batches; i++, minute++) {
+					tsdb.append(TestBatches.gauges("restarts", 3, START + 60_000L * minute, minute)).get();
+				}
+			}
+		}
+		try (Tsdb tsdb = open()) {
+			assertThat(TestBatches.readAll(tsdb)).hasSize(3);
+			assertThat(TestBatches.readAll(tsdb).values()).allSatisfy(samples -> assertThat(samples).hasSize(20));
+		}
+	}
+
+	@Test
 	void cutsBlocksFromTheHeadAndStillReadsEverything() throws Exception {
 		List<WriteBatch> batches = new ArrayList<>();
 		try (Tsdb tsdb = open()) {

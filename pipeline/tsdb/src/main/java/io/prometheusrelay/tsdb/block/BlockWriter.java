@@ -36,6 +36,9 @@ public final class BlockWriter implements AutoCloseable {
 	/** Suffix of a block being written; a directory with it after a crash is garbage. */
 	public static final String TEMPORARY_SUFFIX = ".tmp-for-creation";
 
+	/** Suffix of a block being deleted (Prometheus's own), so that a crash mid-delete leaves no half block. */
+	public static final String DELETION_SUFFIX = ".tmp-for-deletion";
+
 	private final Path dataDir;
 
 	private final Ulid id;
@@ -167,6 +170,20 @@ public final class BlockWriter implements AutoCloseable {
 
 	private static void forceDirectory(Path directory) throws IOException {
 		AtomicFile.forceDirectory(directory);
+	}
+
+	/**
+	 * Deletes a block: renamed out of the blocks' names first (durably), then deleted, so that a crash
+	 * part-way leaves a directory that is deleted at the next start, never a block missing files.
+	 */
+	public static void deleteBlock(Path block) throws IOException {
+		if (!Files.exists(block)) {
+			return;
+		}
+		Path doomed = block.resolveSibling(block.getFileName() + DELETION_SUFFIX);
+		Files.move(block, doomed, StandardCopyOption.ATOMIC_MOVE);
+		forceDirectory(block.toAbsolutePath().getParent());
+		deleteRecursively(doomed);
 	}
 
 	/** Deletes a directory and everything in it (a block, a block left half-written). */
