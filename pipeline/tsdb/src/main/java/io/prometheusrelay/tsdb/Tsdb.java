@@ -46,7 +46,8 @@ public final class Tsdb implements AutoCloseable {
 	/** "PRWL": the first bytes of every segment of this engine's write-ahead log. */
 	private static final int WAL_MAGIC = 0x5052574C;
 
-	private static final Duration MAINTENANCE_INTERVAL = Duration.ofSeconds(15);
+	/** How often background work runs at most; shorter block ranges (tests, demos) run it at a quarter of theirs. */
+	private static final Duration MAX_MAINTENANCE_INTERVAL = Duration.ofSeconds(15);
 
 	private final TsdbOptions options;
 
@@ -103,7 +104,12 @@ public final class Tsdb implements AutoCloseable {
 			throw ex;
 		}
 		this.committer.start();
-		this.maintenance.start(MAINTENANCE_INTERVAL);
+		this.maintenance.start(maintenanceInterval(options.blockRange()));
+	}
+
+	private static Duration maintenanceInterval(Duration blockRange) {
+		Duration quarter = blockRange.dividedBy(4);
+		return (quarter.compareTo(MAX_MAINTENANCE_INTERVAL) < 0) ? quarter : MAX_MAINTENANCE_INTERVAL;
 	}
 
 	/**

@@ -24,6 +24,27 @@ public record TsdbOptions(Path dataDir, Duration blockRange, FsyncPolicy fsync, 
 		long walSegmentBytes, Duration checkpointInterval, Duration retentionMaxAge, long retentionMaxBytes,
 		Duration maxBlockDuration, int maxQueuedAppends, boolean deduplicate) {
 
+	public TsdbOptions {
+		require(blockRange.toMillis() >= 100, "the block range must be at least 100ms, not " + blockRange);
+		require(maxBlockDuration.compareTo(blockRange) >= 0,
+				"the longest block (" + maxBlockDuration + ") must be at least the block range (" + blockRange + ")");
+		require(walSegmentBytes >= 4096, "a log segment must hold at least 4096 bytes, not " + walSegmentBytes);
+		require(!checkpointInterval.isNegative() && !checkpointInterval.isZero(),
+				"the checkpoint interval must be positive, not " + checkpointInterval);
+		require(!fsyncInterval.isNegative() && !fsyncInterval.isZero(),
+				"the fsync interval must be positive, not " + fsyncInterval);
+		require(!retentionMaxAge.isNegative() && !retentionMaxAge.isZero(),
+				"the retention age must be positive, not " + retentionMaxAge);
+		require(retentionMaxBytes > 0, "the retention size must be positive, not " + retentionMaxBytes);
+		require(maxQueuedAppends > 0, "at least one batch must be allowed to wait, not " + maxQueuedAppends);
+	}
+
+	private static void require(boolean valid, String problem) {
+		if (!valid) {
+			throw new IllegalArgumentException("Storage settings: " + problem);
+		}
+	}
+
 	/** Defaults for {@code dataDir}: Prometheus's 2 h blocks, fsync before every acknowledgement, 7 days or 10 GB. */
 	public static TsdbOptions defaults(Path dataDir) {
 		return new TsdbOptions(dataDir, Duration.ofHours(2), FsyncPolicy.BATCH, Duration.ofSeconds(1), 64L << 20,

@@ -247,6 +247,7 @@ class TsdbFaultTests {
 
 	private static void flipByte(Path file, long position) throws IOException {
 		try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+			assertThat(position).as("a byte inside " + file).isLessThan(raf.length());
 			raf.seek(position);
 			int b = raf.read();
 			raf.seek(position);

@@ -26,7 +26,8 @@ import static org.awaitility.Awaitility.await;
  * What the forwarder's hand-off cannot bring, a replica gets from its peer: per replica, read from
  * each api-server alone, every acknowledged sample exactly once. Once for a new, empty api-server
  * added next to a full one (scale-out, unknown to the forwarder), once for an api-server that was
- * away longer than the hand-off could hold.
+ * away longer than the hand-off could hold and than a block's range, so that what it copies from its
+ * peer comes from the peer's blocks and lands in ranges it has blocks of already.
  */
 class PeerCatchUpEndToEndTests {
 
@@ -68,9 +69,11 @@ class PeerCatchUpEndToEndTests {
 	}
 
 	@Test
-	void anApiServerAwayLongerThanTheHandoffHoldsCatchesUpFromItsPeer() throws Exception {
-		ServiceProcess first = apiServer(0);
-		ServiceProcess away = apiServer(1);
+	void anApiServerAwayLongerThanTheHandoffHoldsAndThanABlocksRangeCatchesUpFromItsPeer() throws Exception {
+		// Blocks of 2 s: the 10 s outage spans five of them (of sample time, which the load runs faster).
+		List<String> shortBlocks = List.of("--relay.api-server.store.block-range=2s");
+		ServiceProcess first = apiServer(0, shortBlocks);
+		ServiceProcess away = apiServer(1, shortBlocks);
 		// A hand-off of 256 KiB: the outage below writes megabytes.
 		ServiceProcess forwarder = forwarder(List.of("--spring.cloud.discovery.client.simple.instances.api-server[1].uri="
 				+ "http://127.0.0.1:" + this.relayPorts[1], "--relay.forwarder.handoff.segment-size=64KB",
@@ -96,6 +99,8 @@ class PeerCatchUpEndToEndTests {
 				.as("batches the hand-off could not keep for api-server-2").isPositive();
 
 			awaitCaughtUp(away, 0, loadEnded);
+			assertThat(value(first.metrics(), "relay_store_compactions_total", "kind=\"head\""))
+				.as("blocks api-server-1 cut").isGreaterThan(5);
 			ReplicaContents.assertHoldsEveryAckedSampleOnce(this.grpcPorts[0], acked, "api-server-1");
 			ReplicaContents.assertHoldsEveryAckedSampleOnce(this.grpcPorts[1], acked, "api-server-2");
 		}
@@ -103,8 +108,13 @@ class PeerCatchUpEndToEndTests {
 
 	/** An api-server whose peers are both api-servers (one list for both, as one Consul service is). */
 	private ServiceProcess apiServer(int index) {
+		return apiServer(index, List.of());
+	}
+
+	private ServiceProcess apiServer(int index, List<String> extraArgs) {
 		List<String> args = new ArrayList<>(List.of("--relay.api-server.catch-up.interval=1s",
 				"--relay.api-server.catch-up.settle=0s"));
+		args.addAll(extraArgs);
 		for (int i = 0; i < 2; i++) {
 			args.add("--spring.cloud.discovery.client.simple.instances.prometheus-api-server[" + i
 					+ "].uri=http://127.0.0.1:" + this.grpcPorts[i]);

@@ -98,15 +98,31 @@ final class PrometheusServer implements AutoCloseable {
 				List.of("--enable-feature=native-histograms,exemplar-storage,metadata-wal-records"), workDir, config);
 	}
 
+	/**
+	 * Starts Prometheus v3.5.0 on an existing data directory, scraping nothing: to query the blocks
+	 * in it. It keeps them (retention of 100 years) but may compact them, so give it a copy.
+	 */
+	static PrometheusServer version3On(Path dataDir, Path workDir) throws Exception {
+		RealPeers.requireBuilt(GoPeer.PROMETHEUS);
+		return start(GoPeer.PROMETHEUS.binary().toString(), List.of("--storage.tsdb.retention.time=100y"), workDir,
+				dataDir, port -> "global:\n  scrape_interval: 1h\n");
+	}
+
 	private static PrometheusServer start(String binary, List<String> flags, Path workDir,
+			java.util.function.IntFunction<String> config) throws Exception {
+		return start(binary, flags, workDir, null, config);
+	}
+
+	private static PrometheusServer start(String binary, List<String> flags, Path workDir, Path dataDir,
 			java.util.function.IntFunction<String> config) throws Exception {
 		int port = FreePorts.next();
 		// A directory per server, so that two can run side by side in one test.
 		Path dir = Files.createDirectories(workDir.resolve("prometheus-" + port));
 		Path configFile = dir.resolve("prometheus.yml");
 		Files.writeString(configFile, config.apply(port));
+		Path storage = (dataDir != null) ? dataDir : dir.resolve("data");
 		List<String> command = new java.util.ArrayList<>(List.of(binary, "--config.file=" + configFile,
-				"--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port));
+				"--storage.tsdb.path=" + storage, "--web.listen-address=127.0.0.1:" + port));
 		command.addAll(flags);
 		ManagedProcess process = ManagedProcess.start("prometheus", command, dir);
 		PrometheusServer server = new PrometheusServer(process, port);

@@ -34,6 +34,13 @@ final class RemoteWriteLoad implements AutoCloseable {
 	 */
 	private static final long BASE_TIMESTAMP = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
 
+	/**
+	 * Request {@code n} is stamped {@code n} steps after the base: a few hundred requests a second
+	 * span seconds of sample time, so that api-servers with short blocks cut them while a test runs
+	 * (and an hour of it is over 100,000 requests).
+	 */
+	private static final long TIMESTAMP_STEP_MS = 25;
+
 	/** A request that was answered 2xx: when it was first sent and when it was acknowledged. */
 	record Acked(long sequence, long firstSentNanos, long ackedNanos) {
 	}
@@ -107,7 +114,7 @@ final class RemoteWriteLoad implements AutoCloseable {
 				.addLabels(Label.newBuilder().setName("__name__").setValue("loss_test"))
 				.addLabels(Label.newBuilder().setName("part").setValue(Integer.toString(part)))
 				.addLabels(Label.newBuilder().setName("seq").setValue(Long.toString(sequence)))
-				.addSamples(Sample.newBuilder().setValue(sequence).setTimestamp(BASE_TIMESTAMP + sequence)));
+				.addSamples(Sample.newBuilder().setValue(sequence).setTimestamp(timestamp(sequence))));
 		}
 		try {
 			return Snappy.compress(request.build().toByteArray());
@@ -117,13 +124,17 @@ final class RemoteWriteLoad implements AutoCloseable {
 		}
 	}
 
+	static long timestamp(long sequence) {
+		return BASE_TIMESTAMP + sequence * TIMESTAMP_STEP_MS;
+	}
+
 	/** The samples of one request as {@link ReplicaContents#rangeRead} spells them. */
 	static List<String> samples(long sequence) {
 		List<String> samples = new java.util.ArrayList<>();
 		for (int part = 0; part < SERIES_PER_REQUEST; part++) {
 			var key = io.prometheusrelay.tsdb.model.Labels.of("__name__", "loss_test", "part", Integer.toString(part), "seq",
 					Long.toString(sequence));
-			samples.add(key + "@" + (BASE_TIMESTAMP + sequence) + "=" + (double) sequence);
+			samples.add(key + "@" + timestamp(sequence) + "=" + (double) sequence);
 		}
 		return samples;
 	}

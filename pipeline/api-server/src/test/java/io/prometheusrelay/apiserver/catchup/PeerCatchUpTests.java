@@ -1,5 +1,6 @@
 package io.prometheusrelay.apiserver.catchup;
 
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import io.prometheusrelay.pipeline.auth.Credentials;
 import io.prometheusrelay.pipeline.tls.ServerTlsProperties;
 import io.prometheusrelay.testsupport.Closeables;
 import io.prometheusrelay.testsupport.SmallFileSystem;
+import io.prometheusrelay.tsdb.block.Block;
 import io.prometheusrelay.tsdb.model.BatchId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -142,6 +144,42 @@ class PeerCatchUpTests {
 		await().atMost(Duration.ofSeconds(20)).until(settling::converged);
 		assertThat(late.ids()).isEmpty();
 		assertThat(late.samples()).isEmpty();
+	}
+
+	@Test
+	void aBlockFoundCorruptIsCopiedBackFromAPeer() throws Exception {
+		LoopbackReplica healthy = replica("healthy", this.workDir.resolve("healthy"));
+		Path damagedDir = this.workDir.resolve("damaged");
+		LoopbackReplica damaged = new LoopbackReplica("damaged", damagedDir);
+		long now = System.currentTimeMillis();
+		// Seven hours up to now, a sample a minute, to both: each cuts 2 h blocks from its head.
+		for (int minutesAgo = 7 * 60; minutesAgo > 0; minutesAgo--) {
+			WriteRequest request = request("m", 10, now - minutesAgo * 60_000L);
+			healthy.append(request);
+			damaged.append(request);
+		}
+		damaged.store.compactNow();
+		Block first = damaged.store.blocks().get(0);
+		damaged.close();
+		// A byte in the middle of its chunks file flips: inside the chunk of a 1-series block.
+		try (RandomAccessFile chunks = new RandomAccessFile(first.directory().resolve("chunks/000001").toFile(), "rw")) {
+			long middle = chunks.length() / 2;
+			chunks.seek(middle);
+			int b = chunks.read();
+			chunks.seek(middle);
+			chunks.write(b ^ 0x04);
+		}
+
+		LoopbackReplica reopened = replica("damaged", damagedDir);
+		// The first read finds the flipped byte: the block is set aside, the rest still served.
+		assertThat(reopened.samples()).isNotEmpty().hasSizeLessThan(healthy.samples().size());
+		assertThat(reopened.store.corruptBlocks()).hasSize(1);
+		assertThat(lacking(healthy, reopened)).isNotEmpty();
+
+		PeerCatchUp catchUp = catchUp(reopened, new SimpleMeterRegistry(), Duration.ZERO, healthy);
+		await().atMost(Duration.ofSeconds(20)).until(catchUp::converged);
+		assertThat(reopened.samples()).isEqualTo(healthy.samples()).hasSize(7 * 60);
+		assertThat(reopened.ids()).isEqualTo(healthy.ids());
 	}
 
 	@Test
