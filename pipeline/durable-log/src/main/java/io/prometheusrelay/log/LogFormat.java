@@ -41,17 +41,27 @@ final class LogFormat {
 		return ByteBuffer.allocate(HEADER_BYTES).putInt(magic).putInt(VERSION).flip();
 	}
 
-	static ByteBuffer recordHeader(long sequence, ByteBuffer payload) {
+	/** The header of a record whose payload is {@code parts}, one after the other. */
+	static ByteBuffer recordHeader(long sequence, ByteBuffer... parts) {
+		long length = 0;
+		for (ByteBuffer part : parts) {
+			length += part.remaining();
+		}
+		if (length > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException("A record holds at most 2 GiB, not " + length + " bytes");
+		}
 		ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
-		header.putInt(payload.remaining()).putInt(checksum(sequence, payload)).putLong(sequence);
+		header.putInt((int) length).putInt(checksum(sequence, parts)).putLong(sequence);
 		return header.flip();
 	}
 
-	static int checksum(long sequence, ByteBuffer payload) {
+	static int checksum(long sequence, ByteBuffer... parts) {
 		CRC32C crc = new CRC32C();
 		ByteBuffer sequenceBytes = ByteBuffer.allocate(8).putLong(0, sequence);
 		crc.update(sequenceBytes);
-		crc.update(payload.duplicate());
+		for (ByteBuffer part : parts) {
+			crc.update(part.duplicate());
+		}
 		return (int) crc.getValue();
 	}
 

@@ -2,33 +2,28 @@ package io.prometheusrelay.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A log of records in segment files. One owner appends, forces, rolls and deletes, from one thread;
  * readers may read records concurrently, up to what was appended when they started.
  * <p>
  * No record is ever appended after a failed write or fsync in the same file: the segment is cut back
- * to what was last written whole (after a failed write) or forced (after a failed fsync, whose page
- * cache is not to be trusted), closed, and the next append starts a new segment. Opening the log cuts
- * a torn tail off each segment and skips, counting them, records whose checksum fails in the middle.
+ * to what was last written whole and could be forced (after a failed write), or to what was last
+ * forced (after a failed fsync, whose page cache is not to be trusted), closed, and the next append
+ * starts a new segment. {@link #durableThrough()} says how far the log is on disk. Opening the log
+ * cuts a torn tail off each segment and skips, counting them, records whose checksum fails in the
+ * middle.
  */
 public final class SegmentedLog implements AutoCloseable {
-
-	private static final Logger logger = LoggerFactory.getLogger(SegmentedLog.class);
 
 	private final LogOptions options;
 
@@ -37,16 +32,12 @@ public final class SegmentedLog implements AutoCloseable {
 
 	private final LogRecovery recovery;
 
-	private @Nullable LogSegment active;
-
-	private @Nullable FileChannel channel;
-
-	/** The active segment's length, and its last sequence, as last forced. */
-	private long forcedLength;
-
-	private long forcedSequence;
+	private @Nullable ActiveSegment active;
 
 	private volatile long nextSequence;
+
+	/** The last sequence known to be on disk (forced, or found there at opening). */
+	private volatile long durableThrough;
 
 	private SegmentedLog(LogOptions options) throws IOException {
 		this.options = options;
@@ -63,6 +54,7 @@ public final class SegmentedLog implements AutoCloseable {
 		SegmentRecovery recovered = SegmentRecovery.run(this.options, list());
 		recovered.segments().forEach(segment -> this.segments.put(segment.firstSequence, segment));
 		this.nextSequence = recovered.nextSequence();
+		this.durableThrough = recovered.nextSequence() - 1;
 		return recovered.report();
 	}
 
@@ -108,30 +100,38 @@ public final class SegmentedLog implements AutoCloseable {
 	 * @throws IOException if the write failed: none of them is in the log, and the segment is closed
 	 */
 	public long append(List<ByteBuffer> payloads) throws IOException {
-		LogSegment segment = activeSegment();
-		FileChannel out = this.channel;
+		List<ByteBuffer[]> records = new ArrayList<>(payloads.size());
+		payloads.forEach(payload -> records.add(new ByteBuffer[] { payload }));
+		return appendRecords(records);
+	}
+
+	/**
+	 * As {@link #append}, for records whose payloads are in parts (a header of the owner's, then a
+	 * batch as it came): each record's parts are written one after the other, without copying them.
+	 */
+	public long appendRecords(List<ByteBuffer[]> records) throws IOException {
+		ActiveSegment segment = activeSegment();
 		long first = this.nextSequence;
-		ByteBuffer[] buffers = new ByteBuffer[payloads.size() * 2];
+		List<ByteBuffer> gathered = new ArrayList<>(records.size() * 3);
 		long bytes = 0;
-		for (int i = 0; i < payloads.size(); i++) {
-			ByteBuffer payload = payloads.get(i).duplicate();
-			buffers[2 * i] = LogFormat.recordHeader(first + i, payload);
-			buffers[2 * i + 1] = payload;
-			bytes += LogFormat.RECORD_HEADER_BYTES + payload.remaining();
-		}
-		long before = segment.size;
-		try {
-			while (buffers.length > 0 && buffers[buffers.length - 1].hasRemaining()) {
-				out.write(buffers);
+		for (int i = 0; i < records.size(); i++) {
+			ByteBuffer[] parts = records.get(i).clone();
+			for (int p = 0; p < parts.length; p++) {
+				parts[p] = parts[p].duplicate();
 			}
+			ByteBuffer header = LogFormat.recordHeader(first + i, parts);
+			gathered.add(header);
+			bytes += LogFormat.RECORD_HEADER_BYTES + (header.getInt(0) & 0xFFFFFFFFL);
+			gathered.addAll(List.of(parts));
+		}
+		try {
+			segment.write(gathered.toArray(ByteBuffer[]::new), bytes, first + records.size() - 1);
 		}
 		catch (IOException ex) {
-			cutOff(segment, before, segment.lastSequence);
+			failed(segment);
 			throw ex;
 		}
-		segment.size = before + bytes;
-		segment.lastSequence = first + payloads.size() - 1;
-		this.nextSequence = first + payloads.size();
+		this.nextSequence = first + records.size();
 		return first;
 	}
 
@@ -141,26 +141,42 @@ public final class SegmentedLog implements AutoCloseable {
 	 * and the segment is closed
 	 */
 	public void force() throws IOException {
-		LogSegment segment = this.active;
-		FileChannel out = this.channel;
-		if (segment == null || out == null || segment.size == this.forcedLength) {
+		ActiveSegment segment = this.active;
+		if (segment == null) {
 			return;
 		}
 		try {
-			out.force(false);
-			this.forcedLength = segment.size;
-			this.forcedSequence = segment.lastSequence;
+			if (segment.force()) {
+				this.durableThrough = Math.max(this.durableThrough, segment.forcedSequence());
+			}
 		}
 		catch (IOException ex) {
-			cutOff(segment, this.forcedLength, this.forcedSequence);
+			failed(segment);
 			throw ex;
 		}
 	}
 
+	/** After a failure the segment closed itself: keep what it kept; the next append starts a new one. */
+	private void failed(ActiveSegment segment) {
+		this.active = null;
+		this.durableThrough = Math.max(this.durableThrough, segment.forcedSequence());
+		if (segment.isEmpty()) {
+			this.segments.remove(segment.segment.firstSequence);
+		}
+	}
+
+	/**
+	 * The last sequence known to be on disk: forced, or found at opening. Records after it were
+	 * written but not forced, or were cut off after a failure.
+	 */
+	public long durableThrough() {
+		return this.durableThrough;
+	}
+
 	/** Whether everything appended has been forced to disk. */
 	public boolean isForced() {
-		LogSegment segment = this.active;
-		return segment == null || segment.size == this.forcedLength;
+		ActiveSegment segment = this.active;
+		return segment == null || segment.isForced();
 	}
 
 	/**
@@ -174,8 +190,9 @@ public final class SegmentedLog implements AutoCloseable {
 
 	/** Deletes every closed segment whose records all come before {@code sequence}. */
 	public void deleteBefore(long sequence) throws IOException {
+		ActiveSegment current = this.active;
 		for (LogSegment segment : this.segments.values()) {
-			if (segment == this.active || segment.lastSequence >= sequence) {
+			if ((current != null && segment == current.segment) || segment.lastSequence >= sequence) {
 				return;
 			}
 			this.segments.remove(segment.firstSequence);
@@ -185,97 +202,55 @@ public final class SegmentedLog implements AutoCloseable {
 
 	/**
 	 * The records from {@code fromSequence} on, as far as they were appended when this is called,
-	 * read segment by segment; a segment deleted meanwhile ends the reading.
+	 * read segment by segment; a segment deleted meanwhile ends the reading. Close it when done with
+	 * it before its end.
 	 */
-	public Iterator<LogRecord> read(long fromSequence) {
+	public LogReader read(long fromSequence) {
 		List<LogSegment> toRead = new ArrayList<>();
 		Map.Entry<Long, LogSegment> floor = this.segments.floorEntry(fromSequence);
 		if (floor != null) {
 			toRead.add(floor.getValue());
 		}
 		toRead.addAll(this.segments.tailMap(fromSequence, false).values());
-		return new LogIterator(toRead, this.options.magic(), fromSequence, this.nextSequence);
+		return new LogReader(toRead, this.options.magic(), fromSequence, this.nextSequence);
 	}
 
-	private LogSegment activeSegment() throws IOException {
-		LogSegment segment = this.active;
-		if (segment != null && segment.size < this.options.segmentMaxBytes()) {
+	/** The segments, oldest first: the sequences and bytes each holds, for an owner's retention. */
+	public List<SegmentInfo> segments() {
+		List<SegmentInfo> infos = new ArrayList<>(this.segments.size());
+		ActiveSegment current = this.active;
+		for (LogSegment segment : this.segments.values()) {
+			infos.add(new SegmentInfo(segment.firstSequence, segment.lastSequence, segment.size,
+					current != null && segment == current.segment));
+		}
+		return infos;
+	}
+
+	private ActiveSegment activeSegment() throws IOException {
+		ActiveSegment segment = this.active;
+		if (segment != null && segment.segment.size < this.options.segmentMaxBytes()) {
 			return segment;
 		}
 		closeActive();
-		Path file = this.options.dir().resolve(LogFormat.fileName(this.nextSequence, this.options.suffix()));
-		FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-		try {
-			ByteBuffer header = LogFormat.header(this.options.magic());
-			while (header.hasRemaining()) {
-				out.write(header);
-			}
-		}
-		catch (IOException ex) {
-			out.close();
-			Files.deleteIfExists(file);
-			throw ex;
-		}
-		segment = new LogSegment(file, this.nextSequence);
-		segment.size = LogFormat.HEADER_BYTES;
-		this.segments.put(segment.firstSequence, segment);
+		segment = ActiveSegment.create(this.options, this.nextSequence);
+		this.segments.put(segment.segment.firstSequence, segment.segment);
 		this.active = segment;
-		this.channel = out;
-		this.forcedLength = LogFormat.HEADER_BYTES;
-		this.forcedSequence = segment.lastSequence;
 		return segment;
 	}
 
 	private void closeActive() throws IOException {
-		LogSegment segment = this.active;
-		FileChannel out = this.channel;
-		if (segment == null || out == null) {
+		ActiveSegment segment = this.active;
+		if (segment == null) {
 			return;
 		}
 		this.active = null;
-		this.channel = null;
 		try {
-			out.force(false);
+			segment.close();
 		}
 		finally {
-			out.close();
-		}
-		if (segment.lastSequence < segment.firstSequence) {
-			this.segments.remove(segment.firstSequence);
-			Files.deleteIfExists(segment.file);
-		}
-	}
-
-	/**
-	 * Cuts the segment back to {@code length}, through record {@code lastSequence}, and closes it:
-	 * nothing is appended after a failure. The sequences cut off are not given out again.
-	 */
-	private void cutOff(LogSegment segment, long length, long lastSequence) {
-		FileChannel out = this.channel;
-		this.active = null;
-		this.channel = null;
-		long keptLength = Math.max(length, LogFormat.HEADER_BYTES);
-		try {
-			if (out != null) {
-				out.truncate(keptLength);
-				out.close();
-			}
-		}
-		catch (IOException ex) {
-			logger.warn("Log {}: could not cut {} back after a failure: {}", this.options.dir(),
-					segment.file.getFileName(), ex.getMessage());
-		}
-		segment.size = keptLength;
-		segment.lastSequence = lastSequence;
-		if (keptLength == LogFormat.HEADER_BYTES) {
-			segment.lastSequence = segment.firstSequence - 1;
-			this.segments.remove(segment.firstSequence);
-			try {
-				Files.deleteIfExists(segment.file);
-			}
-			catch (IOException ex) {
-				logger.warn("Log {}: could not delete {}: {}", this.options.dir(), segment.file.getFileName(),
-						ex.getMessage());
+			this.durableThrough = Math.max(this.durableThrough, segment.forcedSequence());
+			if (segment.isEmpty()) {
+				this.segments.remove(segment.segment.firstSequence);
 			}
 		}
 	}

@@ -92,6 +92,25 @@ class SegmentedLogTests {
 	}
 
 	@Test
+	void aRecordInPartsReadsBackAsOnePayloadAndTheLogSaysHowFarItIsOnDisk() throws Exception {
+		try (SegmentedLog log = open(1 << 20)) {
+			assertThat(log.durableThrough()).isEqualTo(-1);
+			log.appendRecords(List.of(new ByteBuffer[] { payloads("head:").get(0), payloads("body").get(0) },
+					new ByteBuffer[] { payloads("x").get(0), ByteBuffer.allocate(0) }));
+			assertThat(log.durableThrough()).as("written, not forced").isEqualTo(-1);
+			assertThat(log.isForced()).isFalse();
+			log.force();
+			assertThat(log.durableThrough()).isEqualTo(1);
+			assertThat(read(log, 0)).containsExactly("0=head:body", "1=x");
+		}
+		try (SegmentedLog log = open(1 << 20)) {
+			assertThat(log.durableThrough()).isEqualTo(1);
+			assertThat(log.segments()).singleElement()
+				.satisfies(segment -> assertThat(segment.lastSequence()).isEqualTo(1));
+		}
+	}
+
+	@Test
 	void aReaderSeesWhatWasAppendedWhenItStartedAndNotWhatCameAfter() throws Exception {
 		try (SegmentedLog log = open(1 << 20)) {
 			log.append(payloads("a", "b"));
@@ -209,6 +228,7 @@ class SegmentedLogTests {
 					});
 				}
 				assertThat(SmallFileSystem.openDescriptors()).isLessThanOrEqualTo(descriptorsBefore + 1);
+				assertThat(log.durableThrough()).isEqualTo(acknowledged - 1);
 				assertThat(read(log, 0)).hasSize((int) acknowledged);
 
 				log.deleteBefore(acknowledged / 2);

@@ -1,15 +1,17 @@
 package io.prometheusrelay.grpcclient;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 
 import io.prometheusrelay.protocol.remotewrite.Histogram;
 import io.prometheusrelay.protocol.remotewrite.Label;
 import io.prometheusrelay.protocol.remotewrite.MetricMetadata;
 import io.prometheusrelay.protocol.remotewrite.Sample;
 import io.prometheusrelay.protocol.remotewrite.TimeSeries;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Prometheus text exposition format: {@code name{label="value",...} value timestamp}. A native
@@ -18,19 +20,27 @@ import io.prometheusrelay.protocol.remotewrite.TimeSeries;
  * before its first series, is printed as its {@code # HELP}, {@code # TYPE} and {@code # UNIT}
  * lines.
  * <p>
- * A finite result (latest, range) is held and printed grouped by metric name, so that the samples
- * of one family are together and the output is one valid exposition. A followed stream is printed as
- * it arrives, one batch of lines per message.
+ * Every series is printed as it arrives, so that a result of any size is printed in the memory of
+ * one message. A finite result (latest, range) is one valid exposition because the api-server sends
+ * series in label order, where a family's series come together: {@code __name__} sorts before
+ * lowercase label names. A label name that sorts before it (one starting with an uppercase letter)
+ * can split a family; the writer then says so on stderr, once. A followed stream is flushed after
+ * every message.
  */
 final class ExpositionWriter implements SeriesWriter {
 
-	private static final Comparator<TimeSeries> BY_NAME = Comparator.comparing(ExpositionWriter::metricName);
+	private static final Logger logger = LoggerFactory.getLogger(ExpositionWriter.class);
 
 	private final PrintStream out;
 
 	private final boolean streaming;
 
-	private final List<TimeSeries> held = new ArrayList<>();
+	/** The families printed so far, but the current one: what must not come again (a name each, not the series). */
+	private final Set<String> finishedFamilies = new HashSet<>();
+
+	private @Nullable String currentFamily;
+
+	private boolean warned;
 
 	ExpositionWriter(PrintStream out, boolean streaming) {
 		this.out = out;
@@ -39,20 +49,32 @@ final class ExpositionWriter implements SeriesWriter {
 
 	@Override
 	public void write(TimeSeries series) {
+		if (!this.streaming) {
+			checkTogether(metricName(series));
+		}
+		print(series);
 		if (this.streaming) {
-			print(series);
 			this.out.flush();
 		}
-		else {
-			this.held.add(series);
+	}
+
+	private void checkTogether(String family) {
+		if (family.equals(this.currentFamily)) {
+			return;
+		}
+		if (this.currentFamily != null) {
+			this.finishedFamilies.add(this.currentFamily);
+		}
+		this.currentFamily = family;
+		if (this.finishedFamilies.contains(family) && !this.warned) {
+			this.warned = true;
+			logger.warn("The series of {} did not come together (a label name that sorts before __name__?): "
+					+ "the exposition names that family twice", family);
 		}
 	}
 
 	@Override
 	public void finish() {
-		this.held.sort(BY_NAME);
-		this.held.forEach(this::print);
-		this.held.clear();
 		this.out.flush();
 	}
 

@@ -23,6 +23,10 @@ class ArchitectureTests {
 
 	private static final String PIPELINE_BOOT = "io.prometheusrelay.pipeline..";
 
+	private static final String DURABLE_LOG = "io.prometheusrelay.log..";
+
+	private static final String TSDB = "io.prometheusrelay.tsdb..";
+
 	private static final String RECEIVER = "io.prometheusrelay.receiver..";
 
 	private static final String FORWARDER = "io.prometheusrelay.forwarder..";
@@ -41,8 +45,8 @@ class ArchitectureTests {
 
 	private static final String DEMO = "io.prometheusrelay.demo..";
 
-	private static final String[] PIPELINE = { PIPELINE_CONTRACTS, RELAY_TRANSPORT, PIPELINE_BOOT, RECEIVER, FORWARDER,
-			API_SERVER, GRPC_CLIENT };
+	private static final String[] PIPELINE = { PIPELINE_CONTRACTS, DURABLE_LOG, TSDB, RELAY_TRANSPORT, PIPELINE_BOOT,
+			RECEIVER, FORWARDER, API_SERVER, GRPC_CLIENT };
 
 	private static final String[] RSOCKET = { RSOCKET_WIRE, RSOCKET_CLIENT, PROXY, STARTER, DEMO };
 
@@ -109,6 +113,22 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage(concat(SPRING, without(PIPELINE, PIPELINE_CONTRACTS, RELAY_TRANSPORT))));
+	}
+
+	@Test
+	void theStorageEngineAndItsLogKnowNoTransportNoSpringAndNoService() {
+		String[] frameworks = concat(NETTY_REACTOR, SPRING,
+				new String[] { "io.grpc..", "com.google.protobuf..", "io.micrometer.." });
+		check(noClasses().that()
+			.resideInAPackage(TSDB)
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage(concat(frameworks, without(PIPELINE, TSDB, DURABLE_LOG))));
+		check(noClasses().that()
+			.resideInAPackage(DURABLE_LOG)
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage(concat(frameworks, without(PIPELINE, DURABLE_LOG))));
 	}
 
 	@Test

@@ -59,7 +59,7 @@ class RealPrometheusEndToEndTests {
 				// Blocks of 10 s here (2 h by default): the first ones are cut within a minute.
 				await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
 					Path[] newestAndLatest = StoredSeries.newestBlockAndLatest(dataDir);
-					assertThat(newestAndLatest[1]).as("latest link of %s", dataDir).isEqualTo(newestAndLatest[0]);
+					assertThat(newestAndLatest[1]).as("latest link of %s", dataDir).isNotNull().isEqualTo(newestAndLatest[0]);
 				});
 				assertThat(dataDir.resolve("latest").resolve("index")).isNotEmptyFile();
 			}

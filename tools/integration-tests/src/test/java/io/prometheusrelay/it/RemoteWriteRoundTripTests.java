@@ -141,11 +141,15 @@ class RemoteWriteRoundTripTests {
 							queueHistogram, queueExemplar);
 				assertThat(latest.indexOf(requestsFamily)).isLessThan(latest.indexOf(latestRequests));
 				assertThat(latest.indexOf(queueFamily)).isLessThan(latest.indexOf(queueHistogram));
+				// RANGE sends a series' samples that share a created timestamp together, in time order.
 				assertThat(read(channel, ReadMode.RANGE, now - 60_000, now + 60_000))
 					.as("RANGE from the api-server on %d", grpcPort)
 					.containsExactlyInAnyOrder(requestsFamily,
-							series(requestsLabels).addSamples(sample(7, now - 1000)).setCreatedTimestamp(now - 60_000).build(),
-							latestRequests, requestsExemplar, seconds, queueFamily, queueHistogram, queueExemplar);
+							series(requestsLabels).addSamples(sample(7, now - 1000))
+								.addSamples(sample(9, now))
+								.setCreatedTimestamp(now - 60_000)
+								.build(),
+							requestsExemplar, seconds, queueFamily, queueHistogram, queueExemplar);
 			}
 			List<Iterator<TimeSeries>> follows = new ArrayList<>();
 			for (int grpcPort : pipeline.grpcPorts) {

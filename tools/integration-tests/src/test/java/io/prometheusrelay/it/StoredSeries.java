@@ -56,18 +56,23 @@ final class StoredSeries {
 		return Labels.of(labels);
 	}
 
-	/** The newest block directory, by name (ULIDs sort by time), and the target of the {@code latest} link. */
+	/**
+	 * The newest block directory, by name (ULIDs sort by time), and the target of the {@code latest}
+	 * link; each null while there is none.
+	 */
 	static Path[] newestBlockAndLatest(Path dataDir) throws IOException {
 		Path newest = null;
 		try (DirectoryStream<Path> blocks = Files.newDirectoryStream(dataDir,
-				entry -> Files.isDirectory(entry) && Files.exists(entry.resolve("meta.json")))) {
+				entry -> !Files.isSymbolicLink(entry) && Files.isDirectory(entry) && Files.exists(entry.resolve("meta.json")))) {
 			for (Path block : blocks) {
 				if (newest == null || block.getFileName().toString().compareTo(newest.getFileName().toString()) > 0) {
 					newest = block;
 				}
 			}
 		}
-		Path latest = Files.readSymbolicLink(dataDir.resolve("latest"));
+		// No link until the first block is cut.
+		Path link = dataDir.resolve("latest");
+		Path latest = Files.isSymbolicLink(link) ? Files.readSymbolicLink(link) : null;
 		return new Path[] { (newest != null) ? newest.getFileName() : null, latest };
 	}
 

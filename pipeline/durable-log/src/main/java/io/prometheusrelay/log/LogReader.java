@@ -10,10 +10,10 @@ import java.util.NoSuchElementException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The records of some segments from one sequence up to (not including) another, segment by segment;
- * a segment deleted meanwhile ends the reading.
+ * Reads a log's records from one sequence up to (not including) another, segment by segment; a
+ * segment deleted meanwhile ends the reading. Closing it before the end closes the file it has open.
  */
-final class LogIterator implements Iterator<LogRecord> {
+public final class LogReader implements Iterator<LogRecord>, AutoCloseable {
 
 	private final List<LogSegment> segments;
 
@@ -29,7 +29,7 @@ final class LogIterator implements Iterator<LogRecord> {
 
 	private @Nullable LogRecord next;
 
-	LogIterator(List<LogSegment> segments, int magic, long from, long until) {
+	LogReader(List<LogSegment> segments, int magic, long from, long until) {
 		this.segments = segments;
 		this.magic = magic;
 		this.from = from;
@@ -68,6 +68,21 @@ final class LogIterator implements Iterator<LogRecord> {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		SegmentReader current = this.reader;
+		this.reader = null;
+		this.index = this.segments.size();
+		if (current != null) {
+			try {
+				current.close();
+			}
+			catch (IOException ex) {
+				// Read only: nothing to lose.
+			}
 		}
 	}
 
