@@ -44,6 +44,8 @@ final class ActiveSegment {
 			while (header.hasRemaining()) {
 				out.write(header);
 			}
+			// The new file's directory entry must survive a crash as its records do.
+			AtomicFile.forceDirectory(options.dir());
 		}
 		catch (IOException ex) {
 			out.close();
@@ -127,6 +129,15 @@ final class ActiveSegment {
 		return this.segment.lastSequence < this.segment.firstSequence;
 	}
 
+	private void closeQuietly() {
+		try {
+			this.channel.close();
+		}
+		catch (IOException ex) {
+			logger.warn("Log segment {}: close failed: {}", this.segment.file.getFileName(), ex.getMessage());
+		}
+	}
+
 	private boolean tryForce(long length, long lastSequence) {
 		try {
 			this.channel.truncate(length);
@@ -150,11 +161,13 @@ final class ActiveSegment {
 		long keptLength = Math.max(length, LogFormat.HEADER_BYTES);
 		try {
 			this.channel.truncate(keptLength);
-			this.channel.close();
 		}
 		catch (IOException ex) {
 			logger.warn("Log segment {}: could not cut back after a failure: {}", this.segment.file.getFileName(),
 					ex.getMessage());
+		}
+		finally {
+			closeQuietly();
 		}
 		this.segment.size = keptLength;
 		this.segment.lastSequence = (keptLength == LogFormat.HEADER_BYTES) ? this.segment.firstSequence - 1 : lastSequence;

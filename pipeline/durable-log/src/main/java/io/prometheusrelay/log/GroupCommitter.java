@@ -59,8 +59,11 @@ public final class GroupCommitter<T> implements AutoCloseable {
 		this.thread.start();
 	}
 
-	/** Queues {@code item}; false, with nothing queued, when the queue is full or the committer is closing. */
-	public boolean offer(T item) {
+	/**
+	 * Queues {@code item}; false, with nothing queued, when the queue is full or the committer is
+	 * closing. Atomic with {@link #close()}'s start: an item taken is committed or refused, never left.
+	 */
+	public synchronized boolean offer(T item) {
 		return !this.closing && this.queue.offer(item);
 	}
 
@@ -104,13 +107,23 @@ public final class GroupCommitter<T> implements AutoCloseable {
 		}
 	}
 
-	/** Stops taking items, commits what is queued, and waits for the thread (at most 30 s). */
+	/** Whether the committer's thread has ended: its owner may then use what the thread owned. */
+	public boolean isStopped() {
+		return !this.thread.isAlive();
+	}
+
+	/**
+	 * Stops taking items, commits what is queued, and waits for the thread (at most 30 s; see
+	 * {@link #isStopped()}).
+	 */
 	@Override
 	public void close() {
-		if (this.closing) {
-			return;
+		synchronized (this) {
+			if (this.closing) {
+				return;
+			}
+			this.closing = true;
 		}
-		this.closing = true;
 		try {
 			this.thread.join(Duration.ofSeconds(30).toMillis());
 		}

@@ -25,9 +25,15 @@ record SegmentRecovery(List<LogSegment> segments, long nextSequence, LogRecovery
 		int truncated = 0;
 		long truncatedBytes = 0;
 		long skipped = 0;
+		int unreadable = 0;
 		long next = 0;
-		for (Path file : files) {
+		for (int i = 0; i < files.size(); i++) {
+			Path file = files.get(i);
+			// Only the newest segment can have been torn by a crash: one before it that does not read to
+			// its end was damaged later (a flipped length), and what follows the damage is kept on disk.
+			boolean newest = i == files.size() - 1;
 			LogSegment segment = new LogSegment(file, LogFormat.firstSequence(file.getFileName().toString()));
+			boolean damaged = false;
 			try (SegmentReader reader = new SegmentReader(file, options.magic())) {
 				LogRecord record;
 				while ((record = reader.next()) != null) {
@@ -36,17 +42,28 @@ record SegmentRecovery(List<LogSegment> segments, long nextSequence, LogRecovery
 				}
 				skipped += reader.skipped();
 				if (reader.tornReason() != null && reader.validLength() < reader.fileSize()) {
-					logger.warn("Log {}: segment {}: {}; cutting {} bytes", options.dir(), file.getFileName(),
-							reader.tornReason(), reader.fileSize() - reader.validLength());
-					truncated++;
-					truncatedBytes += reader.fileSize() - reader.validLength();
-					try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-						channel.truncate(reader.validLength());
+					long rest = reader.fileSize() - reader.validLength();
+					if (newest) {
+						logger.warn("Log {}: segment {}: {}; cutting {} bytes", options.dir(), file.getFileName(),
+								reader.tornReason(), rest);
+						truncated++;
+						truncatedBytes += rest;
+						try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+							channel.truncate(reader.validLength());
+						}
+					}
+					else {
+						logger.warn("Log {}: segment {}: {}; its last {} bytes cannot be read and are left in place",
+								options.dir(), file.getFileName(), reader.tornReason(), rest);
+						unreadable++;
+						damaged = true;
 					}
 				}
 			}
 			if (segment.lastSequence < segment.firstSequence) {
-				Files.delete(file);
+				if (!damaged) {
+					Files.delete(file);
+				}
 				next = Math.max(next, segment.firstSequence);
 				continue;
 			}
@@ -54,7 +71,8 @@ record SegmentRecovery(List<LogSegment> segments, long nextSequence, LogRecovery
 			kept.add(segment);
 			next = Math.max(next, segment.lastSequence + 1);
 		}
-		return new SegmentRecovery(kept, next, new LogRecovery(kept.size(), records, truncated, truncatedBytes, skipped));
+		return new SegmentRecovery(kept, next,
+				new LogRecovery(kept.size(), records, truncated, truncatedBytes, skipped, unreadable));
 	}
 
 }

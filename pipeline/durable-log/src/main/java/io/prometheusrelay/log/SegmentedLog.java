@@ -195,8 +195,9 @@ public final class SegmentedLog implements AutoCloseable {
 			if ((current != null && segment == current.segment) || segment.lastSequence >= sequence) {
 				return;
 			}
-			this.segments.remove(segment.firstSequence);
+			// The file first: a segment whose delete failed stays listed, and is deleted next time.
 			Files.deleteIfExists(segment.file);
+			this.segments.remove(segment.firstSequence);
 		}
 	}
 

@@ -126,6 +126,7 @@ class GroupCommitterTests {
 		recorder.release.countDown();
 		closer.join(10_000);
 		assertThat(closer.isAlive()).isFalse();
+		assertThat(committer.isStopped()).isTrue();
 		assertThat(recorder.groups.stream().flatMap(List::stream).filter(item -> item == 1)).hasSize(1);
 		assertThat(committer.offer(3)).isFalse();
 	}

@@ -67,7 +67,7 @@ class SegmentedLogTests {
 		assertThat(segments()).extracting(file -> file.getFileName().toString())
 			.containsExactly("00000000000000000000.log", "00000000000000000003.log");
 		try (SegmentedLog log = open(64)) {
-			assertThat(log.recovery()).isEqualTo(new LogRecovery(2, 4, 0, 0, 0));
+			assertThat(log.recovery()).isEqualTo(new LogRecovery(2, 4, 0, 0, 0, 0));
 			assertThat(log.nextSequence()).isEqualTo(4);
 			assertThat(read(log, 0)).containsExactly("0=a", "1=b", "2=c", "3=d");
 			log.append(payloads("e"));
@@ -167,6 +167,29 @@ class SegmentedLogTests {
 			assertThat(read(log, 0)).containsExactly("0=first", "2=third");
 			assertThat(log.append(payloads("fourth"))).isEqualTo(3);
 		}
+	}
+
+	@Test
+	void aDamagedLengthInASegmentBeforeTheNewestIsLeftInPlaceAndCountedNotCut() throws Exception {
+		try (SegmentedLog log = open(1 << 20)) {
+			log.append(payloads("first", "second", "third"));
+			log.roll();
+			log.append(payloads("fourth"));
+		}
+		Path older = segments().get(0);
+		long size = Files.size(older);
+		try (RandomAccessFile file = new RandomAccessFile(older.toFile(), "rw")) {
+			// The length of the second record, after the header and the first record, says far too much.
+			file.seek(8 + 16 + 5);
+			file.writeInt(1 << 30);
+		}
+		try (SegmentedLog log = open(1 << 20)) {
+			assertThat(log.recovery().unreadableSegments()).isEqualTo(1);
+			assertThat(log.recovery().truncatedSegments()).isZero();
+			assertThat(read(log, 0)).containsExactly("0=first", "3=fourth");
+			assertThat(log.append(payloads("fifth"))).isEqualTo(4);
+		}
+		assertThat(older).hasSize(size);
 	}
 
 	@Test

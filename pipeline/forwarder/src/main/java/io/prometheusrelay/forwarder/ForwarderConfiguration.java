@@ -5,8 +5,8 @@ import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheusrelay.forwarder.fanout.FanOutHandler;
-import io.prometheusrelay.forwarder.handoff.HandoffDelivery;
-import io.prometheusrelay.forwarder.handoff.ReplicasHealthIndicator;
+import io.prometheusrelay.forwarder.fanout.HandoffDelivery;
+import io.prometheusrelay.forwarder.fanout.ReplicasHealthIndicator;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
 
 import org.springframework.context.annotation.Bean;

@@ -75,6 +75,7 @@ public final class Tsdb implements AutoCloseable {
 
 	private Tsdb(TsdbOptions options, Clock clock) throws IOException {
 		this.options = options;
+		long opening = System.nanoTime();
 		Path dataDir = Files.createDirectories(options.dataDir());
 		this.lock = DataDirectoryLock.acquire(dataDir, "storage engine");
 		try {
@@ -87,12 +88,14 @@ public final class Tsdb implements AutoCloseable {
 			this.wal = SegmentedLog.open(new LogOptions(walDir, WAL_MAGIC, ".wal", options.walSegmentBytes()));
 			this.metrics.walTruncations.add(this.wal.recovery().truncatedSegments());
 			this.metrics.walTruncatedBytes.add(this.wal.recovery().truncatedBytes());
-			this.metrics.walCorruptRecords.add(this.wal.recovery().skippedRecords());
+			this.metrics.walCorruptRecords
+				.add(this.wal.recovery().skippedRecords() + this.wal.recovery().unreadableSegments());
 			long started = System.nanoTime();
 			long records = new Replay(this.head, this.batches, this.metrics).run(walDir, this.wal);
-			logger.info("Store {}: {} blocks, {} series in the head, {} log records replayed in {} ms; {} batches held",
-					dataDir, this.blocks.blocks().size(), this.head.seriesCount(), records,
-					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), this.batches.size());
+			logger.info("Store {}: {} blocks, {} series in the head, {} log records replayed in {} ms, opened in {} ms;"
+					+ " {} batches held", dataDir, this.blocks.blocks().size(), this.head.seriesCount(), records,
+					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opening), this.batches.size());
 			this.writer = new HeadWriter(options, this.head, this.wal, this.batches, this.metrics, clock);
 			this.committer = new GroupCommitter<>("tsdb-writer", options.maxQueuedAppends(), 512,
 					Duration.ofMillis(100), this.writer);
@@ -263,7 +266,13 @@ public final class Tsdb implements AutoCloseable {
 		this.maintenance.close();
 		this.committer.close();
 		try {
-			this.wal.close();
+			if (this.committer.isStopped()) {
+				this.wal.close();
+			}
+			else {
+				// Its writer is stuck (an fsync that does not return): the log stays the writer's.
+				logger.error("Store {}: the writer did not stop within 30 s; its log is left open", this.options.dataDir());
+			}
 		}
 		finally {
 			this.lock.close();

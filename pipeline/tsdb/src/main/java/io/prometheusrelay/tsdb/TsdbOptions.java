@@ -57,6 +57,12 @@ public record TsdbOptions(Path dataDir, Duration blockRange, FsyncPolicy fsync, 
 				this.maxQueuedAppends, this.deduplicate);
 	}
 
+	public TsdbOptions withMaxBlockDuration(Duration longest) {
+		return new TsdbOptions(this.dataDir, this.blockRange, this.fsync, this.fsyncInterval, this.walSegmentBytes,
+				this.checkpointInterval, this.retentionMaxAge, this.retentionMaxBytes, longest, this.maxQueuedAppends,
+				this.deduplicate);
+	}
+
 	public TsdbOptions withRetention(Duration maxAge, long maxBytes) {
 		return new TsdbOptions(this.dataDir, this.blockRange, this.fsync, this.fsyncInterval, this.walSegmentBytes,
 				this.checkpointInterval, maxAge, maxBytes, this.maxBlockDuration, this.maxQueuedAppends,

@@ -289,6 +289,11 @@ final class SystemUnderTest implements AutoCloseable {
 		awaitHttp(name, "http://127.0.0.1:" + this.httpPorts.get(name) + "/actuator/health");
 	}
 
+	/** The last {@code lines} lines one process logged. */
+	String tail(String name, int lines) {
+		return this.processes.get(name).tail(lines);
+	}
+
 	/** One process's own metrics, in the Prometheus text format. */
 	String metrics(String name) throws IOException, InterruptedException {
 		return HttpClient.newHttpClient()

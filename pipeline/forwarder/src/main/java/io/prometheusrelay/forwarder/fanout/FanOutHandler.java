@@ -1,7 +1,6 @@
 package io.prometheusrelay.forwarder.fanout;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.prometheusrelay.forwarder.handoff.HandoffDelivery;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
 import io.prometheusrelay.transport.BatchHandler;
 import io.prometheusrelay.transport.BatchOutcome;

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.prometheusrelay.forwarder.handoff.HandoffDelivery;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
 
 /** The forwarder's batches by the answer given upstream, and its api-server targets by state. */

@@ -3,7 +3,7 @@ package io.prometheusrelay.forwarder.handoff;
 import java.util.concurrent.CompletableFuture;
 
 /** A batch on its way to disk. */
-final class HandoffAppend {
+public final class HandoffAppend {
 
 	final LoggedBatch batch;
 
@@ -15,6 +15,20 @@ final class HandoffAppend {
 
 	HandoffAppend(LoggedBatch batch) {
 		this.batch = batch;
+	}
+
+	public LoggedBatch batch() {
+		return this.batch;
+	}
+
+	/** Completed once the batch is written to its segment (the page cache). */
+	public CompletableFuture<Void> written() {
+		return this.written;
+	}
+
+	/** Completed once the batch is forced to disk (with fsync off: once written). */
+	public CompletableFuture<Void> durable() {
+		return this.durable;
 	}
 
 	void fail(Throwable failure) {

@@ -1,56 +1,65 @@
 package io.prometheusrelay.forwarder.handoff;
 
 import java.nio.ByteBuffer;
-import java.util.zip.CRC32C;
+import java.util.Arrays;
+
+import io.prometheusrelay.log.LogRecord;
 
 /**
- * The on-disk layout of a hand-off segment, {@code <first sequence, 20 digits>.hlog}:
+ * How the hand-off keeps batches in its segmented log ({@code io.prometheusrelay.log}), segment files
+ * {@code <first sequence, 20 digits>.handoff} of CRC32C-framed records: each record's sequence is the
+ * batch's, and its payload is
  *
  * <pre>
- * header:  "PRHLOG" 0x00 0x01                                           (8 bytes: magic + version)
- * record:  length:u32 crc32c:u32 sequence:u64 appendedAt:u64 bytesThrough:u64 payload[length]
+ * appendedAt:u64 bytesThrough:u64 batch[...]
  * </pre>
  *
- * The CRC-32C covers the three fields after it and the payload. Names sort in sequence order.
+ * the batch as relayed, after when the forwarder took it and the payload bytes of every batch up to
+ * it. Segments of the earlier format ({@code .hlog}) are not read.
  */
 final class HandoffLogFormat {
 
-	static final byte[] HEADER = { 'P', 'R', 'H', 'L', 'O', 'G', 0, 1 };
+	/** "PRHO": the first bytes of every hand-off segment. */
+	static final int MAGIC = 0x5052484F;
 
-	static final int RECORD_HEADER_BYTES = 4 + 4 + 8 + 8 + 8;
+	static final String SUFFIX = ".handoff";
 
-	static final String SUFFIX = ".hlog";
+	static final String EARLIER_SUFFIX = ".hlog";
+
+	private static final int PREFIX_BYTES = 16;
 
 	private HandoffLogFormat() {
 	}
 
-	static String fileName(long firstSequence) {
-		return String.format("%020d%s", firstSequence, SUFFIX);
+	/** The record's parts: its prefix, then the batch, not copied. */
+	static ByteBuffer[] record(LoggedBatch batch) {
+		ByteBuffer prefix = ByteBuffer.allocate(PREFIX_BYTES)
+			.putLong(batch.appendedAtMillis())
+			.putLong(batch.bytesThrough())
+			.flip();
+		return new ByteBuffer[] { prefix, ByteBuffer.wrap(batch.payload()) };
 	}
 
-	static boolean isSegment(String fileName) {
-		return fileName.endsWith(SUFFIX) && fileName.length() == 20 + SUFFIX.length();
+	/** The position of the batch a record holds, without copying the batch. */
+	static LoggedBatch position(LogRecord record) {
+		ByteBuffer prefix = prefix(record);
+		return new LoggedBatch(record.sequence(), prefix.getLong(), prefix.getLong(), LoggedBatch.ORIGIN.payload());
 	}
 
-	static long firstSequence(String fileName) {
-		return Long.parseLong(fileName.substring(0, 20));
+	/** The batch a record holds. */
+	static LoggedBatch batch(LogRecord record) {
+		ByteBuffer prefix = prefix(record);
+		byte[] bytes = record.payload();
+		return new LoggedBatch(record.sequence(), prefix.getLong(), prefix.getLong(),
+				Arrays.copyOfRange(bytes, PREFIX_BYTES, bytes.length));
 	}
 
-	static ByteBuffer recordHeader(LoggedBatch batch) {
-		ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
-		header.putInt(batch.payload().length);
-		header.putInt(0);
-		header.putLong(batch.sequence()).putLong(batch.appendedAtMillis()).putLong(batch.bytesThrough());
-		header.putInt(4, checksum(header.array(), batch.payload()));
-		return header.flip();
-	}
-
-	/** The CRC-32C of a record: its header after the checksum field, then its payload. */
-	static int checksum(byte[] header, byte[] payload) {
-		CRC32C crc = new CRC32C();
-		crc.update(header, 8, RECORD_HEADER_BYTES - 8);
-		crc.update(payload);
-		return (int) crc.getValue();
+	private static ByteBuffer prefix(LogRecord record) {
+		byte[] bytes = record.payload();
+		if (bytes.length < PREFIX_BYTES) {
+			throw new IllegalArgumentException("Hand-off record " + record.sequence() + " is " + bytes.length + " bytes");
+		}
+		return ByteBuffer.wrap(bytes, 0, PREFIX_BYTES);
 	}
 
 }

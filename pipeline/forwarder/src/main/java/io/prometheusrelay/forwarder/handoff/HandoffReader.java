@@ -1,67 +1,61 @@
 package io.prometheusrelay.forwarder.handoff;
 
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
+import java.io.UncheckedIOException;
 
+import io.prometheusrelay.log.LogReader;
+import io.prometheusrelay.log.LogRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads batches of the hand-off log from disk for one replica that is catching up. Replicas read
- * forward, so the reader keeps its segment open and only reopens it to go back (a batch to resend)
- * or to move to another segment.
+ * forward, so the reader keeps its place and only starts again to go back (a batch to resend) or
+ * past what was written when it started.
  */
-final class HandoffReader implements AutoCloseable {
+public final class HandoffReader implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(HandoffReader.class);
 
 	private final HandoffLog log;
 
-	private @Nullable HandoffSegment segment;
+	private @Nullable LogReader reader;
 
-	private @Nullable HandoffSegmentReader reader;
-
-	/** The sequence of the next record the open reader returns. */
+	/** The sequence of the next record the open reader returns, at least. */
 	private long position;
 
-	HandoffReader(HandoffLog log) {
+	public HandoffReader(HandoffLog log) {
 		this.log = log;
 	}
 
 	/** The batch at {@code sequence}, or null when the log no longer (or not yet) holds it on disk. */
-	@Nullable LoggedBatch read(long sequence) {
-		HandoffSegment holder = this.log.segmentOf(sequence);
-		if (holder == null) {
+	public @Nullable LoggedBatch read(long sequence) {
+		if (this.log.segmentOf(sequence) == null) {
 			return null;
 		}
 		try {
-			if (holder != this.segment || this.reader == null || sequence < this.position) {
+			if (this.reader == null || sequence < this.position) {
 				close();
-				this.reader = new HandoffSegmentReader(holder.file);
-				this.segment = holder;
-				this.position = holder.firstSequence;
+				this.reader = this.log.read(sequence);
+				this.position = sequence;
 			}
-			LoggedBatch batch;
-			while ((batch = this.reader.next()) != null) {
-				this.position = batch.sequence() + 1;
-				if (batch.sequence() == sequence) {
-					return batch;
+			LogReader records = this.reader;
+			while (records.hasNext()) {
+				LogRecord record = records.next();
+				this.position = record.sequence() + 1;
+				if (record.sequence() == sequence) {
+					return HandoffLogFormat.batch(record);
 				}
-				if (batch.sequence() > sequence) {
+				if (record.sequence() > sequence) {
 					return null;
 				}
 			}
-			// The end of what was on disk when the reader opened it: look again next time.
+			// The end of what was written when the reader started: look again next time.
 			close();
 			return null;
 		}
-		catch (NoSuchFileException ex) {
-			close();
-			return null;
-		}
-		catch (IOException ex) {
-			logger.warn("Hand-off segment {}: read failed: {}", holder.file.getFileName(), ex.getMessage());
+		catch (UncheckedIOException | IllegalArgumentException ex) {
+			logger.warn("Hand-off log: reading batch {} failed: {}", sequence, ex.getMessage());
 			close();
 			return null;
 		}
@@ -69,16 +63,10 @@ final class HandoffReader implements AutoCloseable {
 
 	@Override
 	public void close() {
-		HandoffSegmentReader open = this.reader;
+		LogReader open = this.reader;
 		this.reader = null;
-		this.segment = null;
 		if (open != null) {
-			try {
-				open.close();
-			}
-			catch (IOException ex) {
-				// Read only: nothing to lose.
-			}
+			open.close();
 		}
 	}
 

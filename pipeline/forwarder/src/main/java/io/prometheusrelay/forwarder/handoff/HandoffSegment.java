@@ -1,72 +1,35 @@
 package io.prometheusrelay.forwarder.handoff;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-/** One hand-off segment file: which sequences it holds, and, while active, its open channel. */
-final class HandoffSegment {
-
-	private static final Logger logger = LoggerFactory.getLogger(HandoffSegment.class);
-
-	final Path file;
+/**
+ * What the hand-off knows of one segment of its log beyond the sequences: when its first batch was
+ * taken (for {@code max-age}), and the position of its last batch (what a replica that never gets
+ * the segment loses through). Changed by the writer thread, read by delivery.
+ */
+public final class HandoffSegment {
 
 	final long firstSequence;
 
-	volatile long lastSequence;
+	final long firstAppendedAt;
 
-	volatile long size;
-
-	volatile long firstAppendedAt = Long.MAX_VALUE;
-
-	/** The position of the last batch written. */
+	/** The position of its last batch, or {@link LoggedBatch#ORIGIN} while it has none. */
 	volatile LoggedBatch last = LoggedBatch.ORIGIN;
 
-	private @Nullable FileChannel channel;
-
-	private long openedAt;
-
-	HandoffSegment(Path file, long firstSequence) {
-		this.file = file;
+	HandoffSegment(long firstSequence, long firstAppendedAt) {
 		this.firstSequence = firstSequence;
-		this.lastSequence = firstSequence - 1;
+		this.firstAppendedAt = firstAppendedAt;
 	}
 
-	void open(FileChannel channel, long openedAt) {
-		this.channel = channel;
-		this.openedAt = openedAt;
+	public long firstSequence() {
+		return this.firstSequence;
 	}
 
-	/** When the writer opened the file, by its clock: for rolling by age. */
-	long openedAt() {
-		return this.openedAt;
+	/** The position of its last batch. */
+	public LoggedBatch last() {
+		return this.last;
 	}
 
-	FileChannel channel() throws IOException {
-		FileChannel open = this.channel;
-		if (open == null) {
-			throw new IOException("segment " + this.file.getFileName() + " is closed");
-		}
-		return open;
-	}
-
-	void close() {
-		FileChannel open = this.channel;
-		this.channel = null;
-		if (open == null) {
-			return;
-		}
-		try {
-			open.force(false);
-			open.close();
-		}
-		catch (IOException ex) {
-			logger.warn("Hand-off segment {}: close failed: {}", this.file.getFileName(), ex.getMessage());
-		}
+	long lastSequence() {
+		return Math.max(this.last.sequence(), this.firstSequence - 1);
 	}
 
 }

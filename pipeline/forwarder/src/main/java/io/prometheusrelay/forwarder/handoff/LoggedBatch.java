@@ -9,18 +9,18 @@ package io.prometheusrelay.forwarder.handoff;
  * two positions are a subtraction
  * @param payload the batch as relayed, an encoded {@code prometheus.WriteRequest}
  */
-record LoggedBatch(long sequence, long appendedAtMillis, long bytesThrough, byte[] payload) {
+public record LoggedBatch(long sequence, long appendedAtMillis, long bytesThrough, byte[] payload) {
 
 	/** Where a log starts, before its first batch. */
-	static final LoggedBatch ORIGIN = new LoggedBatch(0, 0, 0, new byte[0]);
+	public static final LoggedBatch ORIGIN = new LoggedBatch(0, 0, 0, new byte[0]);
 
 	/** The next batch after this one. */
-	LoggedBatch next(long appendedAtMillis, byte[] payload) {
+	public LoggedBatch next(long appendedAtMillis, byte[] payload) {
 		return new LoggedBatch(this.sequence + 1, appendedAtMillis, this.bytesThrough + payload.length, payload);
 	}
 
 	/** The same position without its payload: what a cursor keeps of the batch it has reached. */
-	LoggedBatch position() {
+	public LoggedBatch position() {
 		return (this.payload.length == 0) ? this
 				: new LoggedBatch(this.sequence, this.appendedAtMillis, this.bytesThrough, ORIGIN.payload);
 	}

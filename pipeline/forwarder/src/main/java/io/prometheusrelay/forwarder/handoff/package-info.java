@@ -1,7 +1,6 @@
 /**
- * The forwarder's hinted hand-off: a durable log of every batch taken from upstream, and a cursor per
- * api-server that delivers from it, so a replica that was down, restarting or slow gets what it
- * missed when it returns.
+ * The forwarder's hand-off log: every batch taken from upstream, durable on demand, in the
+ * pipeline's segmented log, until every replica has it or its limits drop it.
  */
 @NullMarked
 package io.prometheusrelay.forwarder.handoff;

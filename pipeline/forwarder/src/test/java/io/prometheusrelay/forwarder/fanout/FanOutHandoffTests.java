@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.prometheusrelay.forwarder.handoff.HandoffDelivery;
 import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.testsupport.SmallFileSystem;
 import org.junit.jupiter.api.Test;

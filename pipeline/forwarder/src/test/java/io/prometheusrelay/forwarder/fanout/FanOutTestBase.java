@@ -11,7 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.prometheusrelay.forwarder.handoff.HandoffDelivery;
 import io.prometheusrelay.forwarder.handoff.HandoffOptions;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
 import io.prometheusrelay.transport.BatchOutcome;
@@ -56,7 +55,7 @@ abstract class FanOutTestBase {
 
 	static long segmentFiles(Path dir) throws java.io.IOException {
 		try (var files = Files.list(dir)) {
-			return files.filter(file -> file.toString().endsWith(".hlog")).count();
+			return files.filter(file -> file.toString().endsWith(".handoff")).count();
 		}
 	}
 

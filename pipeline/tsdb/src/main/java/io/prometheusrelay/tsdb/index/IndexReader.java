@@ -31,9 +31,6 @@ public final class IndexReader implements PostingsIndex {
 	/** Where each symbol's length-prefixed bytes are. */
 	private final int[] symbolOffsets;
 
-	/** Symbols decoded so far. */
-	private final String[] symbols;
-
 	/** Label name to its values' postings, values in order; the empty name holds all series. */
 	private final Map<String, PostingsTableEntries> postingsTable;
 
@@ -54,7 +51,6 @@ public final class IndexReader implements PostingsIndex {
 		long symbolsOffset = file.getLong(toc);
 		long postingsTableOffset = file.getLong(toc + 40);
 		this.symbolOffsets = readSymbolTable(checkedOffset(symbolsOffset));
-		this.symbols = new String[this.symbolOffsets.length];
 		this.postingsTable = readPostingsTable(checkedOffset(postingsTableOffset));
 	}
 
@@ -76,16 +72,15 @@ public final class IndexReader implements PostingsIndex {
 		return this.symbolOffsets.length;
 	}
 
+	/**
+	 * Symbol {@code index}, decoded from the mapped file each time: a block's symbols stay out of the
+	 * heap, which would otherwise grow with every series a block ever held.
+	 */
 	public String symbol(int index) {
 		if (index < 0 || index >= this.symbolOffsets.length) {
 			throw corrupt("symbol " + Integer.toUnsignedString(index) + " of " + this.symbolOffsets.length);
 		}
-		String symbol = this.symbols[index];
-		if (symbol == null) {
-			symbol = new Decoder(this.file, this.symbolOffsets[index], this.file.limit()).readUvarintString();
-			this.symbols[index] = symbol;
-		}
-		return symbol;
+		return new Decoder(this.file, this.symbolOffsets[index], this.file.limit()).readUvarintString();
 	}
 
 	/** Label names, in order. */

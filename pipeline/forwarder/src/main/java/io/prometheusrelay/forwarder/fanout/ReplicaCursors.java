@@ -1,24 +1,23 @@
-package io.prometheusrelay.forwarder.handoff;
+package io.prometheusrelay.forwarder.fanout;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.prometheusrelay.forwarder.handoff.LoggedBatch;
+import io.prometheusrelay.log.AtomicFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The replicas' cursors on disk, {@code <dir>/replicas}: one line per replica, replaced atomically
- * (written beside, forced, renamed). Saved every second, so a restarted forwarder resends at most
+ * ({@link AtomicFile}). Saved every second, so a restarted forwarder resends at most
  * about a second of batches, which the api-servers recognise and store once.
  *
  * <pre>
@@ -73,12 +72,7 @@ final class ReplicaCursors {
 			lines.add(replica.name + " " + at.sequence() + " " + at.appendedAtMillis() + " " + at.bytesThrough() + " "
 					+ replica.missing() + " " + replica.lastSeenMillis());
 		}
-		Path next = this.file.resolveSibling(FILE + ".next");
-		Files.write(next, lines, StandardCharsets.UTF_8);
-		try (FileChannel channel = FileChannel.open(next, StandardOpenOption.WRITE)) {
-			channel.force(true);
-		}
-		Files.move(next, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		AtomicFile.write(this.file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
 	}
 
 }

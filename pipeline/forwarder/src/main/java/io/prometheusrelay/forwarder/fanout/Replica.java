@@ -1,4 +1,4 @@
-package io.prometheusrelay.forwarder.handoff;
+package io.prometheusrelay.forwarder.fanout;
 
 import java.util.HashSet;
 import java.util.Locale;
@@ -6,6 +6,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import io.prometheusrelay.forwarder.handoff.HandoffReader;
+import io.prometheusrelay.forwarder.handoff.LoggedBatch;
 import io.prometheusrelay.transport.RelayClient;
 import org.jspecify.annotations.Nullable;
 

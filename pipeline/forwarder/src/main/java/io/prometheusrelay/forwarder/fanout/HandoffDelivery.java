@@ -1,4 +1,4 @@
-package io.prometheusrelay.forwarder.handoff;
+package io.prometheusrelay.forwarder.fanout;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -15,6 +15,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheusrelay.forwarder.handoff.HandoffAppend;
+import io.prometheusrelay.forwarder.handoff.HandoffLog;
+import io.prometheusrelay.forwarder.handoff.HandoffLogMetrics;
+import io.prometheusrelay.forwarder.handoff.HandoffOptions;
+import io.prometheusrelay.forwarder.handoff.HandoffReader;
+import io.prometheusrelay.forwarder.handoff.HandoffSegment;
+import io.prometheusrelay.forwarder.handoff.LoggedBatch;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
 import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.transport.RelayClient;
@@ -61,7 +68,7 @@ public final class HandoffDelivery implements AutoCloseable {
 
 	private final Clock clock;
 
-	private final HandoffMetrics metrics;
+	private final ReplicaMeters metrics;
 
 	private final ReplicaCursors cursors;
 
@@ -83,7 +90,7 @@ public final class HandoffDelivery implements AutoCloseable {
 	private volatile boolean closed;
 
 	private HandoffDelivery(HandoffLog log, RelayTargets targets, HandoffOptions options, int window, Clock clock,
-			HandoffMetrics metrics) throws IOException {
+			ReplicaMeters metrics) throws IOException {
 		this.log = log;
 		this.targets = targets;
 		this.options = options;
@@ -114,12 +121,12 @@ public final class HandoffDelivery implements AutoCloseable {
 	 */
 	public static HandoffDelivery start(HandoffOptions options, RelayTargets targets, int window, Clock clock,
 			MeterRegistry registry) throws IOException {
-		HandoffMetrics metrics = new HandoffMetrics();
-		metrics.bindTo(registry);
-		HandoffLog log = HandoffLog.open(options, clock, metrics);
+		HandoffLogMetrics logMetrics = new HandoffLogMetrics();
+		logMetrics.bindTo(registry);
+		HandoffLog log = HandoffLog.open(options, clock, logMetrics);
 		try {
-			metrics.log(log);
-			return new HandoffDelivery(log, targets, options, window, clock, metrics);
+			logMetrics.log(log);
+			return new HandoffDelivery(log, targets, options, window, clock, new ReplicaMeters(registry));
 		}
 		catch (IOException | RuntimeException ex) {
 			log.close();
@@ -171,9 +178,9 @@ public final class HandoffDelivery implements AutoCloseable {
 			return;
 		}
 		HandoffAppend append = this.log.append(payload);
-		MemoryTail.Entry entry = new MemoryTail.Entry(append.batch, answer);
-		append.written.whenComplete((ignored, failure) -> entry.written = (failure != null) ? -1 : 1);
-		append.durable.whenComplete((ignored, failure) -> {
+		MemoryTail.Entry entry = new MemoryTail.Entry(append.batch(), answer);
+		append.written().whenComplete((ignored, failure) -> entry.written = (failure != null) ? -1 : 1);
+		append.durable().whenComplete((ignored, failure) -> {
 			if (failure != null) {
 				entry.written = -1;
 			}
@@ -287,7 +294,7 @@ public final class HandoffDelivery implements AutoCloseable {
 	/** The log dropped a segment before every replica had it. */
 	private void dropped(HandoffSegment segment) {
 		for (Replica replica : this.replicas.values()) {
-			lose(replica, segment.firstSequence, segment.last);
+			lose(replica, segment.firstSequence(), segment.last());
 		}
 	}
 

@@ -1,8 +1,9 @@
-package io.prometheusrelay.forwarder.handoff;
+package io.prometheusrelay.forwarder.fanout;
 
 import java.util.HashMap;
 import java.util.Map;
 
+import io.prometheusrelay.forwarder.handoff.LoggedBatch;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package io.prometheusrelay.forwarder.handoff;
+package io.prometheusrelay.forwarder.fanout;
 
 import java.util.HashSet;
 import java.util.Set;

@@ -1,0 +1,216 @@
+package io.prometheusrelay.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.prometheusrelay.harness.FreePorts;
+import io.prometheusrelay.protocol.api.GetMetricsRequest;
+import io.prometheusrelay.protocol.api.MetricsBatch;
+import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
+import io.prometheusrelay.protocol.api.ReadMode;
+import io.prometheusrelay.protocol.remotewrite.LabelMatcher;
+import io.prometheusrelay.protocol.remotewrite.TimeSeries;
+import io.prometheusrelay.tsdb.Tsdb;
+import io.prometheusrelay.tsdb.TsdbOptions;
+
+/**
+ * What a store's size costs its readers and its restarts. For each size (hours of 100,000 series at
+ * a 15 s step, written through the engine's API in this JVM, then ten minutes more after the last
+ * checkpoint, as a running api-server has at most), it times an api-server's start until it serves (its
+ * health answers and a LATEST call returns), once on the store closed gracefully and once on a copy
+ * taken while the engine was running (what SIGKILL leaves: every acknowledged batch is in the log);
+ * then RANGE calls for 5 minutes of 1,000 series ({@code __name__=~"bench_metric_(7|8)"}) at the
+ * store's newest (in the head), middle and oldest, each {@code --calls} times, timed by the client on
+ * loopback. Prints Markdown tables.
+ * <p>
+ * Usage: {@code java -Xmx4g -cp tools/benchmarks/target/benchmarks-<version>-exec.jar
+ * -Dloader.main=io.prometheusrelay.benchmarks.StoreReadBenchmark org.springframework.boot.loader.launch.PropertiesLauncher
+ * [--hours=6,24] [--series=100000] [--calls=20] [--heap=1g] [--repo=.]}
+ */
+public final class StoreReadBenchmark {
+
+	private static final long FIVE_MINUTES = Duration.ofMinutes(5).toMillis();
+
+	private StoreReadBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Options options = Options.parse(args);
+		int series = Integer.parseInt(options.get("series", "100000"));
+		int calls = Integer.parseInt(options.get("calls", "20"));
+		String heap = options.get("heap", "1g");
+		Path repo = Path.of(options.get("repo", ".")).toAbsolutePath().normalize();
+		System.out.printf("# Store read benchmark, %s: %,d series at a 15 s step, api-server heap %s, %d cores%n",
+				Instant.now(), series, heap, Runtime.getRuntime().availableProcessors());
+		List<String> restarts = new ArrayList<>();
+		List<String> ranges = new ArrayList<>();
+		for (String hours : options.get("hours", "6,24").split(",")) {
+			measure(Integer.parseInt(hours.trim()), series, calls, heap, repo, restarts, ranges);
+		}
+		System.out.println();
+		System.out.println("| Store | samples | on disk, MiB | fill s | blocks | restart | until healthy s | until LATEST answers s"
+				+ " | of which the store's opening (its log) |");
+		System.out.println("|---|---|---|---|---|---|---|---|---|");
+		restarts.forEach(System.out::println);
+		System.out.println();
+		System.out.println("| Store | 5 min of 1,000 series at | samples | p50 ms | p90 ms | max ms (the first call) |");
+		System.out.println("|---|---|---|---|---|---|");
+		ranges.forEach(System.out::println);
+	}
+
+	private static void measure(int hours, int seriesCount, int calls, String heap, Path repo, List<String> restarts,
+			List<String> ranges) throws Exception {
+		Path workDir = Files.createTempDirectory("relay-store-read-bench-");
+		try {
+			StorageWorkload workload = StorageWorkload.WIDE;
+			int steps = (int) (Duration.ofHours(hours).toMillis() / StorageWorkload.STEP.toMillis());
+			long start = System.currentTimeMillis() - Duration.ofHours(hours + 1).toMillis();
+			Path store = workDir.resolve("graceful");
+			long filling = System.nanoTime();
+			int blocks;
+			try (Tsdb tsdb = Tsdb.open(TsdbOptions.defaults(store), Clock.systemUTC())) {
+				EngineFeeder feeder = new EngineFeeder(tsdb);
+				SampleGenerator generator = new SampleGenerator(workload, seriesCount, steps + 40, start, 1);
+				for (int step = 0; step < steps; step++) {
+					feeder.append(generator.nextStep(2000));
+				}
+				feeder.awaitAll();
+				tsdb.compactNow();
+				// A running api-server checkpoints every 10 minutes (checkpoint-interval): the most a
+				// restart after a crash replays is the ten minutes after the last checkpoint.
+				tsdb.checkpointNow();
+				for (int step = 0; step < 40; step++) {
+					feeder.append(generator.nextStep(2000));
+				}
+				feeder.awaitAll();
+				blocks = tsdb.blocks().size();
+				copy(store, workDir.resolve("killed"));
+			}
+			double fillSeconds = (System.nanoTime() - filling) / 1e9;
+			long samples = (long) seriesCount * (steps + 40);
+			String label = hours + " h";
+			String size = String.format("%,.0f", StoreFiles.bytes(store) / 1048576.0);
+			long end = start + StorageWorkload.STEP.toMillis() * (steps + 39);
+			try (SystemUnderTest sut = SystemUnderTest.apiServersOnly(List.of("-Xms" + heap, "-Xmx" + heap))) {
+				for (String name : List.of("graceful", "killed")) {
+					int grpcPort = FreePorts.next();
+					long starting = System.nanoTime();
+					sut.startApiServer(name, repo, workDir, FreePorts.next(), grpcPort, List.of());
+					double healthy = (System.nanoTime() - starting) / 1e9;
+					ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort)
+						.usePlaintext()
+						.maxInboundMessageSize(64 << 20)
+						.build();
+					try {
+						latest(channel);
+						double serving = (System.nanoTime() - starting) / 1e9;
+						restarts.add(String.format("| %s | %,d | %s | %.0f | %d | %s | %.1f | %.1f | %s |", label, samples,
+								size, fillSeconds, blocks, name.equals("graceful") ? "after SIGTERM (checkpoint at close)"
+										: "after SIGKILL (10 min of log to replay)", healthy, serving,
+								storeOpened(sut.tail(name, 400))));
+						if (name.equals("graceful")) {
+							ranges.add(range(label, "newest (head)", channel, end - FIVE_MINUTES, end, calls));
+							long middle = start + (end - start) / 2;
+							ranges.add(range(label, "middle (blocks)", channel, middle, middle + FIVE_MINUTES, calls));
+							ranges.add(range(label, "oldest (first block)", channel, start, start + FIVE_MINUTES, calls));
+						}
+					}
+					finally {
+						channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+					}
+					sut.stop(name);
+				}
+			}
+		}
+		finally {
+			RemoteWriteBenchmark.deleteRecursively(workDir);
+		}
+	}
+
+	/** What the engine's own log line says of its opening: how long, and how long replaying its log took. */
+	private static String storeOpened(String log) {
+		java.util.regex.Matcher opened = java.util.regex.Pattern
+			.compile("(\\d+) series in the head, (\\d+) log records replayed in (\\d+) ms, opened in (\\d+) ms")
+			.matcher(log);
+		return opened.find() ? String.format("%.1f s (%s log records in %.1f s)", Long.parseLong(opened.group(4)) / 1e3,
+				opened.group(2), Long.parseLong(opened.group(3)) / 1e3) : "-";
+	}
+
+	private static void latest(ManagedChannel channel) {
+		Iterator<MetricsBatch> batches = PrometheusServiceGrpc.newBlockingStub(channel)
+			.withDeadlineAfter(60, TimeUnit.SECONDS)
+			.getMetricsBatches(GetMetricsRequest.newBuilder()
+				.addMatchers(LabelMatcher.newBuilder().setName("__name__").setValue("bench_metric_7"))
+				.build());
+		long series = 0;
+		while (batches.hasNext()) {
+			series += batches.next().getTimeSeriesCount();
+		}
+		if (series == 0) {
+			throw new IllegalStateException("LATEST returned no series");
+		}
+	}
+
+	/** Times {@code calls} RANGE calls for [from, to]; one results row. */
+	private static String range(String store, String where, ManagedChannel channel, long from, long to, int calls) {
+		long[] nanos = new long[calls];
+		long first = 0;
+		long samples = 0;
+		for (int call = 0; call < calls; call++) {
+			long started = System.nanoTime();
+			Iterator<MetricsBatch> batches = PrometheusServiceGrpc.newBlockingStub(channel)
+				.withDeadlineAfter(60, TimeUnit.SECONDS)
+				.getMetricsBatches(GetMetricsRequest.newBuilder()
+					.setMode(ReadMode.RANGE)
+					.setStartTimestampMs(from)
+					.setEndTimestampMs(to)
+					.addMatchers(LabelMatcher.newBuilder()
+						.setName("__name__")
+						.setValue("bench_metric_(7|8)")
+						.setType(LabelMatcher.Type.RE))
+					.build());
+			long read = 0;
+			while (batches.hasNext()) {
+				for (TimeSeries series : batches.next().getTimeSeriesList()) {
+					read += series.getSamplesCount();
+				}
+			}
+			nanos[call] = System.nanoTime() - started;
+			if (call == 0) {
+				first = nanos[call];
+			}
+			samples = read;
+		}
+		Arrays.sort(nanos);
+		return String.format("| %s | %s | %,d | %.1f | %.1f | %.1f (%.1f) |", store, where, samples,
+				nanos[calls / 2] / 1e6, nanos[calls * 9 / 10] / 1e6, nanos[calls - 1] / 1e6, first / 1e6);
+	}
+
+	private static void copy(Path from, Path to) throws Exception {
+		try (var walk = Files.walk(from)) {
+			for (Path each : walk.toList()) {
+				Path target = to.resolve(from.relativize(each).toString());
+				if (Files.isSymbolicLink(each)) {
+					Files.createSymbolicLink(target, Files.readSymbolicLink(each));
+				}
+				else if (Files.isDirectory(each)) {
+					Files.createDirectories(target);
+				}
+				else if (!each.getFileName().toString().equals(".lock")) {
+					Files.copy(each, target);
+				}
+			}
+		}
+	}
+
+}
