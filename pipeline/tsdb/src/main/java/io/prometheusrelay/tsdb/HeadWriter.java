@@ -70,8 +70,11 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 
 	private final Clock clock;
 
+	private final Backfill backfill;
+
 	HeadWriter(TsdbOptions options, Head head, SegmentedLog wal, BatchIndex batches, TsdbMetrics metrics,
-			Clock clock) {
+			Clock clock, Backfill backfill) {
+		this.backfill = backfill;
 		this.options = options;
 		this.clock = clock;
 		this.head = head;
@@ -229,6 +232,7 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 				}
 			}
 			batch.metadata().forEach(this.head::putMetadata);
+			this.backfill.appended(batch.minTime(), samples);
 			if (!batch.id().isNone()) {
 				this.batches.addToHead(stored.get(b));
 			}

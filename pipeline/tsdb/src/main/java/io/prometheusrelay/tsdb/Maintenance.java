@@ -80,9 +80,17 @@ final class Maintenance {
 
 	private final Retention retention;
 
+	private final Backfill backfill;
+
+	/** Time between rounds, and how long old samples must stop coming before they are cut. */
+	private final Duration interval;
+
 	Maintenance(TsdbOptions options, Head head, SegmentedLog wal, Path walDir, BlockSet blocks, BatchIndex batches,
-			HeadWriter writer, Compactor compactor, TsdbMetrics metrics, RetentionFloor floor) {
+			HeadWriter writer, Compactor compactor, TsdbMetrics metrics, RetentionFloor floor, Backfill backfill,
+			Duration interval) {
 		this.options = options;
+		this.backfill = backfill;
+		this.interval = interval;
 		this.head = head;
 		this.wal = wal;
 		this.walDir = walDir;
@@ -96,14 +104,20 @@ final class Maintenance {
 		this.retention = new Retention(options, head, wal, blocks, metrics, floor);
 	}
 
-	/** Runs a round every {@code interval}. */
-	void start(Duration interval) {
-		this.thread.scheduleWithFixedDelay(this::run, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+	/** Runs a round every {@link #interval}. */
+	void start() {
+		this.thread.scheduleWithFixedDelay(() -> run(false), this.interval.toMillis(), this.interval.toMillis(),
+				TimeUnit.MILLISECONDS);
 	}
 
 	/** Runs a round now, and waits for it. */
 	void runNow() {
-		await(this.thread.submit(this::run));
+		await(this.thread.submit(() -> run(true)));
+	}
+
+	/** Runs a round as the schedule does, and waits for it. */
+	void round() {
+		await(this.thread.submit(() -> run(false)));
 	}
 
 	/** Checkpoints now, and waits for it. */
@@ -151,10 +165,13 @@ final class Maintenance {
 		}
 	}
 
-	/** One round of everything; failures are logged and counted, and the next round tries again. */
-	void run() {
+	/**
+	 * One round of everything; failures are logged and counted, and the next round tries again. With
+	 * {@code now}, old samples are cut whether or not they are due.
+	 */
+	void run(boolean now) {
 		try {
-			boolean cut = compactHead();
+			boolean cut = compactHead(now);
 			if (cut || this.checkpoints.due()) {
 				this.checkpoints.write();
 			}
@@ -170,30 +187,52 @@ final class Maintenance {
 		}
 	}
 
-	/** Cuts blocks from the head while it spans more than one and a half block ranges; true if it cut any. */
-	boolean compactHead() throws IOException {
+	/**
+	 * Cuts into blocks the ranges of the head that end at least half a range before its newest
+	 * sample; ranges that have a block already (old samples, {@link Backfill}) only with a new range,
+	 * when their samples are due, or {@code now}. True if it cut any.
+	 */
+	boolean compactHead(boolean now) throws IOException {
 		long range = this.options.blockRange().toMillis();
-		boolean cut = false;
-		for (int i = 0; i < MAX_CUTS_PER_RUN; i++) {
-			long min = this.head.minTime();
-			long max = this.head.maxTime();
-			if (min == Long.MAX_VALUE) {
-				break;
-			}
-			long mint = Math.floorDiv(min, range) * range;
-			long maxt = mint + range;
-			if (maxt > max - range / 2) {
-				break;
-			}
-			cutBlock(mint, maxt);
-			cut = true;
+		long min = this.head.minTime();
+		long max = this.head.maxTime();
+		if (min == Long.MAX_VALUE) {
+			return false;
 		}
+		this.backfill.blocksEnd(blocksEnd());
+		long firstNew = Math.max(Math.floorDiv(min, range) * range, this.backfill.blocksEnd());
+		boolean newRangeDue = firstNew + range <= max - range / 2;
+		boolean cutOld = now || newRangeDue || this.backfill.due(this.interval);
+		boolean cut = false;
+		int cuts = 0;
+		for (long mint = Math.floorDiv(min, range) * range; mint + range <= max - range / 2
+				&& cuts < MAX_CUTS_PER_RUN; mint += range) {
+			boolean old = mint + range <= this.backfill.blocksEnd();
+			if ((!old || cutOld) && cutBlock(mint, mint + range)) {
+				cut = true;
+				cuts++;
+			}
+		}
+		if (cutOld) {
+			this.backfill.cut();
+		}
+		this.backfill.blocksEnd(blocksEnd());
 		return cut;
 	}
 
-	private void cutBlock(long mint, long maxt) throws IOException {
+	/** The end (exclusive) of the newest block's range. */
+	private long blocksEnd() {
+		long newest = this.blocks.maxTime();
+		return (newest == Long.MIN_VALUE) ? Long.MIN_VALUE : newest + 1;
+	}
+
+	/** Cuts [mint, maxt) from the head into a block; false when the head holds nothing in it. */
+	private boolean cutBlock(long mint, long maxt) throws IOException {
 		long start = System.nanoTime();
 		List<CompactionSnapshot> snapshots = this.head.snapshotForBlock(mint, maxt);
+		if (snapshots.isEmpty()) {
+			return false;
+		}
 		Map<BatchId, StoredBatch> moving = this.batches.headBatchesBefore(maxt);
 		BlockMeta meta;
 		try {
@@ -215,6 +254,7 @@ final class Maintenance {
 		snapshots.forEach(CompactionSnapshot::release);
 		this.writer.call(this.head::removeEmptySeries);
 		this.metrics.compactionNanos.add(System.nanoTime() - start);
+		return meta != null;
 	}
 
 	/** Merges blocks while the planner finds blocks to merge. */

@@ -96,18 +96,22 @@ public final class Tsdb implements AutoCloseable {
 					+ " {} batches held", dataDir, this.blocks.blocks().size(), this.head.seriesCount(), records,
 					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
 					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opening), this.batches.size());
-			this.writer = new HeadWriter(options, this.head, this.wal, this.batches, this.metrics, clock);
+			Backfill backfill = new Backfill();
+			long newestBlock = this.blocks.maxTime();
+			backfill.blocksEnd((newestBlock == Long.MIN_VALUE) ? Long.MIN_VALUE : newestBlock + 1);
+			this.writer = new HeadWriter(options, this.head, this.wal, this.batches, this.metrics, clock, backfill);
 			this.committer = new GroupCommitter<>("tsdb-writer", options.maxQueuedAppends(), 512,
 					Duration.ofMillis(100), this.writer);
 			this.maintenance = new Maintenance(options, this.head, this.wal, walDir, this.blocks, this.batches,
-					this.writer, new Compactor(dataDir, clock), this.metrics, this.floor);
+					this.writer, new Compactor(dataDir, clock), this.metrics, this.floor, backfill,
+					maintenanceInterval(options.blockRange()));
 		}
 		catch (IOException | RuntimeException ex) {
 			this.lock.close();
 			throw ex;
 		}
 		this.committer.start();
-		this.maintenance.start(maintenanceInterval(options.blockRange()));
+		this.maintenance.start();
 	}
 
 	private static Duration maintenanceInterval(Duration blockRange) {
@@ -246,6 +250,11 @@ public final class Tsdb implements AutoCloseable {
 	/** Runs the background work now and waits for it: cut, checkpoint, merge, retention. */
 	public void compactNow() {
 		this.maintenance.runNow();
+	}
+
+	/** Runs a round of the background work as its schedule does, and waits for it. For tests. */
+	void maintenanceRound() {
+		this.maintenance.round();
 	}
 
 	/** Checkpoints the head now and waits for it. */

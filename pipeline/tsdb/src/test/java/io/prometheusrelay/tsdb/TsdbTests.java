@@ -172,6 +172,33 @@ class TsdbTests {
 	}
 
 	@Test
+	void oldSamplesTricklingInAreCutOnceTheyStopComingNotBatchByBatch() throws Exception {
+		TsdbOptions options = TsdbOptions.defaults(this.dataDir).withBlockRange(Duration.ofSeconds(2));
+		Labels late = Labels.of("__name__", "late", "instance", "a");
+		try (Tsdb tsdb = Tsdb.open(options, Clock.systemUTC())) {
+			for (int i = 0; i < 100; i++) {
+				tsdb.append(TestBatches.gauges("live", 2, START + 100L * i, i)).get();
+			}
+			tsdb.compactNow();
+			int blocks = tsdb.blocks().size();
+			long cuts = tsdb.metrics().headCompactions.sum();
+			assertThat(blocks).isPositive();
+			// A replica catching up: samples for the first range, which has a block already, batch by batch.
+			for (int i = 0; i < 5; i++) {
+				tsdb.append(TestBatches.of(late, Sample.of(START + 10L * i, i))).get();
+				tsdb.maintenanceRound();
+				assertThat(tsdb.blocks()).as("nothing cut while they keep coming").hasSize(blocks);
+			}
+			// Quiet for longer than a round's interval (a quarter of the range): they are cut, once.
+			Thread.sleep(600);
+			tsdb.maintenanceRound();
+			assertThat(tsdb.metrics().headCompactions.sum()).isEqualTo(cuts + 1);
+			assertThat(TestBatches.readAll(tsdb).get(late)).hasSize(5);
+			assertThat(tsdb.head().series(late)).as("left the head").isNull();
+		}
+	}
+
+	@Test
 	void retentionDeletesTheOldestBlocksByAge() throws Exception {
 		TsdbOptions options = TsdbOptions.defaults(this.dataDir).withRetention(Duration.ofHours(5), Long.MAX_VALUE);
 		try (Tsdb tsdb = Tsdb.open(options, Clock.systemUTC())) {

@@ -36,6 +36,9 @@ final class RangeCopy {
 	/** Time a fetch call covers at most: a long outage is copied in pieces, each with the call deadline. */
 	static final long MAX_FETCH_SPAN_MS = Duration.ofMinutes(15).toMillis();
 
+	/** Lacking batches less than this far apart are copied as one range. */
+	static final long MERGE_GAP_MS = Duration.ofMinutes(1).toMillis();
+
 	/** Messages handed to the store and not stored yet, at most. */
 	private static final int IN_FLIGHT = 8;
 
@@ -58,14 +61,19 @@ final class RangeCopy {
 		this.peer = peer;
 	}
 
-	/** The lacking batches (sorted by oldest sample) merged into ranges wherever their extents overlap or touch. */
+	/**
+	 * The lacking batches (sorted by oldest sample) merged into ranges wherever their extents are less
+	 * than {@value #MERGE_GAP_MS} ms apart: the batches of an outage follow each other by seconds, and
+	 * copying the little between them (which the store keeps once) costs less than a call per batch,
+	 * each of which reads every series of the peer.
+	 */
 	static List<Range> ranges(List<StoredBatch> lacking) {
 		List<Range> ranges = new ArrayList<>();
 		long start = 0;
 		long end = 0;
 		List<StoredBatch> batches = new ArrayList<>();
 		for (StoredBatch batch : lacking) {
-			if (!batches.isEmpty() && batch.minTime() > end + 1) {
+			if (!batches.isEmpty() && batch.minTime() > end + MERGE_GAP_MS) {
 				ranges.add(new Range(start, end, batches));
 				batches = new ArrayList<>();
 			}
