@@ -1,13 +1,9 @@
 package io.prometheusrelay.forwarder.handoff;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -17,8 +13,6 @@ import io.prometheusrelay.log.DataDirectoryLock;
 import io.prometheusrelay.log.GroupCommitter;
 import io.prometheusrelay.log.LogOptions;
 import io.prometheusrelay.log.LogReader;
-import io.prometheusrelay.log.LogRecord;
-import io.prometheusrelay.log.SegmentInfo;
 import io.prometheusrelay.log.SegmentedLog;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -85,11 +79,14 @@ public final class HandoffLog implements AutoCloseable {
 		Files.createDirectories(options.dir());
 		this.lock = DataDirectoryLock.acquire(options.dir(), "forwarder");
 		try {
-			warnOfEarlierFormat(options.dir());
+			HandoffRecovery.warnOfEarlierFormat(options.dir());
 			this.log = SegmentedLog.open(new LogOptions(options.dir(), HandoffLogFormat.MAGIC, HandoffLogFormat.SUFFIX,
 					options.segmentBytes()));
 			metrics.truncations.increment(this.log.recovery().truncatedSegments());
-			this.last = afterWhatTheLogNumbered(recover());
+			HandoffRecovery recovered = HandoffRecovery.run(this.log, this.segments, this.holes);
+			this.last = recovered.last();
+			this.skippedFrom = recovered.skippedFrom();
+			this.skippedThrough = recovered.skippedThrough();
 		}
 		catch (IOException | RuntimeException ex) {
 			this.lock.close();
@@ -103,75 +100,6 @@ public final class HandoffLog implements AutoCloseable {
 
 	public static HandoffLog open(HandoffOptions options, Clock clock, HandoffLogMetrics metrics) throws IOException {
 		return new HandoffLog(options, clock, metrics);
-	}
-
-	/**
-	 * Reads every record's position (not its batch) to learn each segment's first and last batch, and
-	 * the sequences a flipped byte lost; returns the last batch held (or the origin).
-	 */
-	private LoggedBatch recover() {
-		LoggedBatch newest = LoggedBatch.ORIGIN;
-		List<SegmentInfo> infos = this.log.segments();
-		int index = 0;
-		HandoffSegment segment = null;
-		try (LogReader reader = this.log.read(this.log.firstSequence())) {
-			while (reader.hasNext()) {
-				LogRecord record = reader.next();
-				while (record.sequence() > infos.get(index).lastSequence()) {
-					index++;
-					segment = null;
-				}
-				LoggedBatch position = HandoffLogFormat.position(record);
-				long expected;
-				if (segment == null) {
-					segment = new HandoffSegment(infos.get(index).firstSequence(), position.appendedAtMillis());
-					this.segments.put(segment.firstSequence, segment);
-					expected = segment.firstSequence;
-				}
-				else {
-					expected = segment.last.sequence() + 1;
-				}
-				// Records a flipped byte lost, at the start of a segment or inside it.
-				for (long lost = expected; lost < position.sequence(); lost++) {
-					this.holes.add(lost);
-				}
-				segment.last = position;
-				newest = position;
-			}
-		}
-		catch (UncheckedIOException ex) {
-			throw new IllegalStateException("Hand-off log " + this.options.dir() + " cannot be read: " + ex.getMessage(), ex);
-		}
-		if (!this.segments.isEmpty()) {
-			logger.info("Hand-off log {}: {} segments, batches {} to {}", this.options.dir(), this.segments.size(),
-					this.segments.firstKey(), newest.sequence());
-		}
-		return newest;
-	}
-
-	/**
-	 * The log may have numbered past the last batch it holds (a segment a crash left without a
-	 * record, records a flipped byte lost at the end): those sequences are holes, and the next batch
-	 * follows them.
-	 */
-	private LoggedBatch afterWhatTheLogNumbered(LoggedBatch newest) {
-		long next = this.log.nextSequence();
-		if (next <= newest.sequence() + 1) {
-			return newest;
-		}
-		this.skippedFrom = newest.sequence() + 1;
-		this.skippedThrough = next - 1;
-		return new LoggedBatch(next - 1, newest.appendedAtMillis(), newest.bytesThrough(), LoggedBatch.ORIGIN.payload());
-	}
-
-	private static void warnOfEarlierFormat(Path dir) throws IOException {
-		try (DirectoryStream<Path> earlier = Files.newDirectoryStream(dir, "*" + HandoffLogFormat.EARLIER_SUFFIX)) {
-			if (earlier.iterator().hasNext()) {
-				logger.warn("Hand-off log {}: segments of an earlier format (*{}) are not read; catch-up from a peer "
-						+ "api-server brings what they held to a replica that lacks it. Delete them.", dir,
-						HandoffLogFormat.EARLIER_SUFFIX);
-			}
-		}
 	}
 
 	/**
