@@ -66,7 +66,7 @@ final class HeadCheckpoints {
 
 	/** Writes a checkpoint as of a new log segment, then deletes the segments and checkpoints before it. */
 	void write() throws IOException {
-		Checkpoint.Contents contents = this.writer.call(() -> {
+		Checkpoint.Contents contents = this.writer.tasks().call(() -> {
 			try {
 				long sequence = this.wal.roll();
 				List<SeriesState> series = new ArrayList<>(this.head.seriesCount());
@@ -86,7 +86,7 @@ final class HeadCheckpoints {
 			this.metrics.checkpointFailures.increment();
 			throw ex;
 		}
-		this.writer.call(() -> {
+		this.writer.tasks().call(() -> {
 			try {
 				this.wal.deleteBefore(contents.sequence());
 			}

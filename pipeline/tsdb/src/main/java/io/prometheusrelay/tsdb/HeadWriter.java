@@ -6,16 +6,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import io.prometheusrelay.log.GroupCommitter;
 import io.prometheusrelay.log.SegmentedLog;
@@ -38,8 +32,7 @@ import org.slf4j.LoggerFactory;
  * held already, finds or creates their series, writes one log record per batch with one write, forces
  * it per the fsync policy, applies the samples to the head, and only then completes the batches. A
  * series created by a batch whose write failed is written again, labels and all, by the next batch
- * that brings it. Work other threads need done on this thread (removing series, rolling the log for a
- * checkpoint) is queued here as tasks, so that the head's series and the log have one owner.
+ * that brings it. Work other threads need done on this thread is queued in its {@link WriterTasks}.
  */
 final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 
@@ -60,7 +53,7 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 
 	private final WalRecord record = new WalRecord();
 
-	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+	private final WriterTasks tasks = new WriterTasks();
 
 	private final List<Consumer<WriteBatch>> listeners = new CopyOnWriteArrayList<>();
 
@@ -87,32 +80,9 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 	record Pending(WriteBatch batch, boolean relayed, CompletableFuture<AppendResult> done) {
 	}
 
-	/** Runs {@code task} on the writer's thread, between groups. */
-	void submit(Runnable task) {
-		this.tasks.add(task);
-	}
-
-	/** Runs {@code work} on the writer's thread and waits for it (at most a minute). */
-	<T> T call(Supplier<T> work) {
-		CompletableFuture<T> done = new CompletableFuture<>();
-		submit(() -> {
-			try {
-				done.complete(work.get());
-			}
-			catch (RuntimeException ex) {
-				done.completeExceptionally(ex);
-			}
-		});
-		try {
-			return done.get(60, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted waiting for the writer", ex);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("The writer did not run a task: " + ex, ex);
-		}
+	/** Work other threads need done on this writer's thread, between groups. */
+	WriterTasks tasks() {
+		return this.tasks;
 	}
 
 	AutoCloseable onCommit(Consumer<WriteBatch> listener) {
@@ -145,7 +115,7 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 				apply(fresh, series, stored);
 			}
 		}
-		runTasks();
+		this.tasks.runAll();
 	}
 
 	/** Writes the batches' records; false, with every batch failed, if the log refused them. */
@@ -158,12 +128,12 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 			this.record.reset(batch.firstSampleTime());
 			for (int i = 0; i < series.length; i++) {
 				SeriesWrite write = batch.series().get(i);
-				HeadSeries each = this.head.series(write.labels());
+				HeadSeries each = this.head.series(write);
 				if (each == null) {
-					each = this.head.create(write.labels());
+					each = this.head.create(write);
 					this.unlogged.add(each.ref());
 				}
-				if (this.unlogged.contains(each.ref()) && loggedNow.add(each.ref())) {
+				if (!this.unlogged.isEmpty() && this.unlogged.contains(each.ref()) && loggedNow.add(each.ref())) {
 					this.record.series(each.ref(), each.labels());
 				}
 				series[i] = each;
@@ -211,25 +181,35 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 	}
 
 	private void apply(List<Pending> fresh, List<HeadSeries[]> seriesOf, List<StoredBatch> stored) {
+		int[] outcomes = new int[AppendOutcome.values().length];
 		for (int b = 0; b < fresh.size(); b++) {
 			Pending pending = fresh.get(b);
 			WriteBatch batch = pending.batch();
 			HeadSeries[] series = seriesOf.get(b);
 			int samples = 0;
+			long min = Long.MAX_VALUE;
+			long max = Long.MIN_VALUE;
 			for (int i = 0; i < series.length; i++) {
 				SeriesWrite write = batch.series().get(i);
 				for (Sample sample : write.samples()) {
-					count(series[i].append(sample));
-					this.head.appended(sample.timestamp());
+					outcomes[series[i].append(sample).ordinal()]++;
+					min = Math.min(min, sample.timestamp());
+					max = Math.max(max, sample.timestamp());
 					samples++;
 				}
 				for (Exemplar exemplar : write.exemplars()) {
 					series[i].addExemplar(exemplar);
-					this.head.appended(exemplar.timestamp());
+					min = Math.min(min, exemplar.timestamp());
+					max = Math.max(max, exemplar.timestamp());
 				}
 				if (write.createdTimestamp() != 0 && !write.samples().isEmpty()) {
 					series[i].addCreated(write.createdTimestamp(), write.sampleMinTime(), write.sampleMaxTime());
 				}
+			}
+			if (min <= max) {
+				// One update of the head's shared time range per batch, not per sample.
+				this.head.appended(min);
+				this.head.appended(max);
 			}
 			batch.metadata().forEach(this.head::putMetadata);
 			this.backfill.appended(batch.minTime(), samples);
@@ -245,14 +225,7 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 			}
 			pending.done().complete(new AppendResult(false, samples));
 		}
-	}
-
-	private void count(AppendOutcome outcome) {
-		switch (outcome) {
-			case IN_ORDER -> this.metrics.samplesInOrder.increment();
-			case OUT_OF_ORDER -> this.metrics.samplesOutOfOrder.increment();
-			case DUPLICATE -> this.metrics.samplesDuplicate.increment();
-		}
+		this.metrics.samplesAppended(outcomes);
 	}
 
 	private void fsync() throws IOException {
@@ -277,24 +250,12 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 				logger.warn("Write-ahead log {}: interval fsync failed: {}", this.options.dataDir(), ex.getMessage());
 			}
 		}
-		runTasks();
+		this.tasks.runAll();
 	}
 
 	@Override
 	public void refuse(Pending pending) {
 		pending.done().completeExceptionally(new StoreBusyException("the store is closing"));
-	}
-
-	private void runTasks() {
-		Runnable task;
-		while ((task = this.tasks.poll()) != null) {
-			try {
-				task.run();
-			}
-			catch (RuntimeException ex) {
-				logger.error("Writer task failed", ex);
-			}
-		}
 	}
 
 }

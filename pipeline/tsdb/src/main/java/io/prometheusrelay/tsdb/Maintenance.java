@@ -252,7 +252,7 @@ final class Maintenance {
 					meta.stats().numSeries(), meta.stats().numSamples());
 		}
 		snapshots.forEach(CompactionSnapshot::release);
-		this.writer.call(this.head::removeEmptySeries);
+		this.writer.tasks().call(this.head::removeEmptySeries);
 		this.metrics.compactionNanos.add(System.nanoTime() - start);
 		return meta != null;
 	}

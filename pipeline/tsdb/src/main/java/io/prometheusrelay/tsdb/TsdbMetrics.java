@@ -2,6 +2,8 @@ package io.prometheusrelay.tsdb;
 
 import java.util.concurrent.atomic.LongAdder;
 
+import io.prometheusrelay.tsdb.head.AppendOutcome;
+
 /**
  * What the engine counts, for its owner to publish (the api-server binds them as meters). Counters
  * only go up; the gauges are read from the engine itself.
@@ -70,5 +72,12 @@ public final class TsdbMetrics {
 
 	/** Blocks found corrupt: at start, or while read. */
 	public final LongAdder corruptBlocks = new LongAdder();
+
+	/** Counts a group's appended samples, given by {@link AppendOutcome#ordinal()}. */
+	void samplesAppended(int[] byOutcome) {
+		this.samplesInOrder.add(byOutcome[AppendOutcome.IN_ORDER.ordinal()]);
+		this.samplesOutOfOrder.add(byOutcome[AppendOutcome.OUT_OF_ORDER.ordinal()]);
+		this.samplesDuplicate.add(byOutcome[AppendOutcome.DUPLICATE.ordinal()]);
+	}
 
 }

@@ -12,6 +12,7 @@ import io.prometheusrelay.tsdb.model.Exemplar;
 import io.prometheusrelay.tsdb.model.Labels;
 import io.prometheusrelay.tsdb.model.MetricMetadata;
 import io.prometheusrelay.tsdb.model.Sample;
+import io.prometheusrelay.tsdb.model.SeriesKey;
 import io.prometheusrelay.tsdb.model.SeriesWrite;
 import io.prometheusrelay.tsdb.model.WriteBatch;
 import org.jspecify.annotations.Nullable;
@@ -43,7 +44,7 @@ public final class WriteRequestDecoder {
 		if (collector.failure != null) {
 			throw collector.failure;
 		}
-		return new WriteBatch(id, collector.series, collector.metadata);
+		return new WriteBatch(id, collector.series, collector.metadata, collector.minTime, collector.maxTime);
 	}
 
 	/** Collects each series and metadata entry as the reader meets them. */
@@ -54,6 +55,11 @@ public final class WriteRequestDecoder {
 		final List<MetricMetadata> metadata = new ArrayList<>();
 
 		@Nullable InvalidProtocolBufferException failure;
+
+		/** The batch's extent, as {@link WriteBatch} computes it, gathered while the series are read. */
+		long minTime = Long.MAX_VALUE;
+
+		long maxTime = Long.MIN_VALUE;
 
 		@Override
 		public void series(EncodedSeries encoded) {
@@ -82,10 +88,26 @@ public final class WriteRequestDecoder {
 			}
 		}
 
-		private static SeriesWrite write(EncodedSeries encoded) throws InvalidProtocolBufferException {
+		private SeriesWrite write(EncodedSeries encoded) throws InvalidProtocolBufferException {
+			List<Sample> samples = samples(encoded);
+			List<Exemplar> exemplars = (encoded.exemplarCount() == 0) ? List.of() : exemplars(encoded);
+			this.minTime = Math.min(this.minTime, encoded.minTimestamp());
+			this.maxTime = Math.max(this.maxTime, encoded.maxTimestamp());
+			if (CanonicalLabels.canKey(encoded)) {
+				// Decoded only if the store does not know the series by this key already.
+				SeriesKey key = new SeriesKey(encoded.buffer(), encoded.labelsOffset(), encoded.labelsLength());
+				return SeriesWrite.keyed(key, CanonicalLabels::decode, samples, exemplars, encoded.createdTimestamp());
+			}
 			Labels.Builder labels = Labels.builder();
 			for (int i = 0; i < encoded.labelCount(); i++) {
 				labels.add(encoded.name(i), encoded.value(i));
+			}
+			return new SeriesWrite(labels.build(), samples, exemplars, encoded.createdTimestamp());
+		}
+
+		private static List<Sample> samples(EncodedSeries encoded) throws InvalidProtocolBufferException {
+			if (encoded.sampleCount() == 1 && encoded.histogramCount() == 0) {
+				return List.of(Sample.of(encoded.sampleTimestamp(0), encoded.sampleValue(0)));
 			}
 			List<Sample> samples = new ArrayList<>(encoded.sampleCount() + encoded.histogramCount());
 			for (int i = 0; i < encoded.sampleCount(); i++) {
@@ -95,12 +117,18 @@ public final class WriteRequestDecoder {
 				samples.add(ProtoModel.histogram(io.prometheusrelay.protocol.remotewrite.Histogram.parseFrom(
 						ByteBuffer.wrap(encoded.buffer(), encoded.histogramOffset(i), encoded.histogramLength(i)))));
 			}
+			return samples;
+		}
+
+		private List<Exemplar> exemplars(EncodedSeries encoded) throws InvalidProtocolBufferException {
 			List<Exemplar> exemplars = new ArrayList<>(encoded.exemplarCount());
 			for (int i = 0; i < encoded.exemplarCount(); i++) {
 				exemplars.add(ProtoModel.exemplar(io.prometheusrelay.protocol.remotewrite.Exemplar.parseFrom(
 						ByteBuffer.wrap(encoded.buffer(), encoded.exemplarOffset(i), encoded.exemplarLength(i)))));
+				this.minTime = Math.min(this.minTime, encoded.exemplarTimestamp(i));
+				this.maxTime = Math.max(this.maxTime, encoded.exemplarTimestamp(i));
 			}
-			return new SeriesWrite(labels.build(), samples, exemplars, encoded.createdTimestamp());
+			return exemplars;
 		}
 
 	}

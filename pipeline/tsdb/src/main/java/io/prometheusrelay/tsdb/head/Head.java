@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +17,20 @@ import io.prometheusrelay.tsdb.index.Postings;
 import io.prometheusrelay.tsdb.model.Labels;
 import io.prometheusrelay.tsdb.model.Matcher;
 import io.prometheusrelay.tsdb.model.MetricMetadata;
+import io.prometheusrelay.tsdb.model.SeriesKey;
+import io.prometheusrelay.tsdb.model.SeriesWrite;
 import io.prometheusrelay.tsdb.query.ChunkSource;
 import io.prometheusrelay.tsdb.query.SeriesChunks;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The series in memory: found by their labels when samples arrive, by their reference when the
- * write-ahead log is replayed, and by postings when they are read. Series are created and removed by
- * one thread, the engine's writer; readers and the compactor work on snapshots of each series.
+ * The series in memory: found by their key or labels when samples arrive, by their reference when
+ * the write-ahead log is replayed, and by postings when they are read. Series are created and removed
+ * by one thread, the engine's writer; readers and the compactor work on snapshots of each series.
+ * <p>
+ * A series is found by its {@link SeriesKey} first: comparing the bytes a batch brings costs far less
+ * than decoding them into labels and comparing those. A series learns its key from the first write
+ * that has one; series replayed from the log have none until then.
  */
 public final class Head implements ChunkSource {
 
@@ -32,6 +39,9 @@ public final class Head implements ChunkSource {
 	private final Map<Labels, HeadSeries> byLabels = new ConcurrentHashMap<>();
 
 	private final Map<Integer, HeadSeries> byRef = new ConcurrentHashMap<>();
+
+	/** Writer thread only. */
+	private final Map<SeriesKey, HeadSeries> byKey = new HashMap<>();
 
 	private final MemPostings postings = new MemPostings();
 
@@ -55,6 +65,36 @@ public final class Head implements ChunkSource {
 	/** The series with these labels, or null. */
 	public @Nullable HeadSeries series(Labels labels) {
 		return this.byLabels.get(labels);
+	}
+
+	/**
+	 * The series {@code write} is for, or null: by its key when it has one, else by its labels. A
+	 * series found by key gives the write its labels. Writer thread only.
+	 */
+	public @Nullable HeadSeries series(SeriesWrite write) {
+		SeriesKey key = write.key();
+		if (key != null) {
+			HeadSeries found = this.byKey.get(key);
+			if (found != null) {
+				write.resolved(found.labels());
+				return found;
+			}
+		}
+		HeadSeries found = this.byLabels.get(write.labels());
+		if (found != null && key != null) {
+			this.byKey.put(key.compact(), found);
+		}
+		return found;
+	}
+
+	/** Creates the series {@code write} is for, under the next reference. Writer thread only. */
+	public HeadSeries create(SeriesWrite write) {
+		HeadSeries series = create(write.labels());
+		SeriesKey key = write.key();
+		if (key != null) {
+			this.byKey.put(key.compact(), series);
+		}
+		return series;
 	}
 
 	public @Nullable HeadSeries series(int ref) {
@@ -219,6 +259,7 @@ public final class Head implements ChunkSource {
 			Set<Integer> removed = new HashSet<>();
 			empty.forEach(series -> removed.add(series.ref()));
 			this.postings.removeIf(removed::contains);
+			this.byKey.values().removeIf(series -> removed.contains(series.ref()));
 		}
 		this.minTime.set(min);
 		return empty.size();

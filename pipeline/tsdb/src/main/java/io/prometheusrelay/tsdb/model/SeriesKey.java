@@ -1,0 +1,91 @@
+package io.prometheusrelay.tsdb.model;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A series' labels as the bytes a caller received them in, used to find the series without decoding
+ * them into {@link Labels}. The engine never reads these bytes: it only compares them. So a caller
+ * must give every series one encoding, the same every time, that no other label set shares (the
+ * api-server gives the canonical {@code labels} fields of a remote-write {@code TimeSeries}, and only
+ * when their names and values are ASCII, whose decoding is one to one).
+ * <p>
+ * A key usually points into a request's buffer; {@link #compact()} makes the copy a head keeps. Its
+ * hash reads eight bytes at a time, because it is computed for every series of every batch.
+ */
+public final class SeriesKey {
+
+	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+			ByteOrder.LITTLE_ENDIAN);
+
+	private static final long MULTIPLIER = 0x9E3779B97F4A7C15L;
+
+	private final byte[] bytes;
+
+	private final int offset;
+
+	private final int length;
+
+	private final int hash;
+
+	/** The key {@code bytes[offset, offset + length)}; the array is kept, not copied. */
+	public SeriesKey(byte[] bytes, int offset, int length) {
+		this.bytes = bytes;
+		this.offset = offset;
+		this.length = length;
+		long h = length * MULTIPLIER;
+		int i = offset;
+		int end = offset + length;
+		for (; i + Long.BYTES <= end; i += Long.BYTES) {
+			long word = (long) LONGS.get(bytes, i);
+			h = Long.rotateLeft(h ^ (word * MULTIPLIER), 29) * MULTIPLIER;
+		}
+		for (; i < end; i++) {
+			h = (h ^ (bytes[i] & 0xFF)) * MULTIPLIER;
+		}
+		h ^= h >>> 32;
+		this.hash = (int) h;
+	}
+
+	public byte[] bytes() {
+		return this.bytes;
+	}
+
+	public int offset() {
+		return this.offset;
+	}
+
+	public int length() {
+		return this.length;
+	}
+
+	/** This key in an array of its own, so that keeping it keeps no request alive. */
+	public SeriesKey compact() {
+		if (this.offset == 0 && this.length == this.bytes.length) {
+			return this;
+		}
+		return new SeriesKey(Arrays.copyOfRange(this.bytes, this.offset, this.offset + this.length), 0, this.length);
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return this == other || (other instanceof SeriesKey key && this.hash == key.hash && this.length == key.length
+				&& Arrays.equals(this.bytes, this.offset, this.offset + this.length, key.bytes, key.offset,
+						key.offset + key.length));
+	}
+
+	@Override
+	public int hashCode() {
+		return this.hash;
+	}
+
+	@Override
+	public String toString() {
+		return "SeriesKey[" + this.length + " bytes]";
+	}
+
+}
