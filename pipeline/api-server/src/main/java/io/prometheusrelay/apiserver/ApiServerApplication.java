@@ -10,7 +10,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** The api-server: relay server -> segment store, with the latest sample of every series in memory. */
+/**
+ * The api-server: relayed batches into its store (the storage engine, Prometheus blocks), read over
+ * gRPC. Its store opens while Spring starts ({@link StoreOpening}).
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class ApiServerApplication {
@@ -22,7 +25,7 @@ public class ApiServerApplication {
 		// With Consul: registered under the name HAProxy resolves (_prometheus-api-server._tcp.service.consul)
 		// with the gRPC port as the service's port, the relay port in metadata, and the check on actuator.
 		// The ports follow the properties; their defaults are PipelinePorts', not repeated here.
-		return PipelineApplications.create(ApiServerApplication.class, "api-server", DEFAULT_HTTP_PORT, Map.of(
+		SpringApplication application = PipelineApplications.create(ApiServerApplication.class, "api-server", DEFAULT_HTTP_PORT, Map.of(
 				"spring.cloud.consul.discovery.service-name", ApiServerProperties.CatchUp.DEFAULT_SERVICE_ID,
 				"spring.cloud.consul.discovery.port", "${relay.api-server.grpc.port:" + PipelinePorts.API_SERVER_GRPC + "}",
 				"spring.cloud.consul.discovery.metadata." + RelayTargets.RELAY_PORT_METADATA,
@@ -32,6 +35,8 @@ public class ApiServerApplication {
 				// HAProxy 2.6 health-checks the servers a server-template fills from DNS in HTTP/2, the gRPC
 				// port's protocol, whatever check-proto says: so actuator speaks h2c as well as HTTP/1.1.
 				"server.http2.enabled", true));
+		application.addListeners(new StoreOpening());
+		return application;
 	}
 
 	public static void main(String[] args) {

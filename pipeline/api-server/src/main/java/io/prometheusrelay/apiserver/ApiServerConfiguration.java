@@ -20,9 +20,11 @@ import io.prometheusrelay.apiserver.intake.StoreBatchHandler;
 import io.prometheusrelay.apiserver.store.StoreMetrics;
 import io.prometheusrelay.pipeline.auth.Credentials;
 import io.prometheusrelay.tsdb.Tsdb;
+import io.prometheusrelay.tsdb.TsdbOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -45,9 +47,13 @@ class ApiServerConfiguration {
 
 	private static final int REPLICA_READS_QUEUED = 16;
 
+	/** The store {@link StoreOpening} opened while the context started, or, without it, opened now. */
 	@Bean(destroyMethod = "close")
-	Tsdb tsdb(ApiServerProperties properties) throws IOException {
-		return Tsdb.open(properties.getStore().toOptions(), Clock.systemUTC());
+	Tsdb tsdb(ApiServerProperties properties, ObjectProvider<StoreOpening> opening) throws IOException {
+		TsdbOptions options = properties.getStore().toOptions();
+		StoreOpening ahead = opening.getIfAvailable();
+		Tsdb tsdb = (ahead != null) ? ahead.take(options) : null;
+		return (tsdb != null) ? tsdb : Tsdb.open(options, Clock.systemUTC());
 	}
 
 	@Bean

@@ -111,15 +111,15 @@ public final class Head implements ChunkSource {
 	 * @throws IllegalStateException if the labels or the reference are taken
 	 */
 	public HeadSeries create(int ref, Labels labels) {
-		HeadSeries series = new HeadSeries(ref, labels, this.blockRange);
-		if (this.byRef.putIfAbsent(ref, series) != null) {
+		if (this.byRef.containsKey(ref)) {
 			throw new IllegalStateException("Series reference " + ref + " is taken");
 		}
-		if (this.byLabels.putIfAbsent(labels, series) != null) {
-			this.byRef.remove(ref);
+		if (this.byLabels.containsKey(labels)) {
 			throw new IllegalStateException("Series " + labels + " exists");
 		}
-		this.postings.add(ref, labels);
+		HeadSeries series = new HeadSeries(ref, this.postings.add(ref, labels), this.blockRange);
+		this.byRef.put(ref, series);
+		this.byLabels.put(series.labels(), series);
 		this.nextRef = Math.max(this.nextRef, ref + 1);
 		return series;
 	}
