@@ -1,5 +1,6 @@
 package io.prometheusrelay.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,8 +19,9 @@ import io.prometheusrelay.tsdb.TsdbOptions;
  * requests (the same series and encoding, {@link RequestBuilder}) decoded as the api-server decodes a
  * relayed batch ({@code WriteRequestDecoder}, batch identity included) and appended to the storage
  * engine, up to 64 in flight. After {@code --warmup-requests}, it reports this JVM's CPU per sample
- * (every thread: decoding, the engine's writer, the collector). Run it under a profiler to see where
- * that goes. Prints one Markdown row.
+ * (every thread: decoding, the engine's writer, the collector), and the heap each series of the head
+ * takes afterwards (after a full collection, the requests dropped; relayed series keep their key).
+ * Run it under a profiler to see where the CPU goes. Prints one Markdown row.
  * <p>
  * Usage: {@code java -Xmx2g -cp tools/benchmarks/target/benchmarks-<version>-exec.jar
  * -Dloader.main=io.prometheusrelay.benchmarks.StoreIngestBenchmark org.springframework.boot.loader.launch.PropertiesLauncher
@@ -36,8 +38,7 @@ public final class StoreIngestBenchmark {
 		int perRequest = Integer.parseInt(options.get("samples-per-request", "2000"));
 		int warmup = Integer.parseInt(options.get("warmup-requests", "1000"));
 		int requests = Integer.parseInt(options.get("requests", "3000"));
-		SeriesSet series = new SeriesSet(seriesCount);
-		RequestBuilder builder = new RequestBuilder(series);
+		RequestBuilder builder = new RequestBuilder(new SeriesSet(seriesCount));
 		int chunks = Math.max(1, seriesCount / perRequest);
 		Path dir = Files.createTempDirectory("relay-store-ingest-bench-");
 		long pid = ProcessHandle.current().pid();
@@ -60,13 +61,19 @@ public final class StoreIngestBenchmark {
 			double seconds = (System.nanoTime() - started) / 1e9;
 			double cpu = ProcessStats.of(pid).minus(before).cpuSeconds();
 			long samples = (long) requests * perRequest;
+			builder = null;
+			System.gc();
+			double heapPerSeries = (double) ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()
+					/ tsdb.headSeries();
+			long samplesPerSeries = (long) (warmup + requests) * perRequest / seriesCount;
 			System.out.printf("# Store ingest benchmark, %s: %,d series, %d samples per request, %,d requests after %,d"
 					+ " to warm up, %d cores%n", Instant.now(), seriesCount, perRequest, requests, warmup,
 					Runtime.getRuntime().availableProcessors());
-			System.out.println("| samples | seconds | samples/s | CPU s | µs of CPU per sample |");
-			System.out.println("|---|---|---|---|---|");
-			System.out.printf("| %,d | %.1f | %,.0f | %.1f | %.2f |%n", samples, seconds, samples / seconds, cpu,
-					cpu / samples * 1e6);
+			System.out.println("| samples | seconds | samples/s | CPU s | µs of CPU per sample | heap per head series"
+					+ " (samples each) |");
+			System.out.println("|---|---|---|---|---|---|");
+			System.out.printf("| %,d | %.1f | %,.0f | %.1f | %.2f | %,.0f B (%d) |%n", samples, seconds,
+					samples / seconds, cpu, cpu / samples * 1e6, heapPerSeries, samplesPerSeries);
 		}
 		finally {
 			RemoteWriteBenchmark.deleteRecursively(dir);
