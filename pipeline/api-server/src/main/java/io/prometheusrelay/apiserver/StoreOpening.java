@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.event.SmartApplicationListener;
@@ -25,7 +26,7 @@ import org.springframework.core.Ordered;
  * 100,000 series, about as long as the JVM and Spring take to start on a small machine; side by side,
  * a restart serves again after the longer of the two, not after their sum. The store bean takes the
  * store from here ({@link #take}); a store that failed to open fails the start as it always did, and
- * one opened for a start that failed is closed.
+ * one that no one took (a start that failed, other options, a store bean made lazily) is closed.
  */
 final class StoreOpening implements SmartApplicationListener {
 
@@ -43,6 +44,7 @@ final class StoreOpening implements SmartApplicationListener {
 	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
 		return ApplicationEnvironmentPreparedEvent.class.isAssignableFrom(eventType)
 				|| ApplicationPreparedEvent.class.isAssignableFrom(eventType)
+				|| ApplicationReadyEvent.class.isAssignableFrom(eventType)
 				|| ApplicationFailedEvent.class.isAssignableFrom(eventType);
 	}
 
@@ -60,16 +62,13 @@ final class StoreOpening implements SmartApplicationListener {
 		else if (event instanceof ApplicationPreparedEvent prepared) {
 			prepared.getApplicationContext().getBeanFactory().registerSingleton(BEAN_NAME, this);
 		}
-		else if (event instanceof ApplicationFailedEvent && this.opening != null && !this.taken) {
-			this.taken = true;
-			this.opening.thenAccept(tsdb -> {
-				try {
-					tsdb.close();
-				}
-				catch (IOException ex) {
-					logger.warn("Store opened for a start that failed did not close: {}", ex.getMessage());
-				}
-			});
+		else if (event instanceof ApplicationFailedEvent) {
+			// Before the start's failure is final, so that the directory's lock is free when it is.
+			closeUntaken(true);
+		}
+		else if (event instanceof ApplicationReadyEvent) {
+			// Started without taking it (the store bean created lazily, say): it opens its own.
+			closeUntaken(false);
 		}
 	}
 
@@ -84,32 +83,39 @@ final class StoreOpening implements SmartApplicationListener {
 		}
 		TsdbOptions chosen = this.options;
 		CompletableFuture<Tsdb> future = new CompletableFuture<>();
+		// Not a daemon: the store's own threads (its writer) take this from the thread that opens it.
 		Thread thread = new Thread(() -> {
 			try {
 				future.complete(Tsdb.open(chosen, Clock.systemUTC()));
 			}
-			catch (IOException | RuntimeException ex) {
+			catch (Throwable ex) {
 				future.completeExceptionally(ex);
+				if (ex instanceof Error error) {
+					throw error;
+				}
 			}
 		}, "store-opening");
-		thread.setDaemon(true);
 		thread.start();
 		this.opening = future;
 	}
 
 	/**
 	 * The store opened ahead, once it is open, if it was opened with {@code expected}; null when it
-	 * was not opened ahead or with other options (then it is closed).
+	 * was not opened ahead, or with other options (it is closed once open, and the caller opens its
+	 * own).
 	 * @throws IOException if it could not be opened
 	 */
 	synchronized @Nullable Tsdb take(TsdbOptions expected) throws IOException {
 		if (this.opening == null || this.taken) {
 			return null;
 		}
+		if (!expected.equals(this.options)) {
+			closeUntaken(true);
+			return null;
+		}
 		this.taken = true;
-		Tsdb tsdb;
 		try {
-			tsdb = this.opening.join();
+			return this.opening.join();
 		}
 		catch (CompletionException ex) {
 			// As Tsdb.open would have thrown it on this thread.
@@ -119,13 +125,35 @@ final class StoreOpening implements SmartApplicationListener {
 			if (ex.getCause() instanceof RuntimeException runtime) {
 				throw runtime;
 			}
+			if (ex.getCause() instanceof Error error) {
+				throw error;
+			}
 			throw ex;
 		}
-		if (!expected.equals(this.options)) {
-			tsdb.close();
-			return null;
+	}
+
+	/** Closes the store opened ahead if no one took it; with {@code wait}, before returning. */
+	private void closeUntaken(boolean wait) {
+		if (this.opening == null || this.taken) {
+			return;
 		}
-		return tsdb;
+		this.taken = true;
+		CompletableFuture<Void> closed = this.opening.thenAccept(tsdb -> {
+			try {
+				tsdb.close();
+			}
+			catch (IOException ex) {
+				logger.warn("Store opened ahead and not used did not close: {}", ex.getMessage());
+			}
+		});
+		if (wait) {
+			try {
+				closed.join();
+			}
+			catch (CompletionException ex) {
+				// It never opened: nothing to close.
+			}
+		}
 	}
 
 }
