@@ -14,8 +14,9 @@ import io.prometheusrelay.tsdb.model.SeriesKey;
 /**
  * The key the {@link WriteRequestDecoder} gives a series, and its decoding: the series' {@code labels}
  * fields in the canonical form {@link EncodedSeries#hasCanonicalLabels()} checks (one run of minimally
- * encoded {@code Label} messages, sorted by name, names unique), every name and value ASCII. Those
- * checks are why decoding cannot fail; the engine decodes only a series it does not know by its key.
+ * encoded {@code Label} messages, sorted by name, names unique), every name and value valid UTF-8.
+ * Those checks are why decoding cannot fail (UTF-8's byte order is its code points' order, which
+ * {@code Labels} checks); the engine decodes only a series it does not know by its key.
  */
 final class CanonicalLabels {
 
@@ -31,24 +32,32 @@ final class CanonicalLabels {
 	private CanonicalLabels() {
 	}
 
-	/** Whether the series' labels can go keyed: canonical, and every name and value ASCII. */
+	/** Whether the series' labels can go keyed: canonical, and every name and value valid UTF-8. */
 	static boolean canKey(EncodedSeries encoded) {
 		if (!encoded.hasCanonicalLabels()) {
 			return false;
 		}
 		// Most label sets are ASCII throughout, framing included; only a label longer than 127 bytes
 		// or a character beyond ASCII sends this to the label by label check.
-		return isAscii(encoded.buffer(), encoded.labelsOffset(), encoded.labelsLength()) || stringsAreAscii(encoded);
+		return isAscii(encoded.buffer(), encoded.labelsOffset(), encoded.labelsLength()) || stringsAreUtf8(encoded);
 	}
 
-	private static boolean stringsAreAscii(EncodedSeries encoded) {
+	/**
+	 * Valid UTF-8 decodes one to one, so that one label set has one key; malformed bytes would not
+	 * (a decoder replaces each with U+FFFD), and go the way of labels decoded at once.
+	 */
+	private static boolean stringsAreUtf8(EncodedSeries encoded) {
 		for (int i = 0; i < encoded.labelCount(); i++) {
-			if (!isAscii(encoded.buffer(), encoded.nameOffset(i), encoded.nameLength(i))
-					|| !isAscii(encoded.buffer(), encoded.valueOffset(i), encoded.valueLength(i))) {
+			if (!isUtf8(encoded.buffer(), encoded.nameOffset(i), encoded.nameLength(i))
+					|| !isUtf8(encoded.buffer(), encoded.valueOffset(i), encoded.valueLength(i))) {
 				return false;
 			}
 		}
 		return true;
+	}
+
+	private static boolean isUtf8(byte[] buf, int offset, int length) {
+		return isAscii(buf, offset, length) || Utf8.isValid(buf, offset, length);
 	}
 
 	private static boolean isAscii(byte[] buf, int offset, int length) {
@@ -112,7 +121,7 @@ final class CanonicalLabels {
 		}
 
 		String string(int length) {
-			String string = new String(this.buf, this.pos, length, StandardCharsets.ISO_8859_1);
+			String string = new String(this.buf, this.pos, length, StandardCharsets.UTF_8);
 			this.pos += length;
 			return string;
 		}

@@ -1,5 +1,6 @@
 package io.prometheusrelay.apiserver.wire;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.google.protobuf.ByteString;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /**
  * A relayed request's series keep their labels encoded, keyed, when Prometheus sent them in canonical
- * form and ASCII; those keys decode to exactly the labels a full decode gives. Anything else is
+ * form and valid UTF-8; those keys decode to exactly the labels a full decode gives. Anything else is
  * decoded at once, and refused at once when it is not a label set.
  */
 class WriteRequestDecoderTests {
@@ -44,12 +45,25 @@ class WriteRequestDecoderTests {
 	}
 
 	@Test
-	void decodesAtOnceLabelsThatAreNotAsciiOrNotSorted() throws Exception {
-		WriteBatch batch = WriteRequestDecoder.decode(
-				request(series("__name__", "température", "job", "a"), series("job", "a", "__name__", "up")));
+	void keysLabelsBeyondAsciiWhenTheyAreValidUtf8() throws Exception {
+		WriteBatch batch = WriteRequestDecoder.decode(request(series("__name__", "température", "job", "温度"),
+				series("__name__", "up", "emoji", "🌡", "z", "é".repeat(100))));
+		assertThat(batch.series()).allSatisfy(write -> assertThat(write.key()).isNotNull());
+		assertThat(batch.series()).extracting(SeriesWrite::labels)
+			.containsExactly(Labels.of("__name__", "température", "job", "温度"),
+					Labels.of("__name__", "up", "emoji", "🌡", "z", "é".repeat(100)));
+	}
+
+	@Test
+	void decodesAtOnceLabelsThatAreNotSortedOrNotValidUtf8() throws Exception {
+		// Protobuf refuses to encode a malformed string: encode a placeholder, then break it.
+		byte[] request = request(series("job", "a", "__name__", "up"), series("__name__", "up", "job", "a#("));
+		int placeholder = indexOf(request, "a#(".getBytes(StandardCharsets.US_ASCII));
+		request[placeholder + 1] = (byte) 0xC3;
+		WriteBatch batch = WriteRequestDecoder.decode(request);
 		assertThat(batch.series()).allSatisfy(write -> assertThat(write.key()).isNull());
 		assertThat(batch.series()).extracting(SeriesWrite::labels)
-			.containsExactly(Labels.of("__name__", "température", "job", "a"), Labels.of("__name__", "up", "job", "a"));
+			.containsExactly(Labels.of("__name__", "up", "job", "a"), Labels.of("__name__", "up", "job", "a\uFFFD("));
 	}
 
 	@Test
@@ -76,6 +90,15 @@ class WriteRequestDecoderTests {
 		WriteBatch batch = WriteRequestDecoder.decode(request.toByteString().toByteArray());
 		assertThat(batch.series().get(0).key()).isNull();
 		assertThat(batch.series().get(0).labels()).isEqualTo(Labels.of("__name__", "up"));
+	}
+
+	private static int indexOf(byte[] bytes, byte[] part) {
+		for (int i = 0; i + part.length <= bytes.length; i++) {
+			if (java.util.Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+				return i;
+			}
+		}
+		throw new AssertionError("Not found");
 	}
 
 	private static SeriesKey key(byte[] request) throws Exception {

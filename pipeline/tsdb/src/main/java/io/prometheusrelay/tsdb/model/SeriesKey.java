@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * them into {@link Labels}. The engine never reads these bytes: it only compares them. So a caller
  * must give every series one encoding, the same every time, that no other label set shares (the
  * api-server gives the canonical {@code labels} fields of a remote-write {@code TimeSeries}, and only
- * when their names and values are ASCII, whose decoding is one to one).
+ * when their names and values are valid UTF-8, whose decoding is one to one).
  * <p>
  * A key usually points into a request's buffer; {@link #compact()} makes the copy a head keeps. Its
  * hash reads eight bytes at a time, because it is computed for every series of every batch.
