@@ -181,12 +181,12 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 	}
 
 	private void apply(List<Pending> fresh, List<HeadSeries[]> seriesOf, List<StoredBatch> stored) {
-		int[] outcomes = new int[AppendOutcome.values().length];
 		for (int b = 0; b < fresh.size(); b++) {
 			Pending pending = fresh.get(b);
 			WriteBatch batch = pending.batch();
 			HeadSeries[] series = seriesOf.get(b);
 			int samples = 0;
+			int[] outcomes = new int[AppendOutcome.values().length];
 			long min = Long.MAX_VALUE;
 			long max = Long.MIN_VALUE;
 			for (int i = 0; i < series.length; i++) {
@@ -223,9 +223,10 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 					listener.accept(batch);
 				}
 			}
+			// Counted before the batch is answered, so that whoever waits for it sees its samples counted.
+			this.metrics.samplesAppended(outcomes);
 			pending.done().complete(new AppendResult(false, samples));
 		}
-		this.metrics.samplesAppended(outcomes);
 	}
 
 	private void fsync() throws IOException {

@@ -73,7 +73,7 @@ public final class TsdbMetrics {
 	/** Blocks found corrupt: at start, or while read. */
 	public final LongAdder corruptBlocks = new LongAdder();
 
-	/** Counts a group's appended samples, given by {@link AppendOutcome#ordinal()}. */
+	/** Counts a batch's appended samples, by {@link AppendOutcome#ordinal()}. */
 	void samplesAppended(int[] byOutcome) {
 		this.samplesInOrder.add(byOutcome[AppendOutcome.IN_ORDER.ordinal()]);
 		this.samplesOutOfOrder.add(byOutcome[AppendOutcome.OUT_OF_ORDER.ordinal()]);
