@@ -65,9 +65,6 @@ public final class SeriesKey {
 
 	/** This key in an array of its own, so that keeping it keeps no request alive. */
 	public SeriesKey compact() {
-		if (this.offset == 0 && this.length == this.bytes.length) {
-			return this;
-		}
 		return new SeriesKey(Arrays.copyOfRange(this.bytes, this.offset, this.offset + this.length), 0, this.length);
 	}
 

@@ -56,12 +56,6 @@ public final class SeriesWrite {
 		return new SeriesWrite(null, key, decoder, samples, exemplars, createdTimestamp);
 	}
 
-	/** A write with decoded labels that also carries their key. */
-	public static SeriesWrite keyed(Labels labels, SeriesKey key, List<Sample> samples, List<Exemplar> exemplars,
-			long createdTimestamp) {
-		return new SeriesWrite(labels, key, null, samples, exemplars, createdTimestamp);
-	}
-
 	public Labels labels() {
 		Labels decoded = this.labels;
 		if (decoded == null) {
