@@ -38,6 +38,9 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 
 	private static final Logger logger = LoggerFactory.getLogger(HeadWriter.class);
 
+	/** Series whose appends {@link #touchAhead} prepares together. */
+	private static final int AHEAD = 16;
+
 	private final TsdbOptions options;
 
 	private final Head head;
@@ -52,6 +55,9 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 	private final Set<Integer> unlogged = new HashSet<>();
 
 	private final WalRecord record = new WalRecord();
+
+	/** What {@link #touchAhead} read, kept only so that the compiler keeps the reads. */
+	private int touched;
 
 	private final WriterTasks tasks = new WriterTasks();
 
@@ -125,10 +131,12 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 		for (Pending pending : fresh) {
 			WriteBatch batch = pending.batch();
 			HeadSeries[] series = new HeadSeries[batch.series().size()];
+			this.head.findByKeys(batch.series(), series);
 			this.record.reset(batch.firstSampleTime());
 			for (int i = 0; i < series.length; i++) {
 				SeriesWrite write = batch.series().get(i);
-				HeadSeries each = this.head.series(write);
+				// One at a time from here: a series created by a write is found by the next write for it.
+				HeadSeries each = (series[i] != null) ? series[i] : this.head.series(write);
 				if (each == null) {
 					each = this.head.create(write);
 					this.unlogged.add(each.ref());
@@ -190,6 +198,9 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 			long min = Long.MAX_VALUE;
 			long max = Long.MIN_VALUE;
 			for (int i = 0; i < series.length; i++) {
+				if (i % AHEAD == 0) {
+					touchAhead(series, i);
+				}
 				SeriesWrite write = batch.series().get(i);
 				for (Sample sample : write.samples()) {
 					outcomes[series[i].append(sample).ordinal()]++;
@@ -227,6 +238,19 @@ final class HeadWriter implements GroupCommitter.Handler<HeadWriter.Pending> {
 			this.metrics.samplesAppended(outcomes);
 			pending.done().complete(new AppendResult(false, samples));
 		}
+	}
+
+	/**
+	 * Loads what the next {@link #AHEAD} appends write before the first of them: each append waits for
+	 * its own series' cache misses one after the other (its lock is a fenced write), but these loads, of
+	 * different series, are in flight together.
+	 */
+	private void touchAhead(HeadSeries[] series, int from) {
+		int sink = 0;
+		for (int i = from; i < Math.min(from + AHEAD, series.length); i++) {
+			sink += series[i].touch();
+		}
+		this.touched += sink;
 	}
 
 	private void fsync() throws IOException {

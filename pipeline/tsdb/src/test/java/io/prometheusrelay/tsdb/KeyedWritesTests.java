@@ -55,6 +55,20 @@ class KeyedWritesTests {
 	}
 
 	@Test
+	void aNewSeriesTwiceInOneBatchIsCreatedOnceAndHoldsBothSamples() throws Exception {
+		Labels up = Labels.of("__name__", "up", "job", "a");
+		Labels down = Labels.of("__name__", "down", "job", "a");
+		try (Tsdb tsdb = open()) {
+			tsdb.append(batch(keyed(up, Sample.of(START, 1)), keyed(down, Sample.of(START, 9)),
+					keyed(up, Sample.of(START + 15_000, 2)))).get();
+			tsdb.append(batch(keyed(up, Sample.of(START + 30_000, 3)))).get();
+			assertThat(tsdb.headSeries()).isEqualTo(2);
+			assertThat(TestBatches.readAll(tsdb).get(up)).hasSize(3);
+			assertThat(this.decodes).as("each series' labels decoded once").hasValue(2);
+		}
+	}
+
+	@Test
 	void aWriteFoundByItsKeyCarriesTheLabelsOfItsSeries() throws Exception {
 		Labels up = Labels.of("__name__", "up", "job", "a");
 		try (Tsdb tsdb = open()) {

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,9 +16,7 @@ import io.prometheusrelay.harness.FreePorts;
 import io.prometheusrelay.protocol.api.GetMetricsRequest;
 import io.prometheusrelay.protocol.api.MetricsBatch;
 import io.prometheusrelay.protocol.api.PrometheusServiceGrpc;
-import io.prometheusrelay.protocol.api.ReadMode;
 import io.prometheusrelay.protocol.remotewrite.LabelMatcher;
-import io.prometheusrelay.protocol.remotewrite.TimeSeries;
 import io.prometheusrelay.tsdb.Tsdb;
 import io.prometheusrelay.tsdb.TsdbOptions;
 
@@ -30,8 +27,11 @@ import io.prometheusrelay.tsdb.TsdbOptions;
  * health answers and a LATEST call returns), once on the store closed gracefully and once on a copy
  * taken while the engine was running (what SIGKILL leaves: every acknowledged batch is in the log);
  * then RANGE calls for 5 minutes of 1,000 series ({@code __name__=~"bench_metric_(7|8)"}) at the
- * store's newest (in the head), middle and oldest, each {@code --calls} times, timed by the client on
- * loopback. Prints Markdown tables.
+ * store's newest (in the head), middle and oldest, each {@code --calls} times, timed on the server
+ * (the api-server's {@code relay_grpc_call_duration_seconds}) and by the client on loopback: the first
+ * call right after the start, the others once the api-server has settled (its start's collections
+ * done) and after as many untimed calls at each place (the compiler's warm-up). Prints Markdown
+ * tables.
  * <p>
  * Usage: {@code java -Xmx4g -cp tools/benchmarks/target/benchmarks-<version>-exec.jar
  * -Dloader.main=io.prometheusrelay.benchmarks.StoreReadBenchmark org.springframework.boot.loader.launch.PropertiesLauncher
@@ -55,8 +55,9 @@ public final class StoreReadBenchmark {
 		warmUpClient(heap, repo);
 		List<String> restarts = new ArrayList<>();
 		List<String> ranges = new ArrayList<>();
+		List<String> firstCalls = new ArrayList<>();
 		for (String hours : options.get("hours", "6,24").split(",")) {
-			measure(Integer.parseInt(hours.trim()), series, calls, heap, repo, restarts, ranges);
+			measure(Integer.parseInt(hours.trim()), series, calls, heap, repo, restarts, ranges, firstCalls);
 		}
 		System.out.println();
 		System.out.println("| Store | samples | on disk, MiB | fill s | blocks | restart | until healthy s | until LATEST answers s"
@@ -64,13 +65,18 @@ public final class StoreReadBenchmark {
 		System.out.println("|---|---|---|---|---|---|---|---|---|");
 		restarts.forEach(System.out::println);
 		System.out.println();
-		System.out.println("| Store | 5 min of 1,000 series at | samples | p50 ms | p90 ms | max ms (the first call) |");
-		System.out.println("|---|---|---|---|---|---|");
+		System.out.println("| Store | first RANGE after the start, newest 5 min (head): samples | server ms | client ms |");
+		System.out.println("|---|---|---|---|");
+		firstCalls.forEach(System.out::println);
+		System.out.println();
+		System.out.println("| Store | 5 min of 1,000 series at | samples | server p50 ms | server p90 ms | server max ms"
+				+ " (the first of these) | client p50 ms | client p90 ms | client max ms (the first of these) |");
+		System.out.println("|---|---|---|---|---|---|---|---|---|");
 		ranges.forEach(System.out::println);
 	}
 
 	private static void measure(int hours, int seriesCount, int calls, String heap, Path repo, List<String> restarts,
-			List<String> ranges) throws Exception {
+			List<String> ranges, List<String> firstCalls) throws Exception {
 		Path workDir = Files.createTempDirectory("relay-store-read-bench-");
 		try {
 			StorageWorkload workload = StorageWorkload.WIDE;
@@ -120,10 +126,13 @@ public final class StoreReadBenchmark {
 										: "after SIGKILL (10 min of log to replay)", healthy, serving,
 								storeOpened(sut.tail(name, 400))));
 						if (name.equals("graceful")) {
-							ranges.add(range(label, "newest (head)", channel, end - FIVE_MINUTES, end, calls));
+							RangeTimings timings = new RangeTimings(sut, name, channel, calls);
+							firstCalls.add(timings.firstCall(label, end - FIVE_MINUTES, end));
+							timings.settle();
+							ranges.add(timings.row(label, "newest (head)", end - FIVE_MINUTES, end));
 							long middle = start + (end - start) / 2;
-							ranges.add(range(label, "middle (blocks)", channel, middle, middle + FIVE_MINUTES, calls));
-							ranges.add(range(label, "oldest (first block)", channel, start, start + FIVE_MINUTES, calls));
+							ranges.add(timings.row(label, "middle (blocks)", middle, middle + FIVE_MINUTES));
+							ranges.add(timings.row(label, "oldest (first block)", start, start + FIVE_MINUTES));
 						}
 					}
 					finally {
@@ -190,41 +199,6 @@ public final class StoreReadBenchmark {
 		finally {
 			RemoteWriteBenchmark.deleteRecursively(workDir);
 		}
-	}
-
-	/** Times {@code calls} RANGE calls for [from, to]; one results row. */
-	private static String range(String store, String where, ManagedChannel channel, long from, long to, int calls) {
-		long[] nanos = new long[calls];
-		long first = 0;
-		long samples = 0;
-		for (int call = 0; call < calls; call++) {
-			long started = System.nanoTime();
-			Iterator<MetricsBatch> batches = PrometheusServiceGrpc.newBlockingStub(channel)
-				.withDeadlineAfter(60, TimeUnit.SECONDS)
-				.getMetricsBatches(GetMetricsRequest.newBuilder()
-					.setMode(ReadMode.RANGE)
-					.setStartTimestampMs(from)
-					.setEndTimestampMs(to)
-					.addMatchers(LabelMatcher.newBuilder()
-						.setName("__name__")
-						.setValue("bench_metric_(7|8)")
-						.setType(LabelMatcher.Type.RE))
-					.build());
-			long read = 0;
-			while (batches.hasNext()) {
-				for (TimeSeries series : batches.next().getTimeSeriesList()) {
-					read += series.getSamplesCount();
-				}
-			}
-			nanos[call] = System.nanoTime() - started;
-			if (call == 0) {
-				first = nanos[call];
-			}
-			samples = read;
-		}
-		Arrays.sort(nanos);
-		return String.format("| %s | %s | %,d | %.1f | %.1f | %.1f (%.1f) |", store, where, samples,
-				nanos[calls / 2] / 1e6, nanos[calls * 9 / 10] / 1e6, nanos[calls - 1] / 1e6, first / 1e6);
 	}
 
 	private static void copy(Path from, Path to) throws Exception {

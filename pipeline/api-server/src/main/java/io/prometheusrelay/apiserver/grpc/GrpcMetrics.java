@@ -1,13 +1,20 @@
 package io.prometheusrelay.apiserver.grpc;
 
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.prometheusrelay.protocol.api.ReadMode;
 
 /** Meters of the read API, per method. The calls count; binding exposes the counts. */
 final class GrpcMetrics implements MeterBinder {
@@ -63,6 +70,9 @@ final class GrpcMetrics implements MeterBinder {
 
 		private final LongAdder bytes = new LongAdder();
 
+		/** Call durations by mode, once bound. */
+		private volatile Map<ReadMode, Timer> durations = Map.of();
+
 		MethodMetrics(String method) {
 			this.method = method;
 		}
@@ -83,6 +93,18 @@ final class GrpcMetrics implements MeterBinder {
 				.baseUnit(BaseUnits.BYTES)
 				.description("Message bytes handed to the transport")
 				.register(registry);
+			Map<ReadMode, Timer> timers = new EnumMap<>(ReadMode.class);
+			for (ReadMode mode : new ReadMode[] { ReadMode.LATEST, ReadMode.RANGE, ReadMode.FOLLOW }) {
+				timers.put(mode, Timer.builder("relay.grpc.call.duration")
+					.tag("method", this.method)
+					.tag("mode", mode.name().toLowerCase(Locale.ROOT))
+					.description("Calls from their arrival to their end (completed, failed or cancelled), by mode")
+					.publishPercentileHistogram()
+					.minimumExpectedValue(Duration.ofMillis(1))
+					.maximumExpectedValue(Duration.ofMinutes(1))
+					.register(registry));
+			}
+			this.durations = timers;
 		}
 
 		private void counter(MeterRegistry registry, String name, LongAdder count, String description) {
@@ -107,8 +129,13 @@ final class GrpcMetrics implements MeterBinder {
 			this.cancelled.increment();
 		}
 
-		void ended() {
+		/** A call of {@code mode} that arrived at {@code arrivedNanos} ({@link System#nanoTime()}) ended. */
+		void ended(ReadMode mode, long arrivedNanos) {
 			this.active.decrementAndGet();
+			Timer duration = this.durations.get(mode);
+			if (duration != null) {
+				duration.record(System.nanoTime() - arrivedNanos, TimeUnit.NANOSECONDS);
+			}
 		}
 
 	}

@@ -126,6 +126,7 @@ public final class PrometheusGrpcService {
 	}
 
 	private void stream(GetMetricsRequest request, StreamObserver<EncodedMessage> observer, boolean batched) {
+		long arrived = System.nanoTime();
 		if (activeCalls() >= this.limits.maxConcurrentCalls()) {
 			this.metrics.exhausted();
 			observer.onError(Status.RESOURCE_EXHAUSTED
@@ -155,8 +156,8 @@ public final class PrometheusGrpcService {
 				? MessageSource.batched(series, this.limits.maxBatchSeries(), this.limits.maxBatchBytes())
 				: MessageSource.single(series);
 		new StreamingCall((ServerCallStreamObserver<EncodedMessage>) observer, messages,
-				batched ? this.metrics.getMetricsBatches : this.metrics.getMetrics, this.wakeUps,
-				drains(request, selector))
+				batched ? this.metrics.getMetricsBatches : this.metrics.getMetrics, request.getMode(), arrived,
+				this.wakeUps, drains(request, selector))
 			.start();
 	}
 

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.prometheusrelay.protocol.api.ReadMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,11 @@ final class StreamingCall {
 
 	private final GrpcMetrics.MethodMetrics metrics;
 
+	private final ReadMode mode;
+
+	/** When the call arrived ({@link System#nanoTime()}), for its duration. */
+	private final long arrivedNanos;
+
 	private final AtomicInteger wip = new AtomicInteger();
 
 	private final AtomicBoolean ended = new AtomicBoolean();
@@ -44,10 +50,12 @@ final class StreamingCall {
 	private final Executor drains;
 
 	StreamingCall(ServerCallStreamObserver<EncodedMessage> call, MessageSource messages,
-			GrpcMetrics.MethodMetrics metrics, Executor wakeUps, Executor drains) {
+			GrpcMetrics.MethodMetrics metrics, ReadMode mode, long arrivedNanos, Executor wakeUps, Executor drains) {
 		this.call = call;
 		this.messages = messages;
 		this.metrics = metrics;
+		this.mode = mode;
+		this.arrivedNanos = arrivedNanos;
 		this.wakeUps = wakeUps;
 		this.drains = drains;
 	}
@@ -114,7 +122,7 @@ final class StreamingCall {
 			return false;
 		}
 		this.messages.close();
-		this.metrics.ended();
+		this.metrics.ended(this.mode, this.arrivedNanos);
 		return true;
 	}
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheusrelay.apiserver.query.Selector;
 import io.prometheusrelay.apiserver.wire.WriteRequestDecoder;
@@ -100,6 +101,21 @@ class GrpcReadModesTests extends GrpcServiceTestBase {
 		rangeStore.close();
 		Tsdb restarted = this.closeables.add(Tsdb.open(options, Clock.systemUTC()));
 		assertThat(rangeTimestamps(restarted, request)).isEqualTo(expected);
+	}
+
+	@Test
+	void recordsEachCallsDurationUnderItsMethodAndMode() {
+		read(request());
+		read(request().toBuilder().setMode(ReadMode.RANGE).setStartTimestampMs(0).setEndTimestampMs(1500).build());
+		read(request().toBuilder().setMode(ReadMode.RANGE).setStartTimestampMs(0).setEndTimestampMs(1500).build());
+		assertThat(duration("latest").count()).isEqualTo(1);
+		assertThat(duration("range").count()).isEqualTo(2);
+		assertThat(duration("range").totalTime(TimeUnit.NANOSECONDS)).isPositive();
+		assertThat(duration("follow").count()).isZero();
+	}
+
+	private Timer duration(String mode) {
+		return this.registry.get("relay.grpc.call.duration").tag("method", "GetMetrics").tag("mode", mode).timer();
 	}
 
 	@Test

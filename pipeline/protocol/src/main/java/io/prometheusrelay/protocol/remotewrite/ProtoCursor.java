@@ -42,6 +42,10 @@ final class ProtoCursor {
 	}
 
 	long readVarint() throws InvalidProtocolBufferException {
+		// Tags and the lengths of labels are nearly all one byte: take those without the loop.
+		if (this.pos < this.limit && this.buf[this.pos] >= 0) {
+			return this.buf[this.pos++];
+		}
 		long result = 0;
 		for (int shift = 0; shift < 64; shift += 7) {
 			if (this.pos >= this.limit) {

@@ -75,6 +75,12 @@ final class BitWriter {
 		return this.bytes[position] & 0xFF;
 	}
 
+	/** The byte the next bits go into, read only to load its cache line. */
+	int touch() {
+		byte[] current = this.bytes;
+		return current[Math.min(this.length, current.length - 1)];
+	}
+
 	/** Bytes written, the last one perhaps partly. */
 	int length() {
 		return this.length;

@@ -62,6 +62,11 @@ public abstract sealed class ChunkBuilder permits XorChunkBuilder, HistogramChun
 		return new TimedChunk(toChunk(), this.minTime, this.maxTime);
 	}
 
+	/** Reads the fields and the last bytes the next append writes; see {@code HeadSeries.touch()}. */
+	public final int touch() {
+		return this.numSamples + this.out.touch();
+	}
+
 	/** Frees the spare capacity once no more samples will be appended. */
 	public final void trim() {
 		this.out.trim();

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ public final class Head implements ChunkSource {
 	private final Map<Integer, HeadSeries> byRef = new ConcurrentHashMap<>();
 
 	/** Writer thread only. */
-	private final Map<SeriesKey, HeadSeries> byKey = new HashMap<>();
+	private final SeriesKeyTable byKey = new SeriesKeyTable();
 
 	private final MemPostings postings = new MemPostings();
 
@@ -68,8 +67,24 @@ public final class Head implements ChunkSource {
 	}
 
 	/**
+	 * The series of each keyed write of a batch that the head knows by its key, at the same index of
+	 * {@code into}; null elsewhere. A write found is given its series' labels. The whole batch is
+	 * looked up at once so that the table's cache misses overlap ({@link SeriesKeyTable}); what it
+	 * leaves null goes to {@link #series(SeriesWrite)}, one write at a time. Writer thread only.
+	 */
+	public void findByKeys(List<SeriesWrite> writes, @Nullable HeadSeries[] into) {
+		this.byKey.find(writes, into);
+		for (int i = 0; i < writes.size(); i++) {
+			HeadSeries found = into[i];
+			if (found != null) {
+				writes.get(i).resolved(found.labels());
+			}
+		}
+	}
+
+	/**
 	 * The series {@code write} is for, or null: by its key when it has one, else by its labels. A
-	 * series found by key gives the write its labels. Writer thread only.
+	 * series found by its labels learns the write's key. Writer thread only.
 	 */
 	public @Nullable HeadSeries series(SeriesWrite write) {
 		SeriesKey key = write.key();
@@ -82,7 +97,7 @@ public final class Head implements ChunkSource {
 		}
 		HeadSeries found = this.byLabels.get(write.labels());
 		if (found != null && key != null) {
-			this.byKey.put(key.compact(), found);
+			this.byKey.put(key, found);
 		}
 		return found;
 	}
@@ -92,7 +107,7 @@ public final class Head implements ChunkSource {
 		HeadSeries series = create(write.labels());
 		SeriesKey key = write.key();
 		if (key != null) {
-			this.byKey.put(key.compact(), series);
+			this.byKey.put(key, series);
 		}
 		return series;
 	}
@@ -259,7 +274,7 @@ public final class Head implements ChunkSource {
 			Set<Integer> removed = new HashSet<>();
 			empty.forEach(series -> removed.add(series.ref()));
 			this.postings.removeIf(removed::contains);
-			this.byKey.values().removeIf(series -> removed.contains(series.ref()));
+			this.byKey.removeIf(series -> removed.contains(series.ref()));
 		}
 		this.minTime.set(min);
 		return empty.size();

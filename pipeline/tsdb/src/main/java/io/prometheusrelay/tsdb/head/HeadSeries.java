@@ -111,6 +111,16 @@ public final class HeadSeries {
 		return appendOutOfOrder(Sample.of(t, h));
 	}
 
+	/**
+	 * Reads, without the lock, what appending a sample writes (these fields, the open chunk and its last
+	 * bytes), so that a caller can load them for many series before it appends to any. A stale read
+	 * only loads the wrong lines; the value means nothing beyond keeping the reads.
+	 */
+	public int touch() {
+		ChunkBuilder current = this.open;
+		return (current != null) ? current.touch() : this.ref;
+	}
+
 	public AppendOutcome append(Sample sample) {
 		return switch (sample.type()) {
 			case FLOAT -> appendFloat(sample.timestamp(), sample.value());

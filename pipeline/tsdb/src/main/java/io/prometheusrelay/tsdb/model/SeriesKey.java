@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * api-server gives the canonical {@code labels} fields of a remote-write {@code TimeSeries}, and only
  * when their names and values are valid UTF-8, whose decoding is one to one).
  * <p>
- * A key usually points into a request's buffer; {@link #compact()} makes the copy a head keeps. Its
- * hash reads eight bytes at a time, because it is computed for every series of every batch.
+ * A key usually points into a request's buffer; a head keeps a copy of its bytes. Its hash reads
+ * eight bytes at a time, because it is computed for every series of every batch.
  */
 public final class SeriesKey {
 
@@ -61,11 +61,6 @@ public final class SeriesKey {
 
 	public int length() {
 		return this.length;
-	}
-
-	/** This key in an array of its own, so that keeping it keeps no request alive. */
-	public SeriesKey compact() {
-		return new SeriesKey(Arrays.copyOfRange(this.bytes, this.offset, this.offset + this.length), 0, this.length);
 	}
 
 	@Override
