@@ -98,7 +98,7 @@ final class GrpcMetrics implements MeterBinder {
 				timers.put(mode, Timer.builder("relay.grpc.call.duration")
 					.tag("method", this.method)
 					.tag("mode", mode.name().toLowerCase(Locale.ROOT))
-					.description("Calls from their arrival to their end (completed, failed or cancelled), by mode")
+					.description("Streaming calls from their start to their end (completed, failed or cancelled), by mode")
 					.publishPercentileHistogram()
 					.minimumExpectedValue(Duration.ofMillis(1))
 					.maximumExpectedValue(Duration.ofMinutes(1))

@@ -75,10 +75,9 @@ final class BitWriter {
 		return this.bytes[position] & 0xFF;
 	}
 
-	/** The byte the next bits go into, read only to load its cache line. */
+	/** The last byte written, which the next bits go into or follow, read only to load its cache line. */
 	int touch() {
-		byte[] current = this.bytes;
-		return current[Math.min(this.length, current.length - 1)];
+		return this.bytes[Math.max(this.length - 1, 0)];
 	}
 
 	/** Bytes written, the last one perhaps partly. */

@@ -32,8 +32,14 @@ public final class SeriesKey {
 
 	private final int hash;
 
-	/** The key {@code bytes[offset, offset + length)}; the array is kept, not copied. */
+	/**
+	 * The key {@code bytes[offset, offset + length)}; the array is kept, not copied.
+	 * @throws IllegalArgumentException if the key is empty: a label set is never encoded in no bytes
+	 */
 	public SeriesKey(byte[] bytes, int offset, int length) {
+		if (length <= 0) {
+			throw new IllegalArgumentException("A series key has at least one byte");
+		}
 		this.bytes = bytes;
 		this.offset = offset;
 		this.length = length;

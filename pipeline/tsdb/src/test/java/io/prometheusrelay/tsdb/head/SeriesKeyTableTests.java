@@ -13,6 +13,7 @@ import io.prometheusrelay.tsdb.model.SeriesWrite;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The head's table of series by key: found one at a time and a batch at a time, through growth, slot
@@ -102,6 +103,12 @@ class SeriesKeyTableTests {
 			HeadSeries found = this.table.get(key("k" + i));
 			assertThat(found).isSameAs(((i + 1) % 2 == 0) ? null : all.get(i));
 		}
+	}
+
+	@Test
+	void aKeyIsNeverEmpty() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new SeriesKey(new byte[4], 2, 0))
+			.withMessage("A series key has at least one byte");
 	}
 
 	/** Found by brute force: 32-bit hashes of 200,000 keys collide with near certainty. */
