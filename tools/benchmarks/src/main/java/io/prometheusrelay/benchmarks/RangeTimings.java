@@ -37,8 +37,8 @@ final class RangeTimings {
 
 	/** Times {@code calls} RANGE calls for [from, to], after as many untimed ones; one results row. */
 	String row(String store, String where, long from, long to) throws Exception {
-		// Untimed first: measured, the block path's first twenty or so calls ran 3-5 times the server CPU
-		// of the later ones while the compiler compiled it; a server at work has it compiled.
+		// Untimed first: measured without them, seven block calls after the first nineteen used 3-5 times
+		// the server CPU of the others, most likely the compiler at work; a server at work has it compiled.
 		for (int call = 0; call < this.calls; call++) {
 			rangeCall(from, to);
 		}
