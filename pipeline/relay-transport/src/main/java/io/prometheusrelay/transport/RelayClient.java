@@ -20,7 +20,9 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.prometheusrelay.protocol.frame.BatchDigest;
 import io.prometheusrelay.protocol.frame.FrameType;
 import io.prometheusrelay.protocol.frame.RelayFrame;
 import io.prometheusrelay.transport.RelayFrameCodec;
@@ -52,6 +54,9 @@ import reactor.netty.tcp.TcpClient;
 public final class RelayClient implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelayClient.class);
+
+	/** Set on a connection whose peer offered to read frames of version 2. */
+	private static final AttributeKey<Boolean> READS_DIGESTS = AttributeKey.valueOf("relay.readsDigests");
 
 	private final String target;
 
@@ -132,6 +137,16 @@ public final class RelayClient implements AutoCloseable {
 	 * delivered or answered in time
 	 */
 	public Mono<BatchOutcome> send(byte[] writeRequest) {
+		return send(writeRequest, null);
+	}
+
+	/**
+	 * Sends one batch with its digest, so that the peer need not digest it again: in a frame of
+	 * version 2 once the peer has offered to read those (see {@link RelayFrame}), else, and before its
+	 * offer arrives, in version 1 without the digest.
+	 * @see #send(byte[])
+	 */
+	public Mono<BatchOutcome> send(byte[] writeRequest, @Nullable BatchDigest digest) {
 		return Mono.defer(() -> {
 			Connection current = this.connection;
 			if (current == null || current.isDisposed()) {
@@ -144,7 +159,8 @@ public final class RelayClient implements AutoCloseable {
 			long batchId = this.nextBatchId.getAndIncrement();
 			Pending entry = new Pending(current, System.nanoTime());
 			this.pending.put(batchId, entry);
-			RelayFrame frame = RelayFrame.batch(batchId, writeRequest);
+			RelayFrame frame = (digest != null && readsDigests(current)) ? RelayFrame.batch(batchId, writeRequest, digest)
+					: RelayFrame.batch(batchId, writeRequest);
 			ByteBuf encoded = RelayFrameCodec.encode(current.channel().alloc(), frame);
 			try {
 				current.channel().writeAndFlush(encoded).addListener(write -> {
@@ -193,10 +209,14 @@ public final class RelayClient implements AutoCloseable {
 	}
 
 	private Mono<Void> receive(NettyInbound inbound) {
-		return inbound.receiveObject().doOnNext(this::onFrame).then();
+		return inbound.receiveObject().doOnNext(message -> onFrame(message, inbound)).then();
 	}
 
-	private void onFrame(Object message) {
+	private static boolean readsDigests(Connection connection) {
+		return connection.channel().hasAttr(READS_DIGESTS);
+	}
+
+	private void onFrame(Object message, NettyInbound inbound) {
 		if (message instanceof FrameRejected rejected) {
 			logger.warn("Relay to {}: unreadable answer: {}", this.target, rejected.reason());
 			if (rejected.fatal()) {
@@ -217,6 +237,11 @@ public final class RelayClient implements AutoCloseable {
 		else if (frame.type() == FrameType.NACK) {
 			Nack nack = frame.nackPayload();
 			complete(frame.batchId(), BatchOutcome.nack(nack.getReason(), nack.getRetryable()));
+		}
+		else if (frame.offeredVersion() >= RelayFrame.VERSION_WITH_DIGEST) {
+			inbound.withConnection(connection -> connection.channel().attr(READS_DIGESTS).set(Boolean.TRUE));
+			logger.info("Relay to {}: the peer reads relay frames up to version {} (a batch with its digest)",
+					this.target, frame.offeredVersion());
 		}
 	}
 

@@ -1,9 +1,11 @@
 package io.prometheusrelay.transport;
 
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.prometheusrelay.protocol.frame.BatchDigest;
 import io.prometheusrelay.protocol.frame.RelayFrame;
 
 /** Writes frames in the layout documented on {@link RelayFrame}; {@link RelayFrameDecoder} reads them. */
@@ -20,17 +22,25 @@ public final class RelayFrameCodec {
 
 	public static void encode(RelayFrame frame, ByteBuf out) {
 		int start = out.writerIndex();
-		out.writeByte(RelayFrame.VERSION);
+		BatchDigest digest = frame.digest();
+		out.writeByte(frame.version());
 		out.writeByte(frame.type().code());
 		out.writeLong(frame.batchId());
 		out.writeInt(frame.payload().length);
+		if (digest != null) {
+			out.writeLong(digest.high());
+			out.writeLong(digest.low());
+		}
 		out.writeBytes(frame.payload());
 		out.writeInt(checksum(out, start, out.writerIndex() - start));
 	}
 
 	static int checksum(ByteBuf buffer, int index, int length) {
 		CRC32C crc = new CRC32C();
-		crc.update(buffer.nioBuffer(index, length));
+		// Component by component: one NIO buffer over a composite's several would be a copy.
+		for (ByteBuffer part : buffer.nioBuffers(index, length)) {
+			crc.update(part);
+		}
 		return (int) crc.getValue();
 	}
 

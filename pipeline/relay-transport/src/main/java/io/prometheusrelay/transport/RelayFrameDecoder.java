@@ -6,15 +6,17 @@ import java.util.Optional;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.prometheusrelay.protocol.frame.RelayFrame;
+import io.prometheusrelay.protocol.frame.BatchDigest;
 import io.prometheusrelay.protocol.frame.FrameType;
+import io.prometheusrelay.protocol.frame.RelayFrame;
 
 /**
  * Turns the byte stream of one connection into {@link RelayFrame}s, with a hard size limit.
  * <p>
  * A frame over the limit is skipped without being buffered and reported as a {@link FrameRejected}
  * carrying its batch id, so the peer gets a NACK and the connection stays usable; so is a frame
- * whose checksum does not match. An unknown version or frame type means the stream cannot be
+ * whose checksum does not match. Versions 1 and 2 are read (see {@link RelayFrame}). An unknown
+ * version or frame type, or a version 2 frame that is not a BATCH, means the stream cannot be
  * framed any more: a fatal {@link FrameRejected} is emitted and every later byte is dropped, and the
  * owner of the connection closes it.
  */
@@ -31,6 +33,10 @@ public final class RelayFrameDecoder extends ByteToMessageDecoder {
 			throw new IllegalArgumentException("maxFrameBytes too small to hold a frame: " + maxFrameBytes);
 		}
 		this.maxFrameBytes = maxFrameBytes;
+		// A batch spans many socket reads. Merging each read into one buffer copies it, and copies
+		// everything received so far whenever that buffer grows; a composite only links the reads, so
+		// a payload's bytes are copied once, into the frame.
+		setCumulator(COMPOSITE_CUMULATOR);
 	}
 
 	@Override
@@ -50,7 +56,7 @@ public final class RelayFrameDecoder extends ByteToMessageDecoder {
 		while (in.readableBytes() >= RelayFrame.HEADER_BYTES) {
 			int start = in.readerIndex();
 			byte version = in.getByte(start);
-			if (version != RelayFrame.VERSION) {
+			if (version != RelayFrame.VERSION && version != RelayFrame.VERSION_WITH_DIGEST) {
 				reportCorruption(in, out, "unsupported relay frame version " + version);
 				return;
 			}
@@ -59,11 +65,19 @@ public final class RelayFrameDecoder extends ByteToMessageDecoder {
 				reportCorruption(in, out, "unknown relay frame type " + in.getByte(start + 1));
 				return;
 			}
+			if (version == RelayFrame.VERSION_WITH_DIGEST && type.get() != FrameType.BATCH) {
+				reportCorruption(in, out, "a relay frame of version 2 carries a BATCH only, not " + type.get());
+				return;
+			}
 			long batchId = in.getLong(start + 2);
 			long payloadLength = in.getUnsignedInt(start + 10);
-			long frameBytes = RelayFrame.HEADER_BYTES + payloadLength + RelayFrame.TRAILER_BYTES;
-			if (frameBytes > this.maxFrameBytes) {
-				out.add(FrameRejected.oversize(batchId, frameBytes, this.maxFrameBytes));
+			int headerBytes = RelayFrame.HEADER_BYTES + ((version == RelayFrame.VERSION) ? 0 : BatchDigest.BYTES);
+			long frameBytes = headerBytes + payloadLength + RelayFrame.TRAILER_BYTES;
+			// The limit is on the payload and version 1's framing, so that a digest never pushes a
+			// batch the limit was sized for over it.
+			long limitedBytes = RelayFrame.HEADER_BYTES + payloadLength + RelayFrame.TRAILER_BYTES;
+			if (limitedBytes > this.maxFrameBytes) {
+				out.add(FrameRejected.oversize(batchId, limitedBytes, this.maxFrameBytes));
 				int skipped = (int) Math.min(frameBytes, in.readableBytes());
 				in.skipBytes(skipped);
 				this.bytesToSkip = frameBytes - skipped;
@@ -72,15 +86,18 @@ public final class RelayFrameDecoder extends ByteToMessageDecoder {
 			if (in.readableBytes() < frameBytes) {
 				return;
 			}
-			int checkedLength = RelayFrame.HEADER_BYTES + (int) payloadLength;
+			int checkedLength = headerBytes + (int) payloadLength;
 			int expected = in.getInt(start + checkedLength);
 			if (RelayFrameCodec.checksum(in, start, checkedLength) != expected) {
 				out.add(FrameRejected.checksumMismatch(batchId));
 			}
 			else {
 				byte[] payload = new byte[(int) payloadLength];
-				in.getBytes(start + RelayFrame.HEADER_BYTES, payload);
-				out.add(new RelayFrame(type.get(), batchId, payload));
+				in.getBytes(start + headerBytes, payload);
+				BatchDigest digest = (version == RelayFrame.VERSION) ? null
+						: new BatchDigest(in.getLong(start + RelayFrame.HEADER_BYTES),
+								in.getLong(start + RelayFrame.HEADER_BYTES + Long.BYTES));
+				out.add(new RelayFrame(type.get(), batchId, payload, digest));
 			}
 			in.skipBytes((int) frameBytes);
 		}

@@ -31,8 +31,9 @@ import reactor.netty.tcp.TcpServer;
 
 /**
  * The receiving end of a relay hop: decodes frames, hands each batch to a {@link BatchHandler} and
- * answers ACK or NACK with the batch's id, many batches in flight per connection. Heartbeats are
- * echoed. A connection whose byte stream cannot be framed is closed; one bad batch is not.
+ * answers ACK or NACK with the batch's id, many batches in flight per connection. Every connection
+ * starts with a {@link RelayFrame#versionOffer()}; heartbeats are echoed. A connection whose byte
+ * stream cannot be framed is closed; one bad batch is not.
  */
 public final class RelayServer implements AutoCloseable {
 
@@ -139,8 +140,10 @@ public final class RelayServer implements AutoCloseable {
 	}
 
 	private Mono<Void> serve(NettyInbound inbound, NettyOutbound outbound) {
+		// The offer goes first, so that a sender that reads it sends its batches with their digest.
 		return outbound.send(inbound.receiveObject()
 			.flatMap(message -> answer(message, inbound), this.options.maxInFlightPerConnection())
+			.startWith(RelayFrame.versionOffer())
 			.map(frame -> RelayFrameCodec.encode(outbound.alloc(), frame))).then();
 	}
 
@@ -161,7 +164,7 @@ public final class RelayServer implements AutoCloseable {
 			return Mono.just(RelayFrame.nack(frame.batchId(), SHUTTING_DOWN.reason(), true));
 		}
 		this.metrics.inFlight.incrementAndGet();
-		return Mono.defer(() -> this.handler.handle(frame.payload()))
+		return Mono.defer(() -> this.handler.handle(frame.payload(), frame.digest()))
 			.onErrorResume(ex -> {
 				logger.error("Relay server '{}': batch #{} failed in its handler", this.options.name(), frame.batchId(), ex);
 				return Mono.just(BatchOutcome.nack("internal error: " + ex.getClass().getSimpleName(), true));

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.prometheusrelay.protocol.frame.BatchDigest;
 import io.prometheusrelay.protocol.frame.RelayFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,60 @@ class RelayFrameDecoderTests {
 		RelayFrame frame = RelayFrame.batch(3, new byte[payload]);
 		this.channel.writeInbound(encode(frame));
 		assertSameFrame(this.channel.readInbound(), frame);
+	}
+
+	@Test
+	void readsABatchWithItsDigestSplitAcrossReadsAtEveryByte() {
+		BatchDigest digest = BatchDigest.of(new byte[] { 1, 2, 3 });
+		RelayFrame withDigest = RelayFrame.batch(1, new byte[] { 1, 2, 3 }, digest);
+		RelayFrame without = RelayFrame.batch(2, new byte[] { 4 });
+		ByteBuf both = Unpooled.buffer();
+		RelayFrameCodec.encode(withDigest, both);
+		RelayFrameCodec.encode(without, both);
+		assertThat(both.getByte(0)).isEqualTo(RelayFrame.VERSION_WITH_DIGEST);
+		assertThat(both.getByte(withDigest.encodedLength())).isEqualTo(RelayFrame.VERSION);
+		while (both.isReadable()) {
+			this.channel.writeInbound(both.readRetainedSlice(1));
+		}
+		both.release();
+		RelayFrame decoded = this.channel.readInbound();
+		assertSameFrame(decoded, withDigest);
+		assertThat(decoded.digest()).isEqualTo(digest);
+		RelayFrame plain = this.channel.readInbound();
+		assertSameFrame(plain, without);
+		assertThat(plain.digest()).isNull();
+	}
+
+	@Test
+	void countsADigestOutsideTheLimitSoThatABatchSizedForItStillFits() {
+		int payload = 1024 - RelayFrame.HEADER_BYTES - RelayFrame.TRAILER_BYTES;
+		RelayFrame frame = RelayFrame.batch(3, new byte[payload], new BatchDigest(1, 2));
+		this.channel.writeInbound(encode(frame));
+		assertSameFrame(this.channel.readInbound(), frame);
+		this.channel.writeInbound(encode(RelayFrame.batch(4, new byte[payload + 1], new BatchDigest(1, 2))));
+		FrameRejected rejected = this.channel.readInbound();
+		assertThat(rejected.batchId()).isEqualTo(4);
+		assertThat(rejected.fatal()).isFalse();
+	}
+
+	@Test
+	void treatsAVersionTwoFrameThatIsNotABatchAsFatal() {
+		ByteBuf frame = encode(RelayFrame.ack(1));
+		frame.setByte(0, RelayFrame.VERSION_WITH_DIGEST);
+		this.channel.writeInbound(frame);
+		FrameRejected rejected = this.channel.readInbound();
+		assertThat(rejected.fatal()).isTrue();
+		assertThat(rejected.reason()).isEqualTo("a relay frame of version 2 carries a BATCH only, not ACK");
+	}
+
+	@Test
+	void detectsACorruptedDigest() {
+		ByteBuf frame = encode(RelayFrame.batch(5, new byte[] { 1 }, new BatchDigest(1, 2)));
+		frame.setByte(RelayFrame.HEADER_BYTES + 3, 99);
+		this.channel.writeInbound(frame);
+		FrameRejected rejected = this.channel.readInbound();
+		assertThat(rejected.batchId()).isEqualTo(5);
+		assertThat(rejected.retryable()).isTrue();
 	}
 
 	private static ByteBuf encode(RelayFrame frame) {

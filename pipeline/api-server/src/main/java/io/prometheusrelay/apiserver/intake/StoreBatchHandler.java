@@ -3,12 +3,15 @@ package io.prometheusrelay.apiserver.intake;
 import java.io.IOException;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.prometheusrelay.apiserver.wire.BatchIdentity;
 import io.prometheusrelay.apiserver.wire.WriteRequestDecoder;
+import io.prometheusrelay.protocol.frame.BatchDigest;
 import io.prometheusrelay.transport.BatchHandler;
 import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.tsdb.StoreBusyException;
 import io.prometheusrelay.tsdb.Tsdb;
 import io.prometheusrelay.tsdb.model.WriteBatch;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -29,9 +32,19 @@ public final class StoreBatchHandler implements BatchHandler {
 
 	@Override
 	public Mono<BatchOutcome> handle(byte[] writeRequest) {
+		return handle(writeRequest, null);
+	}
+
+	/**
+	 * Stores the batch under the digest its sender sent (the forwarder's, in a frame of version 2),
+	 * or under its own digest when the sender sent none.
+	 */
+	@Override
+	public Mono<BatchOutcome> handle(byte[] writeRequest, @Nullable BatchDigest digest) {
 		WriteBatch batch;
 		try {
-			batch = WriteRequestDecoder.decode(writeRequest);
+			batch = (digest != null) ? WriteRequestDecoder.decode(writeRequest, BatchIdentity.of(digest))
+					: WriteRequestDecoder.decode(writeRequest);
 		}
 		catch (InvalidProtocolBufferException | IllegalArgumentException ex) {
 			logger.warn("Refused a relayed batch that is not a valid remote-write request: {}", ex.getMessage());

@@ -1,35 +1,28 @@
 package io.prometheusrelay.apiserver.wire;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
+import io.prometheusrelay.protocol.frame.BatchDigest;
 import io.prometheusrelay.tsdb.model.BatchId;
 
 /**
- * The identity of a relayed batch: the first 128 bits of the SHA-256 of its payload. Every hop
- * relays a batch byte for byte, so the same batch has the same identity wherever and however often
- * it arrives: retried by Prometheus after a lost answer, replayed by the forwarder's hand-off, or
- * resent after a connection was lost. A cryptographic hash, because a collision would make the
- * store drop a batch it never had, and a sender must not be able to arrange one.
+ * The identity a relayed batch is stored under: its {@link BatchDigest}, the first 128 bits of the
+ * SHA-256 of its payload, whether the forwarder sent it in the frame or the api-server computed it.
+ * Every hop relays a batch byte for byte, so the same batch has the same identity wherever and however
+ * often it arrives: retried by Prometheus after a lost answer, replayed by the forwarder's hand-off, or
+ * resent after a connection was lost.
  */
 public final class BatchIdentity {
-
-	private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("Every Java platform has SHA-256", ex);
-		}
-	});
 
 	private BatchIdentity() {
 	}
 
 	public static BatchId of(byte[] payload) {
-		ByteBuffer digest = ByteBuffer.wrap(SHA_256.get().digest(payload));
-		return new BatchId(digest.getLong(), digest.getLong());
+		return of(BatchDigest.of(payload));
+	}
+
+	public static BatchId of(BatchDigest digest) {
+		return new BatchId(digest.high(), digest.low());
 	}
 
 	/** The 16 bytes a peer's inventory names a batch by. */

@@ -64,6 +64,11 @@ final class CanonicalLabels {
 		long high = 0;
 		int i = offset;
 		int end = offset + length;
+		// Four words a step: one check of the bound for four loads.
+		for (; i + 4 * Long.BYTES <= end; i += 4 * Long.BYTES) {
+			high |= (long) LONGS.get(buf, i) | (long) LONGS.get(buf, i + Long.BYTES)
+					| (long) LONGS.get(buf, i + 2 * Long.BYTES) | (long) LONGS.get(buf, i + 3 * Long.BYTES);
+		}
 		for (; i + Long.BYTES <= end; i += Long.BYTES) {
 			high |= (long) LONGS.get(buf, i);
 		}

@@ -23,6 +23,7 @@ import io.prometheusrelay.forwarder.handoff.HandoffReader;
 import io.prometheusrelay.forwarder.handoff.HandoffSegment;
 import io.prometheusrelay.forwarder.handoff.LoggedBatch;
 import io.prometheusrelay.pipeline.discovery.RelayTargets;
+import io.prometheusrelay.protocol.frame.BatchDigest;
 import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.transport.RelayClient;
 import org.jspecify.annotations.Nullable;
@@ -135,17 +136,18 @@ public final class HandoffDelivery implements AutoCloseable {
 	}
 
 	/**
-	 * Takes one batch from upstream.
+	 * Takes one batch from upstream, with its digest, which goes to every replica with the batch
+	 * while the batch is in memory (one read back from disk goes without: its replica digests it).
 	 * @return ACK once it is logged and the replicas in sync have it (at least one); a retryable NACK
 	 * when no replica is in sync, the log is full, or nobody acknowledged it within the ack wait
 	 */
-	public Mono<BatchOutcome> submit(byte[] payload) {
+	public Mono<BatchOutcome> submit(byte[] payload, BatchDigest digest) {
 		return Mono.defer(() -> {
 			UpstreamAnswer answer = new UpstreamAnswer();
 			if (this.closed) {
 				return Mono.just(BatchOutcome.nack("forwarder is shutting down", true));
 			}
-			this.executor.execute(() -> accept(payload, answer));
+			this.executor.execute(() -> accept(payload, digest, answer));
 			// suppressCancel: the timeout must not cancel the answer it is about to complete itself.
 			return Mono.fromFuture(answer.outcome(), true)
 				.timeout(this.options.ackWait(), Mono.fromSupplier(answer::decideNow));
@@ -157,7 +159,7 @@ public final class HandoffDelivery implements AutoCloseable {
 		return this.status;
 	}
 
-	private void accept(byte[] payload, UpstreamAnswer answer) {
+	private void accept(byte[] payload, BatchDigest digest, UpstreamAnswer answer) {
 		long now = this.clock.millis();
 		long head = this.log.last().sequence();
 		Set<String> inSync = new HashSet<>();
@@ -178,7 +180,7 @@ public final class HandoffDelivery implements AutoCloseable {
 			return;
 		}
 		HandoffAppend append = this.log.append(payload);
-		MemoryTail.Entry entry = new MemoryTail.Entry(append.batch(), answer);
+		MemoryTail.Entry entry = new MemoryTail.Entry(append.batch(), digest, answer);
 		append.written().whenComplete((ignored, failure) -> entry.written = (failure != null) ? -1 : 1);
 		append.durable().whenComplete((ignored, failure) -> {
 			if (failure != null) {
@@ -209,6 +211,7 @@ public final class HandoffDelivery implements AutoCloseable {
 			}
 			MemoryTail.Entry entry = this.tail.get(sequence);
 			LoggedBatch batch;
+			BatchDigest digest = null;
 			UpstreamAnswer answer = null;
 			if (entry != null && entry.failed() || entry == null && this.log.isHole(sequence)) {
 				replica.skip(sequence);
@@ -216,6 +219,7 @@ public final class HandoffDelivery implements AutoCloseable {
 			}
 			if (entry != null) {
 				batch = entry.batch;
+				digest = entry.digest;
 				answer = entry.answer;
 			}
 			else {
@@ -233,13 +237,14 @@ public final class HandoffDelivery implements AutoCloseable {
 				}
 				replica.replayed();
 			}
-			send(replica, client, batch, answer);
+			send(replica, client, batch, digest, answer);
 		}
 	}
 
-	private void send(Replica replica, RelayClient client, LoggedBatch batch, @Nullable UpstreamAnswer answer) {
+	private void send(Replica replica, RelayClient client, LoggedBatch batch, @Nullable BatchDigest digest,
+			@Nullable UpstreamAnswer answer) {
 		replica.sent(batch.sequence());
-		client.send(batch.payload())
+		client.send(batch.payload(), digest)
 			.subscribe(outcome -> onThisThread(() -> answered(replica, batch, answer, outcome)),
 					failure -> onThisThread(() -> failed(replica, batch, answer, failure)));
 	}

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.prometheusrelay.forwarder.handoff.LoggedBatch;
+import io.prometheusrelay.protocol.frame.BatchDigest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,18 +14,22 @@ import org.jspecify.annotations.Nullable;
  */
 final class MemoryTail {
 
-	/** A batch, the answer waiting for its replicas (if any), and whether its write has ended. */
+	/** A batch, its digest, the answer waiting for its replicas (if any), and whether its write has ended. */
 	static final class Entry {
 
 		final LoggedBatch batch;
+
+		/** Computed once for every replica it is sent to; the hand-off log does not keep it. */
+		final BatchDigest digest;
 
 		final @Nullable UpstreamAnswer answer;
 
 		/** 0 while being written, 1 written, -1 failed (a hole). */
 		volatile int written;
 
-		Entry(LoggedBatch batch, @Nullable UpstreamAnswer answer) {
+		Entry(LoggedBatch batch, BatchDigest digest, @Nullable UpstreamAnswer answer) {
 			this.batch = batch;
+			this.digest = digest;
 			this.answer = answer;
 		}
 

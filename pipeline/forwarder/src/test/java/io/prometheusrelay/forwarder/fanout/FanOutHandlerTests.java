@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.prometheusrelay.protocol.frame.BatchDigest;
 import io.prometheusrelay.transport.BatchOutcome;
 import io.prometheusrelay.harness.FreePorts;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,19 @@ class FanOutHandlerTests extends FanOutTestBase {
 		assertThat(first.received()).containsExactly(List.of((byte) 7));
 		assertThat(second.received()).containsExactly(List.of((byte) 7));
 		assertThat(fsyncs()).as("a batch every replica has needs no fsync of the hand-off").isZero();
+	}
+
+	@Test
+	void sendsEachReplicaABatchWithTheDigestTheForwarderComputedOnce() {
+		FakeApiServer first = apiServer();
+		FakeApiServer second = apiServer();
+		FanOutHandler handler = handler(2);
+		send(handler, 0, 10);
+		// The first batches may leave before a replica's offer to read digests arrives; the rest go with one.
+		for (FakeApiServer replica : List.of(first, second)) {
+			assertThat(replica.digests()).isNotEmpty()
+				.allSatisfy((digest, batch) -> assertThat(digest).isEqualTo(BatchDigest.of(payload(batch))));
+		}
 	}
 
 	@Test

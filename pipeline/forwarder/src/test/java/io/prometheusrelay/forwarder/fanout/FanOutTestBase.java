@@ -69,12 +69,16 @@ abstract class FanOutTestBase {
 
 	void send(FanOutHandler handler, int from, int to) {
 		for (List<Byte> batch : batches(from, to)) {
-			byte[] payload = new byte[batch.size()];
-			for (int i = 0; i < payload.length; i++) {
-				payload[i] = batch.get(i);
-			}
-			assertThat(handler.handle(payload).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
+			assertThat(handler.handle(payload(batch)).block(Duration.ofSeconds(5))).isEqualTo(BatchOutcome.ack());
 		}
+	}
+
+	static byte[] payload(List<Byte> batch) {
+		byte[] payload = new byte[batch.size()];
+		for (int i = 0; i < payload.length; i++) {
+			payload[i] = batch.get(i);
+		}
+		return payload;
 	}
 
 	static List<List<Byte>> batches(int from, int to) {

@@ -19,6 +19,11 @@ public final class EncodedSeries {
 
 	private static final int LABEL_FIELD_TAG = (1 << 3) | ProtoCursor.LEN;
 
+	/** A {@code Label}'s name field, 1, and value field, 2, both length-delimited. */
+	private static final byte NAME_TAG = (1 << 3) | ProtoCursor.LEN;
+
+	private static final byte VALUE_TAG = (2 << 3) | ProtoCursor.LEN;
+
 	private byte[] buf;
 
 	private int start;
@@ -87,8 +92,8 @@ public final class EncodedSeries {
 					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
 					int labelStart = cursor.readLengthDelimited();
 					int labelLength = cursor.lengthSince(labelStart);
-					readLabel(buf, labelStart, labelLength);
-					noteLabelEncoding(fieldStart, labelStart, labelLength);
+					boolean shortForm = readLabel(buf, labelStart, labelLength);
+					noteLabelEncoding(fieldStart, labelStart, labelLength, shortForm);
 				}
 				case 2 -> {
 					ProtoCursor.expectWireType(tag, ProtoCursor.LEN);
@@ -117,23 +122,25 @@ public final class EncodedSeries {
 	/**
 	 * Keeps {@link #labelsCanonical} true only while every label field follows the previous one
 	 * directly, is encoded minimally, and sorts after it: then the run of label fields is exactly
-	 * what {@link #canonicalLabels()} would produce.
+	 * what {@link #canonicalLabels()} would produce. A label in the short form is minimal inside by
+	 * what that form is; only its field's tag and length are left to check.
 	 */
-	private void noteLabelEncoding(int fieldStart, int labelStart, int labelLength) {
+	private void noteLabelEncoding(int fieldStart, int labelStart, int labelLength, boolean shortForm) {
 		if (!this.labelsCanonical) {
 			return;
 		}
 		int i = this.labelCount - 1;
 		boolean contiguous = (i == 0) ? (fieldStart == this.start) : (fieldStart == this.labelsEnd);
 		boolean minimal = (this.buf[fieldStart] == LABEL_FIELD_TAG) && labelStart - fieldStart == 1 + varintSize(labelLength)
-				&& labelLength == labelMessageSize(i) && (this.nameLengths[i] == 0 || this.nameOffsets[i] < this.valueOffsets[i]
-						|| this.valueLengths[i] == 0);
+				&& (shortForm || labelLength == labelMessageSize(i) && (this.nameLengths[i] == 0
+						|| this.nameOffsets[i] < this.valueOffsets[i] || this.valueLengths[i] == 0));
 		boolean sorted = (i == 0) || compareNames(i - 1, i) < 0;
 		this.labelsCanonical = contiguous && minimal && sorted;
 		this.labelsEnd = labelStart + labelLength;
 	}
 
-	private void readLabel(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {
+	/** Reads the next label; true if it was in the short form {@link #readTwoShortStrings} reads. */
+	private boolean readLabel(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {
 		if (this.labelCount == this.nameOffsets.length) {
 			int grown = this.labelCount * 2;
 			this.nameOffsets = Arrays.copyOf(this.nameOffsets, grown);
@@ -142,6 +149,9 @@ public final class EncodedSeries {
 			this.valueLengths = Arrays.copyOf(this.valueLengths, grown);
 		}
 		int i = this.labelCount++;
+		if (readTwoShortStrings(buf, offset, length, i)) {
+			return true;
+		}
 		this.nameOffsets[i] = offset;
 		this.nameLengths[i] = 0;
 		this.valueOffsets[i] = offset;
@@ -167,6 +177,32 @@ public final class EncodedSeries {
 				cursor.skipField(tag);
 			}
 		}
+		return false;
+	}
+
+	/**
+	 * Reads label {@code i} if it is a name and then a value, each under 128 bytes and not empty: the
+	 * shape Prometheus sends nearly every label in. Anything else is left to the field by field read.
+	 */
+	private boolean readTwoShortStrings(byte[] buf, int offset, int length, int i) {
+		if (length < 4 || buf[offset] != NAME_TAG) {
+			return false;
+		}
+		int nameLength = buf[offset + 1];
+		int valueTag = offset + 2 + nameLength;
+		// A length byte of 128 or more reads negative: a longer name or value, not this shape.
+		if (nameLength <= 0 || valueTag + 2 > offset + length || buf[valueTag] != VALUE_TAG) {
+			return false;
+		}
+		int valueLength = buf[valueTag + 1];
+		if (valueLength <= 0 || 4 + nameLength + valueLength != length) {
+			return false;
+		}
+		this.nameOffsets[i] = offset + 2;
+		this.nameLengths[i] = nameLength;
+		this.valueOffsets[i] = valueTag + 2;
+		this.valueLengths[i] = valueLength;
+		return true;
 	}
 
 	private void readSample(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {

@@ -96,6 +96,30 @@ class WriteRequestReaderTests {
 		});
 	}
 
+	@Test
+	void readsLabelsOfEveryLengthAroundTheOneByteLengthsAsProtobufDoes() throws Exception {
+		int[] lengths = { 0, 1, 127, 128, 300 };
+		for (int nameLength : lengths) {
+			for (int valueLength : lengths) {
+				String name = "n".repeat(nameLength);
+				String value = "v".repeat(valueLength);
+				TimeSeries series = series(new String[] { "__name__", "up", name, value }, 1, 1);
+				List<String> read = new ArrayList<>();
+				boolean[] canonical = new boolean[1];
+				WriteRequestReader.read(WriteRequest.newBuilder().addTimeseries(series).build().toByteArray(), s -> {
+					for (int i = 0; i < s.labelCount(); i++) {
+						read.add(s.name(i) + "=" + s.value(i));
+					}
+					canonical[0] = s.hasCanonicalLabels();
+				});
+				assertThat(read).as("name of %d bytes, value of %d", nameLength, valueLength)
+					.containsExactly("__name__=up", name + "=" + value);
+				assertThat(canonical[0]).as("name of %d bytes, value of %d", nameLength, valueLength)
+					.isEqualTo(nameLength > 0 && "__name__".compareTo(name) < 0);
+			}
+		}
+	}
+
 	private static boolean canonical(TimeSeries series) throws Exception {
 		boolean[] canonical = new boolean[1];
 		WriteRequestReader.read(WriteRequest.newBuilder().addTimeseries(series).build().toByteArray(),

@@ -43,18 +43,40 @@ public final class SeriesKey {
 		this.bytes = bytes;
 		this.offset = offset;
 		this.length = length;
-		long h = length * MULTIPLIER;
+		this.hash = hash(bytes, offset, length);
+	}
+
+	/**
+	 * Four lanes of eight bytes each: one lane's steps wait for each other's multiplications, four
+	 * lanes' steps do not. Profiled decoding the benchmark's requests (281 bytes per series), hashing
+	 * took half the time it took in one lane.
+	 */
+	private static int hash(byte[] bytes, int offset, int length) {
+		long h0 = length * MULTIPLIER;
+		long h1 = h0 + 1;
+		long h2 = h0 + 2;
+		long h3 = h0 + 3;
 		int i = offset;
 		int end = offset + length;
+		for (; i + 4 * Long.BYTES <= end; i += 4 * Long.BYTES) {
+			h0 = mix(h0, (long) LONGS.get(bytes, i));
+			h1 = mix(h1, (long) LONGS.get(bytes, i + Long.BYTES));
+			h2 = mix(h2, (long) LONGS.get(bytes, i + 2 * Long.BYTES));
+			h3 = mix(h3, (long) LONGS.get(bytes, i + 3 * Long.BYTES));
+		}
 		for (; i + Long.BYTES <= end; i += Long.BYTES) {
-			long word = (long) LONGS.get(bytes, i);
-			h = Long.rotateLeft(h ^ (word * MULTIPLIER), 29) * MULTIPLIER;
+			h0 = mix(h0, (long) LONGS.get(bytes, i));
 		}
 		for (; i < end; i++) {
-			h = (h ^ (bytes[i] & 0xFF)) * MULTIPLIER;
+			h0 = (h0 ^ (bytes[i] & 0xFF)) * MULTIPLIER;
 		}
-		h ^= h >>> 32;
-		this.hash = (int) h;
+		long h = h0 + Long.rotateLeft(h1, 16) + Long.rotateLeft(h2, 32) + Long.rotateLeft(h3, 48);
+		h = (h ^ (h >>> 29)) * MULTIPLIER;
+		return (int) (h ^ (h >>> 32));
+	}
+
+	private static long mix(long h, long word) {
+		return Long.rotateLeft(h ^ (word * MULTIPLIER), 29) * MULTIPLIER;
 	}
 
 	public byte[] bytes() {
