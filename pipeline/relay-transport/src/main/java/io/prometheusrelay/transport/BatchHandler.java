@@ -16,10 +16,19 @@ public interface BatchHandler {
 
 	/**
 	 * Takes one batch with the digest its sender sent, if the sender did (a frame of version 2); a
-	 * handler that needs the digest uses it rather than digesting the batch again.
+	 * handler that {@link #usesDigests() uses digests} takes it rather than digesting the batch again.
 	 */
 	default Mono<BatchOutcome> handle(byte[] writeRequest, @Nullable BatchDigest digest) {
 		return handle(writeRequest);
+	}
+
+	/**
+	 * Whether this handler takes the digests its senders send, so that its relay server offers them
+	 * frames of version 2. A digest is taken as sent, not checked against the batch: only a handler
+	 * whose senders are trusted to digest (the api-server's, behind the forwarder) says yes.
+	 */
+	default boolean usesDigests() {
+		return false;
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.prometheusrelay.transport;
 
-import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 import io.netty.buffer.ByteBuf;
@@ -37,10 +36,7 @@ public final class RelayFrameCodec {
 
 	static int checksum(ByteBuf buffer, int index, int length) {
 		CRC32C crc = new CRC32C();
-		// Component by component: one NIO buffer over a composite's several would be a copy.
-		for (ByteBuffer part : buffer.nioBuffers(index, length)) {
-			crc.update(part);
-		}
+		crc.update(buffer.nioBuffer(index, length));
 		return (int) crc.getValue();
 	}
 

@@ -33,10 +33,6 @@ public final class RelayFrameDecoder extends ByteToMessageDecoder {
 			throw new IllegalArgumentException("maxFrameBytes too small to hold a frame: " + maxFrameBytes);
 		}
 		this.maxFrameBytes = maxFrameBytes;
-		// A batch spans many socket reads. Merging each read into one buffer copies it, and copies
-		// everything received so far whenever that buffer grows; a composite only links the reads, so
-		// a payload's bytes are copied once, into the frame.
-		setCumulator(COMPOSITE_CUMULATOR);
 	}
 
 	@Override

@@ -15,12 +15,14 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.prometheusrelay.protocol.frame.BatchDigest;
 import io.prometheusrelay.protocol.frame.FrameType;
 import io.prometheusrelay.protocol.frame.RelayFrame;
 import io.prometheusrelay.transport.RelayFrameCodec;
 import io.prometheusrelay.transport.RelayFrameDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
@@ -31,8 +33,9 @@ import reactor.netty.tcp.TcpServer;
 
 /**
  * The receiving end of a relay hop: decodes frames, hands each batch to a {@link BatchHandler} and
- * answers ACK or NACK with the batch's id, many batches in flight per connection. Every connection
- * starts with a {@link RelayFrame#versionOffer()}; heartbeats are echoed. A connection whose byte
+ * answers ACK or NACK with the batch's id, many batches in flight per connection. For a handler that
+ * {@link BatchHandler#usesDigests() uses digests}, every connection starts with a
+ * {@link RelayFrame#versionOffer()}; heartbeats are echoed. A connection whose byte
  * stream cannot be framed is closed; one bad batch is not.
  */
 public final class RelayServer implements AutoCloseable {
@@ -140,11 +143,13 @@ public final class RelayServer implements AutoCloseable {
 	}
 
 	private Mono<Void> serve(NettyInbound inbound, NettyOutbound outbound) {
-		// The offer goes first, so that a sender that reads it sends its batches with their digest.
-		return outbound.send(inbound.receiveObject()
-			.flatMap(message -> answer(message, inbound), this.options.maxInFlightPerConnection())
-			.startWith(RelayFrame.versionOffer())
-			.map(frame -> RelayFrameCodec.encode(outbound.alloc(), frame))).then();
+		Flux<RelayFrame> answers = inbound.receiveObject()
+			.flatMap(message -> answer(message, inbound), this.options.maxInFlightPerConnection());
+		if (this.handler.usesDigests()) {
+			// The offer goes first, so that a sender that reads it sends its batches with their digest.
+			answers = answers.startWith(RelayFrame.versionOffer());
+		}
+		return outbound.send(answers.map(frame -> RelayFrameCodec.encode(outbound.alloc(), frame))).then();
 	}
 
 	private Mono<RelayFrame> answer(Object message, NettyInbound inbound) {
@@ -164,7 +169,8 @@ public final class RelayServer implements AutoCloseable {
 			return Mono.just(RelayFrame.nack(frame.batchId(), SHUTTING_DOWN.reason(), true));
 		}
 		this.metrics.inFlight.incrementAndGet();
-		return Mono.defer(() -> this.handler.handle(frame.payload(), frame.digest()))
+		BatchDigest digest = this.handler.usesDigests() ? frame.digest() : null;
+		return Mono.defer(() -> this.handler.handle(frame.payload(), digest))
 			.onErrorResume(ex -> {
 				logger.error("Relay server '{}': batch #{} failed in its handler", this.options.name(), frame.batchId(), ex);
 				return Mono.just(BatchOutcome.nack("internal error: " + ex.getClass().getSimpleName(), true));

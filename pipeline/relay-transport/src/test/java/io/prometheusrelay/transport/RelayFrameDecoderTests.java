@@ -143,10 +143,19 @@ class RelayFrameDecoderTests {
 		RelayFrame frame = RelayFrame.batch(3, new byte[payload], new BatchDigest(1, 2));
 		this.channel.writeInbound(encode(frame));
 		assertSameFrame(this.channel.readInbound(), frame);
-		this.channel.writeInbound(encode(RelayFrame.batch(4, new byte[payload + 1], new BatchDigest(1, 2))));
+		ByteBuf oversize = encode(RelayFrame.batch(4, new byte[payload + 1], new BatchDigest(1, 2)));
+		while (oversize.isReadable()) {
+			this.channel.writeInbound(oversize.readRetainedSlice(Math.min(100, oversize.readableBytes())));
+		}
+		oversize.release();
+		RelayFrame next = RelayFrame.batch(5, new byte[] { 1 }, new BatchDigest(3, 4));
+		this.channel.writeInbound(encode(next));
 		FrameRejected rejected = this.channel.readInbound();
 		assertThat(rejected.batchId()).isEqualTo(4);
 		assertThat(rejected.fatal()).isFalse();
+		RelayFrame decoded = this.channel.readInbound();
+		assertSameFrame(decoded, next);
+		assertThat(decoded.digest()).isEqualTo(new BatchDigest(3, 4));
 	}
 
 	@Test

@@ -31,9 +31,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Relay frames of version 2 (a BATCH with its digest) between releases: this release's ends use them
- * once the server has offered to read them; a server of an earlier release, which reads version 1
- * only and offers nothing, is sent version 1; a client of an earlier release, which ignores
- * heartbeats, reads the offer as one.
+ * once the server has offered to read them, which it does only for a handler that uses digests; a
+ * server of an earlier release, which reads version 1 only and offers nothing, is sent version 1;
+ * the offer is a version 1 heartbeat, which clients of earlier releases read and ignore.
  */
 class RelayFrameVersionTests {
 
@@ -47,21 +47,7 @@ class RelayFrameVersionTests {
 	@Test
 	void aBatchGoesWithItsDigestOnceTheServerHasOffered() {
 		List<@Nullable BatchDigest> received = new CopyOnWriteArrayList<>();
-		RelayServer server = RelayServer.start(serverOptions(), new BatchHandler() {
-
-			@Override
-			public Mono<BatchOutcome> handle(byte[] writeRequest) {
-				throw new AssertionError("the server hands every batch over with its digest, if any");
-			}
-
-			@Override
-			public Mono<BatchOutcome> handle(byte[] writeRequest, @Nullable BatchDigest digest) {
-				received.add(digest);
-				return Mono.just(BatchOutcome.ack());
-			}
-
-		}, this.registry);
-		this.closeables.add(server);
+		RelayServer server = server(new DigestRecorder(received, true));
 		RelayClient client = connectedClient(server.port());
 		byte[] batch = { 1, 2, 3 };
 		BatchDigest digest = BatchDigest.of(batch);
@@ -72,6 +58,34 @@ class RelayFrameVersionTests {
 		assertThat(received).hasSize(3);
 		assertThat(received.get(1)).isEqualTo(digest);
 		assertThat(received.get(2)).isNull();
+	}
+
+	@Test
+	void aServerWhoseHandlerTakesNoDigestsOffersNoneAndHandsNoneOver() throws Exception {
+		List<@Nullable BatchDigest> received = new CopyOnWriteArrayList<>();
+		RelayServer server = server(new DigestRecorder(received, false));
+		RelayClient client = connectedClient(server.port());
+		byte[] batch = { 1, 2, 3 };
+		for (int i = 0; i < 3; i++) {
+			assertThat(client.send(batch, BatchDigest.of(batch)).block(WAIT)).isEqualTo(BatchOutcome.ack());
+		}
+		assertThat(received).hasSize(3).containsOnlyNulls();
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+			socket.setSoTimeout((int) WAIT.toMillis());
+			sendVersionOneBatch(socket, 8);
+			RelayFrame first = readVersionOneFrame(socket.getInputStream());
+			assertThat(first.type()).as("no offer first").isEqualTo(FrameType.ACK);
+			assertThat(first.batchId()).isEqualTo(8);
+		}
+		// A sender that sends version 2 anyway is read, and its digest not handed over.
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+			socket.setSoTimeout((int) WAIT.toMillis());
+			ByteBuf frame = RelayFrameCodec.encode(ByteBufAllocator.DEFAULT, RelayFrame.batch(1, batch, new BatchDigest(1, 2)));
+			socket.getOutputStream().write(ByteBufUtil.getBytes(frame));
+			frame.release();
+			assertThat(readVersionOneFrame(socket.getInputStream()).type()).isEqualTo(FrameType.ACK);
+		}
+		assertThat(received).hasSize(5).containsOnlyNulls();
 	}
 
 	@Test
@@ -87,14 +101,11 @@ class RelayFrameVersionTests {
 	}
 
 	@Test
-	void aClientOfAnEarlierReleaseReadsTheOfferAsAVersionOneHeartbeat() throws Exception {
-		RelayServer server = RelayServer.start(serverOptions(), batch -> Mono.just(BatchOutcome.ack()), this.registry);
-		this.closeables.add(server);
+	void theOfferIsAVersionOneHeartbeatThatClientsOfEarlierReleasesRead() throws Exception {
+		RelayServer server = server(new DigestRecorder(new CopyOnWriteArrayList<>(), true));
 		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
 			socket.setSoTimeout((int) WAIT.toMillis());
-			ByteBuf batch = RelayFrameCodec.encode(ByteBufAllocator.DEFAULT, RelayFrame.batch(9, new byte[] { 1 }));
-			socket.getOutputStream().write(ByteBufUtil.getBytes(batch));
-			batch.release();
+			sendVersionOneBatch(socket, 9);
 			RelayFrame offer = readVersionOneFrame(socket.getInputStream());
 			assertThat(offer.type()).isEqualTo(FrameType.HEARTBEAT);
 			assertThat(offer.offeredVersion()).isEqualTo(RelayFrame.VERSION_WITH_DIGEST);
@@ -102,6 +113,34 @@ class RelayFrameVersionTests {
 			assertThat(ack.type()).isEqualTo(FrameType.ACK);
 			assertThat(ack.batchId()).isEqualTo(9);
 		}
+	}
+
+	private RelayServer server(BatchHandler handler) {
+		RelayServer server = RelayServer.start(serverOptions(), handler, this.registry);
+		this.closeables.add(server);
+		return server;
+	}
+
+	private static void sendVersionOneBatch(Socket socket, long batchId) throws IOException {
+		ByteBuf batch = RelayFrameCodec.encode(ByteBufAllocator.DEFAULT, RelayFrame.batch(batchId, new byte[] { 1 }));
+		socket.getOutputStream().write(ByteBufUtil.getBytes(batch));
+		batch.release();
+	}
+
+	/** ACKs every batch and records the digest it was handed, if any. */
+	private record DigestRecorder(List<@Nullable BatchDigest> received, boolean usesDigests) implements BatchHandler {
+
+		@Override
+		public Mono<BatchOutcome> handle(byte[] writeRequest) {
+			throw new AssertionError("the server hands every batch over with its digest, if any");
+		}
+
+		@Override
+		public Mono<BatchOutcome> handle(byte[] writeRequest, @Nullable BatchDigest digest) {
+			this.received.add(digest);
+			return Mono.just(BatchOutcome.ack());
+		}
+
 	}
 
 	/** Reads one frame as a reader of version 1 only would: anything else fails the test. */

@@ -37,7 +37,8 @@ public final class StoreBatchHandler implements BatchHandler {
 
 	/**
 	 * Stores the batch under the digest its sender sent (the forwarder's, in a frame of version 2),
-	 * or under its own digest when the sender sent none.
+	 * or under its own digest when the sender sent none. The digest is not checked: the relay port's
+	 * peers are trusted as they are trusted with the batches themselves (README, "Relay frames").
 	 */
 	@Override
 	public Mono<BatchOutcome> handle(byte[] writeRequest, @Nullable BatchDigest digest) {
@@ -55,6 +56,12 @@ public final class StoreBatchHandler implements BatchHandler {
 			.onErrorResume(StoreBusyException.class, ex -> Mono.just(BatchOutcome.nack(ex.getMessage(), true)))
 			.onErrorResume(IOException.class,
 					ex -> Mono.just(BatchOutcome.nack("store write failed: " + ex.getMessage(), true)));
+	}
+
+	/** Yes: the forwarder digests each batch once for every api-server. */
+	@Override
+	public boolean usesDigests() {
+		return true;
 	}
 
 }

@@ -47,7 +47,8 @@ class StoreBatchHandlerTests {
 	}
 
 	@Test
-	void storesABatchUnderTheDigestItsSenderSent() {
+	void takesTheDigestTheForwarderSentAsSent() {
+		assertThat(this.handler.usesDigests()).isTrue();
 		BatchDigest sent = new BatchDigest(7, 8);
 		assertThat(this.handler.handle(request(3_000), sent).block(WAIT)).isEqualTo(BatchOutcome.ack());
 		assertThat(this.tsdb.holds(BatchIdentity.of(sent))).isTrue();

@@ -5,7 +5,6 @@ import io.prometheusrelay.pipeline.discovery.RelayTargets;
 import io.prometheusrelay.protocol.frame.BatchDigest;
 import io.prometheusrelay.transport.BatchHandler;
 import io.prometheusrelay.transport.BatchOutcome;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -26,20 +25,16 @@ public final class FanOutHandler implements BatchHandler {
 		this.metrics.bindTo(registry);
 	}
 
-	@Override
-	public Mono<BatchOutcome> handle(byte[] writeRequest) {
-		return handle(writeRequest, null);
-	}
-
 	/**
-	 * Digests the batch here, once, unless its sender did: the api-servers then take the digest from
-	 * the frame rather than each digesting the batch again. Here, on the relay server's event loop,
-	 * rather than on the one delivery thread that every batch goes through.
+	 * Digests the batch here, once for every replica: the api-servers take the digest from the frame
+	 * rather than each digesting the batch again. The forwarder is the first hop that digests, so it
+	 * takes no digest from upstream ({@link #usesDigests()} stays false); and it digests here, on the
+	 * relay server's event loop, rather than on the one delivery thread every batch goes through.
 	 */
 	@Override
-	public Mono<BatchOutcome> handle(byte[] writeRequest, @Nullable BatchDigest digest) {
-		BatchDigest known = (digest != null) ? digest : BatchDigest.of(writeRequest);
-		return this.delivery.submit(writeRequest, known).doOnNext(outcome -> this.metrics.answered(outcome.outcomeTag()));
+	public Mono<BatchOutcome> handle(byte[] writeRequest) {
+		return this.delivery.submit(writeRequest, BatchDigest.of(writeRequest))
+			.doOnNext(outcome -> this.metrics.answered(outcome.outcomeTag()));
 	}
 
 }

@@ -105,6 +105,7 @@ public final class HandoffDelivery implements AutoCloseable {
 			Replica replica = new Replica(known.name(), known.acknowledged(), known.missing(), known.lastSeenMillis(),
 					new HandoffReader(log));
 			this.replicas.put(known.name(), replica);
+			replica.measure(log.last(), null, clock.millis(), false);
 			metrics.replica(replica);
 			log.skipPast(known.acknowledged());
 			logger.info("Replica {}: resuming after batch {}", known.name(), known.acknowledged().sequence());
@@ -370,6 +371,9 @@ public final class HandoffDelivery implements AutoCloseable {
 		else {
 			logger.info("Replica {} is new: it gets every batch from the first", name);
 		}
+		// Measured before its meters exist: until the next tick they would read a lag of 0, and a
+		// replica that has nothing yet would look level.
+		replica.measure(this.log.last(), null, now, false);
 		this.metrics.replica(replica);
 		return replica;
 	}

@@ -55,6 +55,12 @@ final class FakeApiServer implements AutoCloseable {
 						return handle(writeRequest, null);
 					}
 
+					/** As the api-server's does, so that the forwarder sends it digests. */
+					@Override
+					public boolean usesDigests() {
+						return true;
+					}
+
 					@Override
 					public Mono<BatchOutcome> handle(byte[] batch, @Nullable BatchDigest digest) {
 						List<Byte> bytes = new ArrayList<>();

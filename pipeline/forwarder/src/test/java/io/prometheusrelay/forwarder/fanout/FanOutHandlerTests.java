@@ -31,7 +31,7 @@ class FanOutHandlerTests extends FanOutTestBase {
 	}
 
 	@Test
-	void sendsEachReplicaABatchWithTheDigestTheForwarderComputedOnce() {
+	void sendsEachReplicaABatchWithItsDigest() {
 		FakeApiServer first = apiServer();
 		FakeApiServer second = apiServer();
 		FanOutHandler handler = handler(2);
@@ -41,6 +41,19 @@ class FanOutHandlerTests extends FanOutTestBase {
 			assertThat(replica.digests()).isNotEmpty()
 				.allSatisfy((digest, batch) -> assertThat(digest).isEqualTo(BatchDigest.of(payload(batch))));
 		}
+	}
+
+	@Test
+	void digestsEveryBatchItselfWhateverDigestCameFromUpstream() {
+		FakeApiServer replica = apiServer();
+		FanOutHandler handler = handler(1);
+		assertThat(handler.usesDigests()).isFalse();
+		for (List<Byte> batch : batches(0, 10)) {
+			assertThat(handler.handle(payload(batch), new BatchDigest(1, 2)).block(Duration.ofSeconds(5)))
+				.isEqualTo(BatchOutcome.ack());
+		}
+		assertThat(replica.digests()).isNotEmpty()
+			.allSatisfy((digest, batch) -> assertThat(digest).isEqualTo(BatchDigest.of(payload(batch))));
 	}
 
 	@Test

@@ -11,8 +11,8 @@ import java.security.NoSuchAlgorithmException;
  * store drop a batch it never had, and a sender must not be able to arrange one.
  * <p>
  * A relay frame of version 2 carries it, so that the forwarder digests a batch once rather than each
- * api-server digesting it again (15% of an api-server's CPU in the pipeline benchmark's profile, whose
- * series take 281 bytes per sample).
+ * api-server digesting it again (13.5–14.9% of an api-server's CPU in the pipeline benchmark's
+ * profiles, whose series take 281 bytes per sample).
  *
  * @param high the first 64 bits
  * @param low the next 64 bits
