@@ -24,10 +24,10 @@ import org.jspecify.annotations.Nullable;
  * <strong>Which version a sender may use.</strong> A server reads both. A server that takes digests
  * (the api-server's) starts every connection with a {@link #versionOffer()}, a version 1 HEARTBEAT
  * whose one payload byte is the highest version it reads; a sender uses version 2 only after that
- * offer. Servers of earlier releases read
- * version 1 only and send no offer; clients of earlier releases ignore heartbeats. So a pipeline
- * of mixed releases, as in a rolling upgrade, keeps working in either order, each connection on
- * the version both ends read. Answers (ACK, NACK, heartbeats) are always version 1.
+ * offer. Servers of earlier releases read version 1 only and send no offer; clients of earlier
+ * releases ignore heartbeats. So a pipeline of mixed releases, as in a rolling upgrade, keeps
+ * working in either order, each connection on the version both ends read. Answers (ACK, NACK,
+ * heartbeats) are always version 1.
  *
  * @param type what the frame carries
  * @param batchId the batch this frame belongs to
