@@ -48,10 +48,7 @@ class RelayFrameDecoderTests {
 		ByteBuf both = Unpooled.buffer();
 		RelayFrameCodec.encode(first, both);
 		RelayFrameCodec.encode(second, both);
-		while (both.isReadable()) {
-			this.channel.writeInbound(both.readRetainedSlice(1));
-		}
-		both.release();
+		writeInPieces(both, 1);
 		assertSameFrame(this.channel.readInbound(), first);
 		assertSameFrame(this.channel.readInbound(), second);
 	}
@@ -61,10 +58,7 @@ class RelayFrameDecoderTests {
 		RelayFrame oversize = RelayFrame.batch(9, new byte[4096]);
 		RelayFrame next = RelayFrame.batch(10, new byte[] { 1 });
 		ByteBuf encoded = encode(oversize);
-		while (encoded.isReadable()) {
-			this.channel.writeInbound(encoded.readRetainedSlice(Math.min(100, encoded.readableBytes())));
-		}
-		encoded.release();
+		writeInPieces(encoded, 100);
 		this.channel.writeInbound(encode(next));
 		FrameRejected rejected = this.channel.readInbound();
 		assertThat(rejected.batchId()).isEqualTo(9);
@@ -125,10 +119,7 @@ class RelayFrameDecoderTests {
 		RelayFrameCodec.encode(without, both);
 		assertThat(both.getByte(0)).isEqualTo(RelayFrame.VERSION_WITH_DIGEST);
 		assertThat(both.getByte(withDigest.encodedLength())).isEqualTo(RelayFrame.VERSION);
-		while (both.isReadable()) {
-			this.channel.writeInbound(both.readRetainedSlice(1));
-		}
-		both.release();
+		writeInPieces(both, 1);
 		RelayFrame decoded = this.channel.readInbound();
 		assertSameFrame(decoded, withDigest);
 		assertThat(decoded.digest()).isEqualTo(digest);
@@ -144,10 +135,7 @@ class RelayFrameDecoderTests {
 		this.channel.writeInbound(encode(frame));
 		assertSameFrame(this.channel.readInbound(), frame);
 		ByteBuf oversize = encode(RelayFrame.batch(4, new byte[payload + 1], new BatchDigest(1, 2)));
-		while (oversize.isReadable()) {
-			this.channel.writeInbound(oversize.readRetainedSlice(Math.min(100, oversize.readableBytes())));
-		}
-		oversize.release();
+		writeInPieces(oversize, 100);
 		RelayFrame next = RelayFrame.batch(5, new byte[] { 1 }, new BatchDigest(3, 4));
 		this.channel.writeInbound(encode(next));
 		FrameRejected rejected = this.channel.readInbound();
@@ -176,6 +164,14 @@ class RelayFrameDecoderTests {
 		FrameRejected rejected = this.channel.readInbound();
 		assertThat(rejected.batchId()).isEqualTo(5);
 		assertThat(rejected.retryable()).isTrue();
+	}
+
+	/** Writes {@code bytes} to the decoder {@code pieceBytes} at a time, as many socket reads would, and releases it. */
+	private void writeInPieces(ByteBuf bytes, int pieceBytes) {
+		while (bytes.isReadable()) {
+			this.channel.writeInbound(bytes.readRetainedSlice(Math.min(pieceBytes, bytes.readableBytes())));
+		}
+		bytes.release();
 	}
 
 	private static ByteBuf encode(RelayFrame frame) {

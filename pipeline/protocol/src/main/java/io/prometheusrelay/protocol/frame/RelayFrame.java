@@ -85,7 +85,7 @@ public record RelayFrame(FrameType type, long batchId, byte[] payload, @Nullable
 		return new RelayFrame(FrameType.HEARTBEAT, id, EMPTY);
 	}
 
-	/** What a server sends first on every connection: the highest version it reads. */
+	/** What a server that takes digests sends first on every connection: the highest version it reads. */
 	public static RelayFrame versionOffer() {
 		return new RelayFrame(FrameType.HEARTBEAT, 0, new byte[] { VERSION_WITH_DIGEST });
 	}
