@@ -88,9 +88,10 @@ class ApiServerConfiguration {
 
 	@Bean(destroyMethod = "close")
 	GrpcReadServer grpcReadServer(ApiServerProperties properties, Tsdb tsdb, ReplicaService replicaService,
-			MeterRegistry registry, SslBundles bundles) {
+			MeterRegistry registry, SslBundles bundles) throws InterruptedException {
 		ApiServerProperties.Grpc grpc = properties.getGrpc();
 		PrometheusGrpcService service = new PrometheusGrpcService(tsdb, grpc.toLimits(), registry);
+		service.warmUp();
 		return GrpcReadServer.start(endpoint(grpc, bundles, registry), service, grpc.getPermitKeepAliveTime(),
 				grpc.getShutdownGracePeriod(), replicaService);
 	}

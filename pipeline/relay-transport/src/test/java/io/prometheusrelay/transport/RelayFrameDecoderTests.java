@@ -1,6 +1,7 @@
 package io.prometheusrelay.transport;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -164,6 +165,50 @@ class RelayFrameDecoderTests {
 		FrameRejected rejected = this.channel.readInbound();
 		assertThat(rejected.batchId()).isEqualTo(5);
 		assertThat(rejected.retryable()).isTrue();
+	}
+
+	@Test
+	void reassemblesALargeBatchFromSocketSizedReads() {
+		byte[] payload = new byte[3 * 1024 * 1024 + 17];
+		new Random(7).nextBytes(payload);
+		RelayFrame large = RelayFrame.batch(11, payload, BatchDigest.of(payload));
+		RelayFrame next = RelayFrame.batch(12, new byte[] { 9 });
+		ByteBuf both = Unpooled.buffer();
+		RelayFrameCodec.encode(large, both);
+		RelayFrameCodec.encode(next, both);
+		EmbeddedChannel channel = new EmbeddedChannel(new RelayFrameDecoder(8 * 1024 * 1024));
+		while (both.isReadable()) {
+			channel.writeInbound(both.readRetainedSlice(Math.min(65536, both.readableBytes())));
+		}
+		both.release();
+		RelayFrame decoded = channel.readInbound();
+		assertSameFrame(decoded, large);
+		assertThat(decoded.digest()).isEqualTo(BatchDigest.of(payload));
+		assertSameFrame(channel.readInbound(), next);
+		channel.finishAndReleaseAll();
+	}
+
+	@Test
+	void holdsMemoryInProportionToWhatAPeerSentNotToWhatItDeclared() {
+		RelayFrameDecoder decoder = new RelayFrameDecoder(64 * 1024 * 1024);
+		EmbeddedChannel channel = new EmbeddedChannel(decoder);
+		byte[] payload = new byte[4 * 1024 * 1024];
+		new Random(13).nextBytes(payload);
+		ByteBuf frame = encode(RelayFrame.batch(13, payload));
+		int sent = 0;
+		while (frame.isReadable()) {
+			int piece = Math.min((sent == 0) ? 24 : 32 * 1024, frame.readableBytes());
+			channel.writeInbound(frame.readRetainedSlice(piece));
+			sent += piece;
+			if (frame.isReadable()) {
+				assertThat(decoder.bytesHeld()).as("after %d bytes", sent)
+					.isBetween(sent - RelayFrame.HEADER_BYTES, RelayFrameDecoder.ALLOCATION_FACTOR * sent);
+			}
+		}
+		frame.release();
+		assertSameFrame(channel.readInbound(), RelayFrame.batch(13, payload));
+		assertThat(decoder.bytesHeld()).isZero();
+		channel.finishAndReleaseAll();
 	}
 
 	/** Writes {@code bytes} to the decoder {@code pieceBytes} at a time, as many socket reads would, and releases it. */

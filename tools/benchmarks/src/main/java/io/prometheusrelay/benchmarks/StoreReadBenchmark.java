@@ -35,7 +35,8 @@ import io.prometheusrelay.tsdb.TsdbOptions;
  * <p>
  * Usage: {@code java -Xmx4g -cp tools/benchmarks/target/benchmarks-<version>-exec.jar
  * -Dloader.main=io.prometheusrelay.benchmarks.StoreReadBenchmark org.springframework.boot.loader.launch.PropertiesLauncher
- * [--hours=6,24] [--series=100000] [--calls=20] [--heap=1g] [--repo=.]}
+ * [--hours=6,24] [--series=100000] [--calls=20] [--heap=1g] [--service-jvm-args="-XX:+UseParallelGC"]
+ * [--repo=.]}
  */
 public final class StoreReadBenchmark {
 
@@ -49,19 +50,25 @@ public final class StoreReadBenchmark {
 		int series = Integer.parseInt(options.get("series", "100000"));
 		int calls = Integer.parseInt(options.get("calls", "20"));
 		String heap = options.get("heap", "1g");
+		// The collector the suite's scripts and the other benchmarks run the services with.
+		List<String> jvmArgs = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap));
+		String extra = options.get("service-jvm-args", "-XX:+UseParallelGC");
+		if (!extra.isBlank()) {
+			jvmArgs.addAll(List.of(extra.trim().split("\\s+")));
+		}
 		Path repo = Path.of(options.get("repo", ".")).toAbsolutePath().normalize();
-		System.out.printf("# Store read benchmark, %s: %,d series at a 15 s step, api-server heap %s, %d cores%n",
-				Instant.now(), series, heap, Runtime.getRuntime().availableProcessors());
-		warmUpClient(heap, repo);
+		System.out.printf("# Store read benchmark, %s: %,d series at a 15 s step, api-server JVM %s, %d cores%n",
+				Instant.now(), series, String.join(" ", jvmArgs), Runtime.getRuntime().availableProcessors());
+		warmUpClient(jvmArgs, repo);
 		List<String> restarts = new ArrayList<>();
 		List<String> ranges = new ArrayList<>();
 		List<String> firstCalls = new ArrayList<>();
 		for (String hours : options.get("hours", "6,24").split(",")) {
-			measure(Integer.parseInt(hours.trim()), series, calls, heap, repo, restarts, ranges, firstCalls);
+			measure(Integer.parseInt(hours.trim()), series, calls, jvmArgs, repo, restarts, ranges, firstCalls);
 		}
 		System.out.println();
 		System.out.println("| Store | samples | on disk, MiB | fill s | blocks | restart | until healthy s | until LATEST answers s"
-				+ " | of which the store's opening (its log) |");
+				+ " | of which the store's opening (its log), and the read path's warm-up |");
 		System.out.println("|---|---|---|---|---|---|---|---|---|");
 		restarts.forEach(System.out::println);
 		System.out.println();
@@ -75,8 +82,8 @@ public final class StoreReadBenchmark {
 		ranges.forEach(System.out::println);
 	}
 
-	private static void measure(int hours, int seriesCount, int calls, String heap, Path repo, List<String> restarts,
-			List<String> ranges, List<String> firstCalls) throws Exception {
+	private static void measure(int hours, int seriesCount, int calls, List<String> jvmArgs, Path repo,
+			List<String> restarts, List<String> ranges, List<String> firstCalls) throws Exception {
 		Path workDir = Files.createTempDirectory("relay-store-read-bench-");
 		try {
 			StorageWorkload workload = StorageWorkload.WIDE;
@@ -108,7 +115,7 @@ public final class StoreReadBenchmark {
 			String label = hours + " h";
 			String size = String.format("%,.0f", StoreFiles.bytes(store) / 1048576.0);
 			long end = start + StorageWorkload.STEP.toMillis() * (steps + 39);
-			try (SystemUnderTest sut = SystemUnderTest.apiServersOnly(List.of("-Xms" + heap, "-Xmx" + heap))) {
+			try (SystemUnderTest sut = SystemUnderTest.apiServersOnly(jvmArgs)) {
 				for (String name : List.of("graceful", "killed")) {
 					int grpcPort = FreePorts.next();
 					long starting = System.nanoTime();
@@ -147,13 +154,19 @@ public final class StoreReadBenchmark {
 		}
 	}
 
-	/** What the engine's own log line says of its opening: how long, and how long replaying its log took. */
+	/**
+	 * What the engine's own log line says of its opening (how long, and how long replaying its log
+	 * took), and the api-server's of its read path's warm-up.
+	 */
 	private static String storeOpened(String log) {
 		java.util.regex.Matcher opened = java.util.regex.Pattern
 			.compile("(\\d+) series in the head, (\\d+) log records replayed in (\\d+) ms, opened in (\\d+) ms")
 			.matcher(log);
-		return opened.find() ? String.format("%.1f s (%s log records in %.1f s)", Long.parseLong(opened.group(4)) / 1e3,
-				opened.group(2), Long.parseLong(opened.group(3)) / 1e3) : "-";
+		java.util.regex.Matcher warmedUp = java.util.regex.Pattern.compile("Read path warmed up in (\\d+) ms").matcher(log);
+		String warmUp = warmedUp.find()
+				? String.format("; read path warmed up in %.2f s", Long.parseLong(warmedUp.group(1)) / 1e3) : "";
+		return opened.find() ? String.format("%.1f s (%s log records in %.1f s)%s", Long.parseLong(opened.group(4)) / 1e3,
+				opened.group(2), Long.parseLong(opened.group(3)) / 1e3, warmUp) : "-";
 	}
 
 	private static void latest(ManagedChannel channel) {
@@ -176,9 +189,9 @@ public final class StoreReadBenchmark {
 	 * loads its client's classes (measured: the first timed LATEST answered 1.4 s after the health
 	 * check, the others 0.3 s after it), which is this program's start, not the api-server's.
 	 */
-	private static void warmUpClient(String heap, Path repo) throws Exception {
+	private static void warmUpClient(List<String> jvmArgs, Path repo) throws Exception {
 		Path workDir = Files.createTempDirectory("relay-store-read-warm-up-");
-		try (SystemUnderTest sut = SystemUnderTest.apiServersOnly(List.of("-Xms" + heap, "-Xmx" + heap))) {
+		try (SystemUnderTest sut = SystemUnderTest.apiServersOnly(jvmArgs)) {
 			int grpcPort = FreePorts.next();
 			sut.startApiServer("warm-up", repo, workDir, FreePorts.next(), grpcPort, List.of());
 			ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();

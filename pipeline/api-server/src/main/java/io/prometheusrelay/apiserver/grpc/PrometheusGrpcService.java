@@ -1,5 +1,6 @@
 package io.prometheusrelay.apiserver.grpc;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,6 +91,35 @@ public final class PrometheusGrpcService {
 			thread.setDaemon(true);
 			return thread;
 		};
+	}
+
+	/**
+	 * Serves RANGE calls to no one, so that a client's first finds the read path compiled
+	 * ({@link ReadWarmUp}); before the server takes calls.
+	 */
+	public void warmUp() throws InterruptedException {
+		try {
+			ReadWarmUp.Result result = warmUp(ReadWarmUp.BUDGET);
+			logger.info("Read path warmed up in {} ms: {} series, {} bytes read and dropped", result.took().toMillis(),
+					result.series(), result.bytes());
+		}
+		catch (RuntimeException ex) {
+			// Only the first call's speed is at stake: never a reason not to start.
+			logger.warn("Read path not warmed up: {}", ex.toString());
+		}
+	}
+
+	ReadWarmUp.Result warmUp(Duration budget) throws InterruptedException {
+		return new ReadWarmUp(this.tsdb, request -> MessageSource.batched(open(request,
+				Selector.compile(request.getMatchersList(), this.limits.maxMatchers(), this.limits.maxRegexLength(),
+						this.limits.maxRegexProgramSize())),
+				this.limits.maxBatchSeries(), this.limits.maxBatchBytes()))
+			.run(budget);
+	}
+
+	/** RANGE reads that could start now. */
+	int rangeReadsAvailable() {
+		return this.rangeReadPermits.availablePermits();
 	}
 
 	/** Stops the helper threads; after the gRPC server has stopped. */
@@ -194,8 +224,15 @@ public final class PrometheusGrpcService {
 			throw new TooManyReadsException("too many RANGE reads in progress (" + this.limits.maxConcurrentRangeReads()
 					+ "); retry later");
 		}
-		return new RangeSource(this.tsdb, selector, start, end, SOURCE_QUEUE, this.rangeReaders,
-				this.rangeReadPermits);
+		try {
+			return new RangeSource(this.tsdb, selector, start, end, SOURCE_QUEUE, this.rangeReaders,
+					this.rangeReadPermits);
+		}
+		catch (RuntimeException ex) {
+			// The reader that would have released the permit never started.
+			this.rangeReadPermits.release();
+			throw ex;
+		}
 	}
 
 	/** Past the limit of concurrent RANGE reads: RESOURCE_EXHAUSTED. */

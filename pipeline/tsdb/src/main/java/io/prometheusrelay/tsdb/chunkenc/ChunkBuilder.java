@@ -64,7 +64,12 @@ public abstract sealed class ChunkBuilder permits XorChunkBuilder, HistogramChun
 
 	/** Reads the fields and the last bytes the next append writes; see {@code HeadSeries.touch()}. */
 	public final int touch() {
-		return this.numSamples + this.out.touch();
+		return this.numSamples + this.out.touch() + touchEncoderState();
+	}
+
+	/** Reads what of its own a kind of chunk keeps between appends, in objects of their own. */
+	int touchEncoderState() {
+		return 0;
 	}
 
 	/** Frees the spare capacity once no more samples will be appended. */

@@ -27,6 +27,12 @@ public final class XorChunkBuilder extends ChunkBuilder {
 		return this.numSamples >= SAMPLES_PER_CHUNK;
 	}
 
+	@Override
+	int touchEncoderState() {
+		XorValue current = this.value;
+		return (current != null) ? current.leading : 0;
+	}
+
 	/** Appends a sample later than the last one; the value is kept bit for bit. */
 	public void append(long t, double v) {
 		int index = this.numSamples;

@@ -106,6 +106,31 @@ class SeriesKeyTableTests {
 	}
 
 	@Test
+	void holdsKeysLongerThanAPageBesideShortOnesThroughDropsAndGrowth() {
+		List<String> texts = new ArrayList<>();
+		for (int i = 0; i < 3_000; i++) {
+			texts.add((i % 500 == 7) ? "long-" + i + "-" + "x".repeat(SeriesKeyTable.PAGE_BYTES) : "short-" + i);
+			this.table.put(key(texts.get(i)), series(i + 1));
+		}
+		this.table.removeIf(series -> series.ref() % 3 == 0);
+		for (int i = 3_000; i < 6_000; i++) {
+			texts.add("after-" + i);
+			this.table.put(key(texts.get(i)), series(i + 1));
+		}
+		List<SeriesWrite> writes = new ArrayList<>();
+		texts.forEach(text -> writes.add(keyed(text)));
+		HeadSeries[] batch = new HeadSeries[writes.size()];
+		this.table.find(writes, batch);
+		for (int i = 0; i < texts.size(); i++) {
+			HeadSeries found = this.table.get(key(texts.get(i)));
+			boolean dropped = i < 3_000 && (i + 1) % 3 == 0;
+			assertThat(found).as("series %d", i + 1).isSameAs(batch[i]);
+			assertThat((found != null) ? found.ref() : null).as("series %d", i + 1).isEqualTo(dropped ? null : i + 1);
+		}
+		assertThat(this.table.size()).isEqualTo(6_000 - 1_000);
+	}
+
+	@Test
 	void aKeyIsNeverEmpty() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new SeriesKey(new byte[4], 2, 0))
 			.withMessage("A series key has at least one byte");
