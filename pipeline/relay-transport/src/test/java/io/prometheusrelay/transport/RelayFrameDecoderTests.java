@@ -96,10 +96,7 @@ class RelayFrameDecoderTests {
 	void treatsAnUnknownFrameTypeAsFatal() {
 		ByteBuf frame = encode(RelayFrame.ack(1));
 		frame.setByte(1, 77);
-		this.channel.writeInbound(frame);
-		FrameRejected rejected = this.channel.readInbound();
-		assertThat(rejected.fatal()).isTrue();
-		assertThat(rejected.reason()).isEqualTo("unknown relay frame type 77");
+		assertFatal(frame, "unknown relay frame type 77");
 	}
 
 	@Test
@@ -151,10 +148,7 @@ class RelayFrameDecoderTests {
 	void treatsAVersionTwoFrameThatIsNotABatchAsFatal() {
 		ByteBuf frame = encode(RelayFrame.ack(1));
 		frame.setByte(0, RelayFrame.VERSION_WITH_DIGEST);
-		this.channel.writeInbound(frame);
-		FrameRejected rejected = this.channel.readInbound();
-		assertThat(rejected.fatal()).isTrue();
-		assertThat(rejected.reason()).isEqualTo("a relay frame of version 2 carries a BATCH only, not ACK");
+		assertFatal(frame, "a relay frame of version 2 carries a BATCH only, not ACK");
 	}
 
 	@Test
@@ -209,6 +203,14 @@ class RelayFrameDecoderTests {
 		assertSameFrame(channel.readInbound(), RelayFrame.batch(13, payload));
 		assertThat(decoder.bytesHeld()).isZero();
 		channel.finishAndReleaseAll();
+	}
+
+	/** Writes a frame whose header cannot be framed, and expects it refused as fatal with {@code reason}. */
+	private void assertFatal(ByteBuf frame, String reason) {
+		this.channel.writeInbound(frame);
+		FrameRejected rejected = this.channel.readInbound();
+		assertThat(rejected.fatal()).isTrue();
+		assertThat(rejected.reason()).isEqualTo(reason);
 	}
 
 	/** Writes {@code bytes} to the decoder {@code pieceBytes} at a time, as many socket reads would, and releases it. */

@@ -110,9 +110,7 @@ public final class PrometheusGrpcService {
 	}
 
 	ReadWarmUp.Result warmUp(Duration budget) throws InterruptedException {
-		return new ReadWarmUp(this.tsdb, request -> MessageSource.batched(open(request,
-				Selector.compile(request.getMatchersList(), this.limits.maxMatchers(), this.limits.maxRegexLength(),
-						this.limits.maxRegexProgramSize())),
+		return new ReadWarmUp(this.tsdb, request -> MessageSource.batched(open(request, selector(request)),
 				this.limits.maxBatchSeries(), this.limits.maxBatchBytes()))
 			.run(budget);
 	}
@@ -167,8 +165,7 @@ public final class PrometheusGrpcService {
 		Selector selector;
 		SeriesSource series;
 		try {
-			selector = Selector.compile(request.getMatchersList(), this.limits.maxMatchers(),
-					this.limits.maxRegexLength(), this.limits.maxRegexProgramSize());
+			selector = selector(request);
 			series = open(request, selector);
 		}
 		catch (InvalidQueryException ex) {
@@ -198,6 +195,12 @@ public final class PrometheusGrpcService {
 	 */
 	private Executor drains(GetMetricsRequest request, Selector selector) {
 		return (request.getMode() == ReadMode.RANGE && !selector.runsPatterns()) ? Runnable::run : this.matching;
+	}
+
+	/** The request's matchers, within the read limits. */
+	private Selector selector(GetMetricsRequest request) {
+		return Selector.compile(request.getMatchersList(), this.limits.maxMatchers(), this.limits.maxRegexLength(),
+				this.limits.maxRegexProgramSize());
 	}
 
 	/** The request's series, with each family's metadata before its first series. */
